@@ -246,6 +246,14 @@ def render_operations(wsdl_path: Path) -> str:
            ""]
     for faults, label in fault_sets.items():
         out.append(f"{label} = {faults!r}")
+    prefixes = {}
+    for xsd in wsdl_path.parent.glob("xsd/*.xsd"):
+        top = etree.parse(str(xsd)).getroot()
+        uri = top.get("targetNamespace")
+        prefixes[uri] = sorted((p for p, u in top.nsmap.items() if u == uri and p), key=len)[0]
+    imports = tuple(prefixes[i.get("namespace")] for i in root.iter(f"{XS}import"))
+    out += ["", "# The schema documents the WSDL imports, in its order (zeep numbers prefixes from it).",
+            f"WSDL_IMPORTS = {imports!r}"]
     out += ["", "# name, preferences header it binds, documentInfo in the response, declared faults",
             "OPERATIONS = ["] + rows + ["]"]
     return "\n".join(out) + "\n"

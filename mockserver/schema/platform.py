@@ -16,6 +16,9 @@ FAULTS_6 = ('InsufficientPermissionFault', 'InvalidSessionFault', 'InvalidCreden
 FAULTS_7 = ('InsufficientPermissionFault', 'InvalidSessionFault', 'InvalidCredentialsFault', 'ExceededConcurrentRequestLimitFault', 'ExceededRequestLimitFault', 'ExceededUsageLimitFault', 'ExceededRecordCountFault', 'ExceededRequestSizeFault', 'UnexpectedErrorFault', 'AsyncFault')
 FAULTS_8 = ('InsufficientPermissionFault', 'InvalidSessionFault', 'InvalidCredentialsFault', 'ExceededConcurrentRequestLimitFault', 'ExceededRequestLimitFault', 'UnexpectedErrorFault', 'AsyncFault')
 
+# The schema documents the WSDL imports, in its order (zeep numbers prefixes from it).
+WSDL_IMPORTS = ('platformCore', 'platformFaults', 'platformMsgs', 'platformCommon', 'actSched', 'actSchedTyp', 'generalComm', 'generalCommTyp', 'listRel', 'listRelTyp', 'listSupport', 'listSupportTyp', 'listAcct', 'listAcctTyp', 'tranSales', 'tranSalesTyp', 'tranPurch', 'tranCust', 'tranFin', 'tranBank', 'tranInvt', 'tranInvtTyp', 'tranGeneral', 'setupCustom', 'setupCustomTyp', 'listEmp', 'listEmpTyp', 'docFileCab', 'docFileCabTyp', 'listSite', 'listSiteTyp', 'tranEmp', 'listMkt', 'listMktTyp', 'demandPlanning', 'demandPlanningTyp', 'listScm', 'listScmTyp')
+
 # name, preferences header it binds, documentInfo in the response, declared faults
 OPERATIONS = [
     Operation("changePassword", None, False, FAULTS_1),

@@ -1,0 +1,133 @@
+"""The settings and secrets files integration teams already keep, and how to read them.
+
+Both are JSON with ``//`` comments. Settings live under ``netsuite_settings`` (account,
+concurrency_limit, wsdl_url, service_url, service_binding_name); secrets hold consumer_key,
+consumer_secret, token_key (the token id) and token_secret. Environment variables
+(``NETSUITE_ACCOUNT``, ``NETSUITE_CONSUMER_KEY``, …) fill in or override. The mock reads the same
+files with the same code, so a file that works here works there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A configuration file or value the user has to fix; the message says what and where."""
+
+
+def strip_json_comments(text: str) -> str:
+    """Remove ``//`` line comments and ``/* */`` block comments outside strings."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+            i += 1
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end == -1 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end == -1 else end + 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def load_jsonc(path: str | os.PathLike) -> dict:
+    """A JSON-with-comments file as a dict, or a ``ConfigError`` naming the file and line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such file") from None
+    except OSError as error:
+        raise ConfigError(f"{p}: cannot read ({error.strerror})") from None
+    try:
+        data = json.loads(strip_json_comments(text))
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{p}: invalid JSON at line {error.lineno}, column {error.colno}: "
+                          f"{error.msg}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: expected a JSON object at the top level")
+    return data
+
+
+@dataclass
+class NetSuiteSettings:
+    account: str
+    concurrency_limit: int = 1
+    wsdl_url: str = ""
+    service_url: str = ""
+    service_binding_name: str = "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding"
+
+    @classmethod
+    def from_dict(cls, data: dict, *, source: str = "settings") -> "NetSuiteSettings":
+        block = data.get("netsuite_settings", data)
+        if not isinstance(block, dict):
+            raise ConfigError(f"{source}: netsuite_settings must be an object")
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in block.items() if k in known}
+        if not values.get("account"):
+            raise ConfigError(f"{source}: netsuite_settings.account is missing")
+        if "concurrency_limit" in values:
+            try:
+                values["concurrency_limit"] = int(values["concurrency_limit"])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{source}: concurrency_limit must be a whole number, "
+                                  f"not {values['concurrency_limit']!r}") from None
+            if values["concurrency_limit"] < 1:
+                raise ConfigError(f"{source}: concurrency_limit must be at least 1")
+        return cls(**values)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "NetSuiteSettings":
+        return cls.from_dict(load_jsonc(path), source=str(path))
+
+
+@dataclass
+class NetSuiteSecrets:
+    consumer_key: str
+    consumer_secret: str
+    token_key: str
+    token_secret: str
+
+    ENV = {"consumer_key": "NETSUITE_CONSUMER_KEY", "consumer_secret": "NETSUITE_CONSUMER_SECRET",
+           "token_key": "NETSUITE_TOKEN_KEY", "token_secret": "NETSUITE_TOKEN_SECRET"}
+
+    @classmethod
+    def from_dict(cls, data: dict, *, source: str = "secrets") -> "NetSuiteSecrets":
+        missing = [name for name in cls.ENV if not data.get(name)]
+        if missing:
+            raise ConfigError(f"{source}: missing {', '.join(missing)}")
+        return cls(**{name: str(data[name]) for name in cls.ENV})
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "NetSuiteSecrets":
+        return cls.from_dict(load_jsonc(path), source=str(path))
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> "NetSuiteSecrets":
+        environ = os.environ if environ is None else environ
+        return cls.from_dict({name: environ.get(var) for name, var in cls.ENV.items()},
+                             source="environment (" + ", ".join(cls.ENV.values()) + ")")
+
+    def __repr__(self) -> str:  # secrets never end up in logs or tracebacks
+        return f"NetSuiteSecrets(consumer_key={self.consumer_key[:4]}…, …)"

@@ -1,0 +1,132 @@
+"""The mock's settings and where they come from.
+
+Later sources override earlier ones: built-in defaults, then the user's NetSuite settings and
+secrets files (``--settings``, ``--secrets``), then a TOML config file (``--config``), then
+``NETSUITE_MOCK_*`` environment variables, then command-line flags.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+
+from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
+from mockserver.wire.envelope import DEFAULT_HOSTNAME
+
+ENV_PREFIX = "NETSUITE_MOCK_"
+
+
+@dataclass
+class MockSettings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    account: str = "1234567_SB1"
+    consumer_key: str = "mock-consumer-key-0001"
+    consumer_secret: str = "mock-consumer-secret-0001"
+    token_id: str = "mock-token-id-0001"
+    token_secret: str = "mock-token-secret-0001"
+    concurrency_limit: int = 5
+    latency_ms: float = 0.0
+    seed: str = "demo"
+    threads: int = 0          # 0: enough for the concurrency limit plus admin traffic
+    hostname: str = DEFAULT_HOSTNAME
+    log_level: str = "info"
+    sources: list[str] = field(default_factory=list, repr=False)
+
+    def worker_threads(self) -> int:
+        return self.threads or min(256, max(16, 2 * self.concurrency_limit + 8))
+
+    def validate(self) -> "MockSettings":
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"port must be between 0 and 65535, not {self.port}")
+        if self.concurrency_limit < 1:
+            raise ConfigError("concurrency limit must be at least 1")
+        if self.latency_ms < 0:
+            raise ConfigError("latency must not be negative")
+        if self.threads < 0:
+            raise ConfigError("threads must not be negative")
+        for name in ("account", "consumer_key", "consumer_secret", "token_id", "token_secret"):
+            if not getattr(self, name):
+                raise ConfigError(f"{name} must not be empty")
+        return self
+
+
+_TYPES = {f.name: f.type for f in fields(MockSettings)}
+
+
+def _convert(name: str, value, source: str):
+    kind = _TYPES[name]
+    try:
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {name} must be a number, not {value!r}") from None
+
+
+def apply(settings: MockSettings, values: dict, source: str) -> None:
+    known = {f.name for f in fields(MockSettings)} - {"sources"}
+    for key, value in values.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise ConfigError(f"{source}: unknown setting {key!r} "
+                              f"(known: {', '.join(sorted(known))})")
+        setattr(settings, name, _convert(name, value, source))
+    if values:
+        settings.sources.append(source)
+
+
+def load_settings(*, settings_file: str | None = None, secrets_file: str | None = None,
+                  config_file: str | None = None, environ: dict | None = None,
+                  flags: dict | None = None) -> MockSettings:
+    settings = MockSettings()
+    if settings_file:
+        ns = NetSuiteSettings.from_file(settings_file)
+        apply(settings, {"account": ns.account, "concurrency_limit": ns.concurrency_limit},
+              settings_file)
+    if secrets_file:
+        secrets = NetSuiteSecrets.from_file(secrets_file)
+        apply(settings, {"consumer_key": secrets.consumer_key,
+                         "consumer_secret": secrets.consumer_secret,
+                         "token_id": secrets.token_key, "token_secret": secrets.token_secret},
+              secrets_file)
+    if config_file:
+        apply(settings, _read_toml(config_file), config_file)
+    environ = os.environ if environ is None else environ
+    from_env = {k[len(ENV_PREFIX):].lower(): v for k, v in environ.items()
+                if k.startswith(ENV_PREFIX)}
+    apply(settings, from_env, "environment")
+    apply(settings, {k: v for k, v in (flags or {}).items() if v is not None}, "command line")
+    return settings.validate()
+
+
+def _read_toml(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    return data.get("server", data) if isinstance(data.get("server"), dict) else data
+
+
+def client_settings(settings: MockSettings, base_url: str) -> dict:
+    """What a client pastes into its settings file to talk to this mock."""
+    return {"netsuite_settings": {
+        "account": settings.account,
+        "concurrency_limit": settings.concurrency_limit,
+        "wsdl_url": f"{base_url}/wsdl/v2024_1_0/netsuite.wsdl",
+        "service_url": f"{base_url}/services/NetSuitePort_2024_1",
+        "service_binding_name": "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding",
+    }}
+
+
+def client_secrets(settings: MockSettings) -> dict:
+    return {"consumer_key": settings.consumer_key, "consumer_secret": settings.consumer_secret,
+            "token_key": settings.token_id, "token_secret": settings.token_secret}

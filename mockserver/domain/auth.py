@@ -1,0 +1,253 @@
+"""Token-based authentication as NetSuite checks a TokenPassport, and its login audit trail.
+
+Every failure reaches the client as the same ``Invalid login attempt.`` fault; the specific
+reason goes only to the audit trail, under the names NetSuite's Login Audit Trail uses
+(``InvalidSignature``, ``NonceUsed``, ``token_rejected``, …), which users read through the
+admin API and the server log. Facts and their sources: ``../shared/reference`` §1.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+from mockserver.domain.clock import Clock
+from mockserver.domain.errors import SoapFault
+
+log = logging.getLogger("netsuite_mock.audit")
+
+ACCEPTED_ALGORITHMS = ("HMAC-SHA256", "HMAC_SHA256")
+TIMESTAMP_TOLERANCE = 300  # seconds either side of server time
+NONCE_LENGTH = range(6, 65)
+REQUIRED_FIELDS = ("account", "consumerKey", "token", "nonce", "timestamp", "signature")
+# Mock-side names where NetSuite's audit trail has none (the request names no user).
+NO_CREDENTIALS = "NoCredentials"
+MULTIPLE_PASSPORTS = "MultipleTokenPassports"
+UNKNOWN_ACCOUNT = "InvalidAccount"
+
+
+@dataclass
+class Integration:
+    name: str
+    consumer_key: str
+    consumer_secret: str
+    enabled: bool = True
+    concurrency_limit: int | None = None
+
+
+@dataclass
+class AccessToken:
+    token_id: str
+    token_secret: str
+    consumer_key: str
+    user: str = "Mock Administrator"
+    role: str = "Administrator"
+    revoked: bool = False
+
+
+@dataclass
+class Identity:
+    """Who a verified request comes from."""
+
+    account: str
+    integration: Integration
+    token: AccessToken
+
+
+@dataclass
+class AuditEntry:
+    time: str
+    status: str          # "Success" or "Failure"
+    detail: str          # NetSuite's audit name of the reason; empty on success
+    account: str | None
+    consumer_key: str | None  # masked
+    token: str | None         # masked
+    user: str | None
+    role: str | None
+    operation: str | None
+    remote_addr: str | None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def mask(secret: str | None) -> str | None:
+    """Enough of a credential to tell two apart, never enough to use it."""
+    if not secret:
+        return secret
+    return secret[:4] + "…" if len(secret) > 8 else "…"
+
+
+def sign(account: str, consumer_key: str, token: str, nonce: str, timestamp: str | int,
+         consumer_secret: str, token_secret: str) -> str:
+    """NetSuite's TokenPassport signature: Base64(HMAC-SHA256(key, base string))."""
+    base = "&".join([account, consumer_key, token, nonce, str(timestamp)])
+    key = f"{consumer_secret}&{token_secret}"
+    digest = hmac.new(key.encode(), base.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+class LoginAuditTrail:
+    """The most recent login attempts, newest last."""
+
+    def __init__(self, capacity: int = 10_000):
+        self._entries: deque[AuditEntry] = deque(maxlen=capacity)
+        self._lock = threading.Lock()
+
+    def record(self, entry: AuditEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+        if entry.status == "Success":
+            log.debug("login Success account=%s token=%s op=%s", entry.account, entry.token,
+                      entry.operation)
+        else:
+            log.info("login Failure detail=%s account=%s consumer_key=%s token=%s op=%s",
+                     entry.detail, entry.account, entry.consumer_key, entry.token,
+                     entry.operation)
+
+    def entries(self) -> list[AuditEntry]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class _Rejected(Exception):
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class TokenPassportVerifier:
+    """Checks TokenPassports against the configured accounts, integrations and tokens."""
+
+    def __init__(self, clock: Clock, audit: LoginAuditTrail):
+        self.clock = clock
+        self.audit = audit
+        self.accounts: set[str] = set()
+        self.integrations: dict[str, Integration] = {}
+        self.tokens: dict[str, AccessToken] = {}
+        self._seen_nonces: dict[tuple[str, str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def add_account(self, account: str) -> None:
+        self.accounts.add(account)
+
+    def add_integration(self, integration: Integration) -> None:
+        self.integrations[integration.consumer_key] = integration
+
+    def add_token(self, token: AccessToken) -> None:
+        self.tokens[token.token_id] = token
+
+    def verify(self, passports: list[dict], *, other_credentials: tuple[str, ...] = (),
+               operation: str | None = None, remote_addr: str | None = None) -> Identity:
+        """The identity behind the request's single TokenPassport, or an invalid-login fault.
+
+        ``other_credentials`` names any other authentication headers the request carried
+        (``passport``, ``ssoPassport``, ``applicationInfo``): NetSuite refuses the mix.
+        """
+        passport = passports[0] if len(passports) == 1 else None
+        entry = AuditEntry(time=self.clock.now().isoformat(timespec="milliseconds"),
+                           status="Failure", detail="", operation=operation,
+                           remote_addr=remote_addr,
+                           account=passport.get("account") if passport else None,
+                           consumer_key=mask(passport.get("consumerKey")) if passport else None,
+                           token=mask(passport.get("token")) if passport else None,
+                           user=None, role=None)
+        if passports and other_credentials:
+            entry.detail = "AmbiguousAuthentication"
+            self.audit.record(entry)
+            fault_id = "ambiguous_passport" if {"passport", "ssoPassport"} & set(
+                other_credentials) else "ambiguous_auth"
+            raise SoapFault.of(fault_id)
+        try:
+            identity = self._check(passports)
+        except _Rejected as rejected:
+            entry.detail = rejected.detail
+            self.audit.record(entry)
+            raise SoapFault.of("invalid_login") from None
+        entry.status = "Success"
+        entry.user, entry.role = identity.token.user, identity.token.role
+        self.audit.record(entry)
+        return identity
+
+    def _check(self, passports: list[dict]) -> Identity:
+        if not passports:
+            raise _Rejected(NO_CREDENTIALS)
+        if len(passports) > 1:
+            raise _Rejected(MULTIPLE_PASSPORTS)
+        p = passports[0]
+        signature = p.get("signature") or {}
+        if any(p.get(name) in (None, "") for name in REQUIRED_FIELDS) or not signature.get(
+                "value") or not signature.get("algorithm"):
+            raise _Rejected("MissingTokenPassportRequiredFields")
+        if signature["algorithm"] not in ACCEPTED_ALGORITHMS:
+            raise _Rejected("UnknownAlgorithm")
+        account = p["account"]
+        if account not in self.accounts:
+            # A case or separator slip (123_sb1, 123-SB1) changes the signed base string, so
+            # NetSuite logs it as a bad signature; a different account entirely is unknown.
+            near = any(a.upper().replace("-", "_") == account.upper().replace("-", "_")
+                       for a in self.accounts)
+            raise _Rejected("InvalidSignature" if near else UNKNOWN_ACCOUNT)
+        integration = self.integrations.get(p["consumerKey"])
+        if integration is None:
+            raise _Rejected("consumer_key_unknown")
+        if not integration.enabled:
+            raise _Rejected("consumer_key_refused")
+        token = self.tokens.get(p["token"])
+        if token is None or token.revoked or token.consumer_key != integration.consumer_key:
+            raise _Rejected("token_rejected")
+        nonce = str(p["nonce"])
+        if len(nonce) not in NONCE_LENGTH:
+            raise _Rejected("nonce_rejected")
+        try:
+            timestamp = int(p["timestamp"])
+        except (TypeError, ValueError):
+            raise _Rejected("InvalidTimestamp") from None
+        expected = sign(account, integration.consumer_key, token.token_id, nonce, timestamp,
+                        integration.consumer_secret, token.token_secret)
+        if not hmac.compare_digest(expected.encode(), str(signature["value"]).encode()):
+            raise _Rejected("InvalidSignature")
+        now = self.clock.time()
+        if abs(now - timestamp) > TIMESTAMP_TOLERANCE:
+            raise _Rejected("InvalidTimestamp")
+        key = (token.token_id, nonce, str(timestamp))
+        with self._lock:
+            self._forget_old_nonces(now)
+            if key in self._seen_nonces:
+                raise _Rejected("NonceUsed")
+            self._seen_nonces[key] = now
+        return Identity(account, integration, token)
+
+    def _forget_old_nonces(self, now: float) -> None:
+        """A nonce older than the timestamp window can never be replayed successfully."""
+        if len(self._seen_nonces) < 4096:
+            return
+        horizon = now - 2 * TIMESTAMP_TOLERANCE
+        for key, seen in list(self._seen_nonces.items()):
+            if seen < horizon:
+                del self._seen_nonces[key]
+
+    def reset_nonces(self) -> None:
+        with self._lock:
+            self._seen_nonces.clear()
+
+
+@dataclass
+class Credentials:
+    """The single account/integration/token a quick start configures."""
+
+    account: str
+    consumer_key: str
+    consumer_secret: str
+    token_id: str
+    token_secret: str
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,132 @@
+"""NetSuite's error codes and messages, and the two ways an error reaches a client.
+
+A *record error* becomes ``<status isSuccess="false">`` with a ``statusDetail`` (HTTP 200): that is
+how NetSuite reports business problems (missing record, bad reference, duplicate). A *fault* is a
+SOAP fault (HTTP 500) for request-level problems (login, concurrency, limits). Every message the
+mock sends is written once, in the tables below; codes and texts are NetSuite's (see
+``../shared/reference/netsuite-soap-2024_1.md``), and ``INFERRED`` marks our choices.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+# message id -> (StatusDetailCodeType code, message template)
+STATUS_MESSAGES: dict[str, tuple[str, str]] = {
+    "record_missing": ("RCRD_DSNT_EXIST", "That record does not exist."),
+    "record_type_required": ("RCRD_TYPE_REQD", "The record type is required."),
+    "invalid_record_type": ("INVALID_RCRD_TYPE", "The record type [{type}] is invalid."),
+    "record_type_mismatch": ("INVALID_RCRD_TYPE", "Invalid Record Type"),
+    "invalid_reference": ("INVALID_KEY_OR_REF", "Invalid {field} reference key {key}."),
+    "invalid_key": ("INVALID_KEY_OR_REF", "The specified key is invalid."),
+    "invalid_internal_id": ("INVALID_INTERNALID",
+                            "Unparseable Internal Id, did you mean to lookup this field by Name "
+                            "or External ID?"),
+    "key_required": ("USER_ERROR", "Either internalId or externalId is required."),
+    "external_id_required": ("USER_ERROR",  # INFERRED wording for upsert without externalId
+                             "You must specify an externalId for an upsert operation."),
+    "required_fields": ("USER_ERROR", "Please enter value(s) for: {fields}"),
+    "abstract_ref": ("USER_ERROR",
+                     "Must submit a non-abstract instance of baseRef (eg RecordRef, "
+                     "CustomRecordRef) NOT a baseRef"),
+    "user_error": ("USER_ERROR", "{message}"),
+    "duplicate_entity": ("DUP_ENTITY", "This entity already exists."),
+    "duplicate_record": ("DUP_RCRD", "This record already exists"),
+    "invalid_field_value": ("INVALID_FLD_VALUE",
+                            "You have entered an Invalid Field Value {value} for the following "
+                            "field: {field}"),
+    "insufficient_permission": ("INSUFFICIENT_PERMISSION",
+                                "Permission Violation: You need a higher level of the '{permission}' "
+                                "permission to access this page. Please contact your account "
+                                "administrator."),
+    "unexpected": ("UNEXPECTED_ERROR", "An unexpected error occurred. Error ID: {error_id}"),
+    "max_records": ("MAX_RCRDS_EXCEEDED",
+                    "The maximum number ( {limit} ) of records allowed for a {operation} "
+                    "operation has been exceeded."),
+}
+
+# fault id -> (detail element in platformFaults or None, FaultCodeType code, message)
+FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
+    "invalid_login": ("invalidCredentialsFault", "USER_ERROR", "Invalid login attempt."),
+    "ambiguous_auth": ("invalidCredentialsFault", "USER_ERROR", "Ambiguous authentication"),
+    # Passport next to a TokenPassport: same faultstring, only the hostname in the detail.
+    "ambiguous_passport": (None, None, "Ambiguous authentication"),
+    "concurrent_requests": ("exceededConcurrentRequestLimitFault", "WS_REQUEST_BLOCKED",
+                            "SuiteTalk concurrent request limit exceeded. Request blocked."),
+    "concurrent_session": ("exceededRequestLimitFault", "WS_CONCUR_SESSION_DISALLWD",
+                           "Only one request may be made against a session at a time"),
+    "record_count": ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED",
+                     "The maximum number ( {limit} ) of records allowed for a {operation} "
+                     "operation has been exceeded."),
+    "request_size": ("exceededRequestSizeFault", "USER_ERROR",  # INFERRED (no capture)
+                     "The request exceeds the maximum allowed size of 100 MB."),
+    "unexpected": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                   "An unexpected error occurred. Error ID: {error_id}"),
+    "permission": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",
+                   "You do not have permission to access SOAP web services feature."),
+    # The mock's own: an operation NetSuite has that the mock does not model yet.
+    "not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                        "netsuite-mock does not implement the {operation} operation yet."),
+}
+
+
+def new_error_id() -> str:
+    """An Error ID as NetSuite prints them: 21 lower-case letters and digits."""
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(21))
+
+
+class RecordError(Exception):
+    """A business error for one record: becomes a failed ``status`` with one ``statusDetail``."""
+
+    def __init__(self, code: str, message: str, *, detail_type: str = "ERROR"):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.detail_type = detail_type
+
+    @classmethod
+    def of(cls, message_id: str, **params: object) -> "RecordError":
+        code, template = STATUS_MESSAGES[message_id]
+        return cls(code, template.format(**params))
+
+    def as_status(self) -> dict:
+        return {"isSuccess": False, "statusDetail": [
+            {"type": self.detail_type, "code": self.code, "message": self.message}]}
+
+
+class SoapFault(Exception):
+    """A request-level failure, sent as a SOAP fault with HTTP 500."""
+
+    def __init__(self, element: str | None, code: str | None, message: str, *,
+                 faultstring: str | None = None, http_status: int = 500):
+        super().__init__(faultstring or message)
+        self.element = element
+        self.code = code
+        self.message = message
+        self.faultstring = faultstring or message
+        self.http_status = http_status
+
+    @classmethod
+    def of(cls, fault_id: str, **params: object) -> "SoapFault":
+        element, code, template = FAULT_MESSAGES[fault_id]
+        if "error_id" in template and "error_id" not in params:
+            params["error_id"] = new_error_id()
+        return cls(element, code, template.format(**params))
+
+
+class ClientFault(SoapFault):
+    """A request the SOAP layer cannot read (bad XML, unknown element, wrong type).
+
+    NetSuite's Axis front end answers these with ``soapenv:Server.userException`` and the
+    parser's message as faultstring, and no NetSuite fault element (INFERRED from Axis 1).
+    """
+
+    def __init__(self, faultstring: str, *, http_status: int = 500):
+        super().__init__(None, None, faultstring, faultstring=faultstring,
+                         http_status=http_status)
+
+
+def success_status() -> dict:
+    return {"isSuccess": True}

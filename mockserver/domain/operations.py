@@ -1,0 +1,219 @@
+"""The record operations and the small platform operations, with NetSuite's semantics.
+
+Each handler takes the parsed request body (a dict shaped like ``platformMsgs:{op}``) and
+returns the response body (shaped like ``platformMsgs:{op}Response``). Business errors are
+returned as failed statuses, never raised as faults, as NetSuite does.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from mockserver.domain.backend import Call, operation
+from mockserver.domain.errors import RecordError, success_status
+from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, record_name
+
+RECORD_REF = "platformCore:RecordRef"
+
+
+def _write_response(status: dict, base_ref: dict | None = None) -> dict:
+    response = {"status": status}
+    if base_ref is not None:
+        response["baseRef"] = base_ref
+    return {"writeResponse": response}
+
+
+def _base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
+              external_id: str | None) -> dict:
+    ref = {"_type": RECORD_REF}
+    if internal_id is not None:
+        ref["internalId"] = internal_id
+    if external_id is not None:
+        ref["externalId"] = external_id
+    if kind is not None or record_type:
+        ref["type"] = kind.record_type if kind else record_type
+    return ref
+
+
+def _kind_of_ref(ref: dict) -> RecordKind:
+    """The record kind a get/delete reference names, or the record error NetSuite gives."""
+    if ref.get("_type") not in (None, RECORD_REF):
+        raise RecordError.of("abstract_ref") if ref.get("_type") == "platformCore:BaseRef" \
+            else RecordError.of("invalid_record_type", type=ref.get("_type"))
+    record_type = ref.get("type")
+    if not record_type:
+        raise RecordError.of("record_type_required")
+    kind = kind_of(record_type)
+    if kind is None:
+        raise RecordError.of("invalid_record_type", type=record_type)
+    if ref.get("internalId") is None and ref.get("externalId") is None:
+        raise RecordError.of("key_required")
+    return kind
+
+
+def _kind_of_record(record: dict) -> RecordKind:
+    kind = kind_for_qname(record.get("_type", ""))
+    if kind is None:
+        raise RecordError.of("invalid_record_type", type=record.get("_type"))
+    return kind
+
+
+def readable(kind: RecordKind, record: dict) -> dict:
+    """A stored record as a response carries it (with its ``xsi:type``)."""
+    return {"_type": kind.qname, **record}
+
+
+# -- get / add / update / upsert / delete ---------------------------------------------------
+@operation("get")
+def get(call: Call, body: dict) -> dict:
+    ref = body.get("baseRef") or {}
+    try:
+        kind = _kind_of_ref(ref)
+        record = call.account.store.find(kind.record_type, ref.get("internalId"),
+                                         ref.get("externalId"))
+        if record is None:
+            raise RecordError.of("record_missing")
+    except RecordError as error:
+        return {"readResponse": {"status": error.as_status()}}
+    return {"readResponse": {"status": success_status(), "record": readable(kind, record)}}
+
+
+def add_record(call: Call, record: dict) -> dict:
+    """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
+    try:
+        kind = _kind_of_record(record)
+        store = call.account.store
+        with store.lock:
+            stored = call.account.writer.for_add(kind, record, call.now)
+            store.put(kind.record_type, stored)
+    except RecordError as error:
+        return {"status": error.as_status()}
+    return {"status": success_status(),
+            "baseRef": _base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+
+
+def update_record(call: Call, record: dict) -> dict:
+    kind = kind_for_qname(record.get("_type", ""))
+    ref = _base_ref(kind, None, record.get("internalId"), record.get("externalId"))
+    try:
+        kind = _kind_of_record(record)
+        if record.get("internalId") is None and record.get("externalId") is None:
+            raise RecordError.of("key_required")
+        store = call.account.store
+        with store.lock:
+            existing = store.find(kind.record_type, record.get("internalId"),
+                                  record.get("externalId"))
+            if existing is None:
+                raise RecordError.of("record_missing")
+            stored = call.account.writer.for_update(kind, existing, record, call.now)
+            store.put(kind.record_type, stored)
+    except RecordError as error:
+        return {"status": error.as_status(), "baseRef": ref}
+    return {"status": success_status(),
+            "baseRef": _base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+
+
+def upsert_record(call: Call, record: dict) -> dict:
+    """Add or update keyed by externalId within the record type."""
+    kind = kind_for_qname(record.get("_type", ""))
+    ref = _base_ref(kind, None, None, record.get("externalId"))
+    try:
+        kind = _kind_of_record(record)
+        external_id = record.get("externalId")
+        if not external_id:
+            raise RecordError.of("external_id_required")
+        store = call.account.store
+        with store.lock:
+            existing = store.get_by_external_id(kind.record_type, external_id)
+            writer = call.account.writer
+            if existing is None:
+                stored = writer.for_add(kind, record, call.now)
+            else:
+                stored = writer.for_update(kind, existing, record, call.now)
+            store.put(kind.record_type, stored)
+    except RecordError as error:
+        return {"status": error.as_status(), "baseRef": ref}
+    return {"status": success_status(),
+            "baseRef": _base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+
+
+def delete_record(call: Call, ref: dict) -> dict:
+    reply_ref = _base_ref(None, ref.get("type"), ref.get("internalId"), ref.get("externalId"))
+    try:
+        kind = _kind_of_ref(ref)
+        store = call.account.store
+        with store.lock:
+            existing = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
+            if existing is None:
+                raise RecordError.of("record_missing")
+            store.remove(kind.record_type, existing["internalId"],
+                         name=record_name(kind, existing), at=call.now)
+    except RecordError as error:
+        return {"status": error.as_status(), "baseRef": reply_ref}
+    return {"status": success_status(),
+            "baseRef": _base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
+
+
+@operation("add")
+def add(call: Call, body: dict) -> dict:
+    return {"writeResponse": add_record(call, body.get("record") or {})}
+
+
+@operation("update")
+def update(call: Call, body: dict) -> dict:
+    return {"writeResponse": update_record(call, body.get("record") or {})}
+
+
+@operation("upsert")
+def upsert(call: Call, body: dict) -> dict:
+    return {"writeResponse": upsert_record(call, body.get("record") or {})}
+
+
+@operation("delete")
+def delete(call: Call, body: dict) -> dict:
+    return {"writeResponse": delete_record(call, body.get("baseRef") or {})}
+
+
+# -- platform operations --------------------------------------------------------------------
+@operation("getServerTime")
+def get_server_time(call: Call, body: dict) -> dict:
+    return {"getServerTimeResult": {"status": success_status(), "serverTime": call.now}}
+
+
+@operation("getDataCenterUrls")
+def get_data_center_urls(call: Call, body: dict) -> dict:
+    """NetSuite answers with the account's domains; the mock answers with its own address."""
+    if not body.get("account"):
+        return {"getDataCenterUrlsResult": {"status": RecordError(
+            "DATA_REQD", "You need to provide a proper value for the required field: account."
+        ).as_status()}}
+    base = call.base_url.rstrip("/")
+    host = urlsplit(base)
+    domain = f"{host.scheme}://{host.netloc}"
+    return {"getDataCenterUrlsResult": {
+        "status": success_status(),
+        "dataCenterUrls": {"restDomain": domain, "webservicesDomain": domain,
+                           "systemDomain": domain}}}
+
+
+@operation("getAccountGovernanceInfo")
+def get_account_governance_info(call: Call, body: dict) -> dict:
+    gate = call.account.gate
+    allocated = sum(i.concurrency_limit or 0
+                    for i in call.backend.verifier.integrations.values())
+    return {"getAccountGovernanceInfoResult": {
+        "status": success_status(),
+        "accountConcurrencyLimit": gate.limit,
+        "unallocatedConcurrencyLimit": max(gate.limit - allocated, 0)}}
+
+
+@operation("getIntegrationGovernanceInfo")
+def get_integration_governance_info(call: Call, body: dict) -> dict:
+    integration = call.identity.integration
+    if integration.concurrency_limit:
+        limit, limit_type = integration.concurrency_limit, "_integrationSpecific"
+    else:
+        limit, limit_type = call.account.gate.limit, "_account"
+    return {"getIntegrationGovernanceInfoResult": {
+        "status": success_status(), "integrationConcurrencyLimit": limit,
+        "limitType": limit_type}}

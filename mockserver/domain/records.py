@@ -1,0 +1,207 @@
+"""The record types the mock serves, and the NetSuite rules attached to each.
+
+A record is a plain dict keyed by schema field names (``{"entityId": "Acme", "subsidiary":
+{"internalId": "1"}}``); sublists are dicts holding a list (``{"item": [...], "replaceAll":
+True}``); values are str, bool, int, float, datetime or bytes. ``RECORD_TYPES`` maps NetSuite's
+``RecordType`` value (``vendorBill``) to the schema type (``tranPurch:VendorBill``) and holds what
+the schema cannot say: which id sequence a record draws from, whether its name must be unique,
+which fields NetSuite requires and under which label it names them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.schema import registry
+from mockserver.schema.model import ComplexType
+
+ENTITY_TYPES = ("vendor", "customer", "employee", "contact", "job", "partner")
+ITEM_TYPES = ("inventoryItem", "nonInventoryPurchaseItem", "nonInventorySaleItem",
+              "servicePurchaseItem", "serviceSaleItem", "salesTaxItem", "taxGroup")
+
+
+@dataclass(frozen=True)
+class Required:
+    """A field NetSuite insists on, and the label its error message uses."""
+
+    field: str
+    label: str
+    unless: str | None = None   # skip when this field is true (e.g. isPerson)
+    only_if: str | None = None  # check only when this field is true
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    record_type: str            # NetSuite RecordType value, e.g. "vendorBill"
+    qname: str                  # schema type, e.g. "tranPurch:VendorBill"
+    family: str                 # internalId sequence shared with: entity, transaction, item, …
+    unique_name: str | None = None  # field whose duplicate gives DUP_ENTITY (entities)
+    required: tuple[Required, ...] = ()
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per-type overrides
+
+    @property
+    def schema(self) -> ComplexType:
+        return registry.complex(self.qname)
+
+
+def _kind(record_type: str, qname: str, family: str, **extra) -> RecordKind:
+    return RecordKind(record_type, qname, family, **extra)
+
+
+_COMPANY = (Required("companyName", "Company Name", unless="isPerson"),
+            Required("firstName", "First Name", only_if="isPerson"),
+            Required("lastName", "Last Name", only_if="isPerson"),
+            Required("subsidiary", "Subsidiary"))
+
+RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
+    # entities share one id sequence, as in NetSuite's entity table
+    _kind("vendor", "listRel:Vendor", "entity", unique_name="entityId", required=_COMPANY),
+    _kind("customer", "listRel:Customer", "entity", unique_name="entityId", required=_COMPANY),
+    _kind("employee", "listEmp:Employee", "entity", unique_name="entityId",
+          required=(Required("firstName", "First Name"), Required("lastName", "Last Name"),
+                    Required("subsidiary", "Subsidiary"))),
+    _kind("contact", "listRel:Contact", "entity", unique_name="entityId",
+          required=(Required("firstName", "First Name"),)),
+    _kind("job", "listRel:Job", "entity", unique_name="entityId",
+          required=(Required("companyName", "Project Name"),)),
+    _kind("billingAccount", "listRel:BillingAccount", "entity",
+          required=(Required("name", "Name"), Required("customer", "Customer"))),
+    # transactions share one id sequence
+    _kind("vendorBill", "tranPurch:VendorBill", "transaction",
+          required=(Required("entity", "Vendor"),)),
+    _kind("vendorCredit", "tranPurch:VendorCredit", "transaction",
+          required=(Required("entity", "Vendor"),)),
+    _kind("vendorPayment", "tranPurch:VendorPayment", "transaction",
+          required=(Required("entity", "Payee"),)),
+    _kind("purchaseOrder", "tranPurch:PurchaseOrder", "transaction",
+          required=(Required("entity", "Vendor"),)),
+    _kind("itemReceipt", "tranPurch:ItemReceipt", "transaction",
+          required=(Required("createdFrom", "Created From"),)),
+    _kind("invoice", "tranSales:Invoice", "transaction",
+          required=(Required("entity", "Customer"),)),
+    _kind("creditMemo", "tranCust:CreditMemo", "transaction",
+          required=(Required("entity", "Customer"),)),
+    _kind("customerPayment", "tranCust:CustomerPayment", "transaction",
+          required=(Required("customer", "Customer"),)),
+    _kind("journalEntry", "tranGeneral:JournalEntry", "transaction",
+          required=(Required("subsidiary", "Subsidiary"),)),
+    _kind("advInterCompanyJournalEntry", "tranGeneral:AdvInterCompanyJournalEntry",
+          "transaction", required=(Required("subsidiary", "Subsidiary"),)),
+    _kind("expenseReport", "tranEmp:ExpenseReport", "transaction",
+          required=(Required("entity", "Employee"),)),
+    _kind("usage", "tranSales:Usage", "transaction",
+          required=(Required("customer", "Customer"), Required("item", "Item"))),
+    # items share one id sequence
+    _kind("inventoryItem", "listAcct:InventoryItem", "item",
+          required=(Required("itemId", "Item Name/Number"),)),
+    _kind("nonInventoryPurchaseItem", "listAcct:NonInventoryPurchaseItem", "item",
+          required=(Required("itemId", "Item Name/Number"),)),
+    _kind("nonInventorySaleItem", "listAcct:NonInventorySaleItem", "item",
+          required=(Required("itemId", "Item Name/Number"),)),
+    _kind("servicePurchaseItem", "listAcct:ServicePurchaseItem", "item",
+          required=(Required("itemId", "Item Name/Number"),)),
+    _kind("serviceSaleItem", "listAcct:ServiceSaleItem", "item",
+          required=(Required("itemId", "Item Name/Number"),)),
+    _kind("salesTaxItem", "listAcct:SalesTaxItem", "item",
+          required=(Required("itemId", "Tax Name"),)),
+    _kind("taxGroup", "listAcct:TaxGroup", "item",
+          required=(Required("itemId", "Tax Name"),)),
+    # lists: each has its own sequence
+    _kind("currency", "listAcct:Currency", "currency",
+          required=(Required("name", "Name"), Required("symbol", "ISO Code"))),
+    _kind("subsidiary", "listAcct:Subsidiary", "subsidiary",
+          required=(Required("name", "Name"),)),
+    _kind("account", "listAcct:Account", "account",
+          required=(Required("acctName", "Name"), Required("acctType", "Type"))),
+    _kind("accountingPeriod", "listAcct:AccountingPeriod", "accountingPeriod",
+          required=(Required("periodName", "Period Name"),)),
+    _kind("classification", "listAcct:Classification", "classification",
+          required=(Required("name", "Name"),)),
+    _kind("department", "listAcct:Department", "department",
+          required=(Required("name", "Name"),)),
+    _kind("location", "listAcct:Location", "location",
+          required=(Required("name", "Name"),)),
+    _kind("currencyRate", "listAcct:CurrencyRate", "currencyRate",
+          required=(Required("baseCurrency", "Base Currency"),
+                    Required("transactionCurrency", "Transaction Currency"),
+                    Required("exchangeRate", "Exchange Rate"))),
+    _kind("term", "listAcct:Term", "term", required=(Required("name", "Name"),)),
+    _kind("expenseCategory", "listAcct:ExpenseCategory", "expenseCategory",
+          required=(Required("name", "Name"), Required("expenseAcct", "Expense Account"))),
+    _kind("priceLevel", "listAcct:PriceLevel", "priceLevel",
+          required=(Required("name", "Name"),)),
+    _kind("folder", "docFileCab:Folder", "folder", required=(Required("name", "Name"),)),
+    _kind("file", "docFileCab:File", "file",
+          required=(Required("name", "Name"), Required("folder", "Folder"))),
+    _kind("customRecordType", "setupCustom:CustomRecordType", "customRecordType",
+          required=(Required("recordName", "Name"),)),
+    _kind("customRecord", "setupCustom:CustomRecord", "customRecord",
+          required=(Required("recType", "Custom Record Type"),)),
+    _kind("customList", "setupCustom:CustomList", "customList",
+          required=(Required("name", "Name"),)),
+]}
+
+_BY_QNAME = {k.qname: k for k in RECORD_TYPES.values()}
+
+# Which record types a RecordRef field points at, by field name. A field not listed here (a custom
+# form, a tax schedule the mock does not model) is stored as sent, without a reference check.
+REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
+    "subsidiary": ("subsidiary",),
+    "representingSubsidiary": ("subsidiary",),
+    "toSubsidiary": ("subsidiary",),
+    "currency": ("currency",),
+    "baseCurrency": ("currency",),
+    "transactionCurrency": ("currency",),
+    "department": ("department",),
+    "location": ("location",),
+    "class": ("classification",),
+    "terms": ("term",),
+    "account": ("account",),
+    "expenseAccount": ("account",),
+    "payablesAccount": ("account",),
+    "receivablesAccount": ("account",),
+    "apAcct": ("account",),
+    "arAcct": ("account",),
+    "expenseAcct": ("account",),
+    "incomeAccount": ("account",),
+    "cogsAccount": ("account",),
+    "assetAccount": ("account",),
+    "parent": (),  # same record type; filled in by ``reference_targets``
+    "entity": ENTITY_TYPES,
+    "vendor": ("vendor",),
+    "customer": ("customer",),
+    "employee": ("employee",),
+    "item": ITEM_TYPES,
+    "createdFrom": ("purchaseOrder", "vendorBill", "invoice", "creditMemo"),
+    "postingPeriod": ("accountingPeriod",),
+    "folder": ("folder",),
+    "category": ("expenseCategory",),
+    "recType": ("customRecordType",),
+    "priceLevel": ("priceLevel",),
+}
+
+
+def kind_of(record_type: str) -> RecordKind | None:
+    return RECORD_TYPES.get(record_type)
+
+
+def kind_for_qname(qname: str) -> RecordKind | None:
+    return _BY_QNAME.get(qname)
+
+
+def reference_targets(kind: RecordKind, field_name: str) -> tuple[str, ...]:
+    if field_name in kind.references:
+        return kind.references[field_name]
+    if field_name == "parent":
+        return (kind.record_type,)
+    return REFERENCE_TARGETS.get(field_name, ())
+
+
+def record_name(kind: RecordKind, record: dict) -> str | None:
+    """The display name NetSuite puts in ``RecordRef.name`` when it returns a reference."""
+    for key in ("entityId", "companyName", "tranId", "itemId", "name", "acctName", "periodName",
+                "recordName"):
+        value = record.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None

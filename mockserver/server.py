@@ -1,0 +1,93 @@
+"""Building and running a mock: backend + WSGI app + waitress, in the foreground or a thread.
+
+``MockServer`` is what the CLI runs and what tests start on a free port::
+
+    with MockServer(MockSettings(port=0, seed="demo")) as mock:
+        client = zeep.Client(mock.wsdl_url)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from waitress.server import create_server
+
+from mockserver.admin import AdminApi
+from mockserver.config import MockSettings
+from mockserver.domain.auth import AccessToken, Integration
+from mockserver.domain.backend import Backend
+from mockserver.domain.seed import load_seed, read_seed
+from mockserver.wire.http import MockApplication
+
+log = logging.getLogger("netsuite_mock")
+
+
+def build_backend(settings: MockSettings) -> Backend:
+    backend = Backend(latency_ms=settings.latency_ms)
+    account = backend.add_account(settings.account, settings.concurrency_limit)
+    backend.add_integration(Integration("netsuite-mock", settings.consumer_key,
+                                        settings.consumer_secret))
+    backend.add_token(AccessToken(settings.token_id, settings.token_secret,
+                                  settings.consumer_key))
+    seed = read_seed(settings.seed)
+    if seed is not None:
+        load_seed(account.store, seed, backend.clock.now(), source=f"seed {settings.seed}")
+    backend.seed_source = settings.seed
+    return backend
+
+
+def build_app(settings: MockSettings, backend: Backend | None = None) -> MockApplication:
+    backend = backend or build_backend(settings)
+    return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings))
+
+
+class MockServer:
+    """A mock listening on ``settings.host:settings.port`` (port 0 picks a free one)."""
+
+    def __init__(self, settings: MockSettings | None = None, **overrides):
+        self.settings = settings or MockSettings(**overrides)
+        self.app = build_app(self.settings)
+        self.backend = self.app.backend
+        self._server = create_server(self.app, host=self.settings.host, port=self.settings.port,
+                                     threads=self.settings.worker_threads(),
+                                     ident="netsuite-mock", clear_untrusted_proxy_headers=True)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.effective_port
+
+    @property
+    def url(self) -> str:
+        host = self._server.effective_host
+        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.url}/wsdl/v2024_1_0/netsuite.wsdl"
+
+    @property
+    def service_url(self) -> str:
+        return f"{self.url}/services/NetSuitePort_2024_1"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> "MockServer":
+        self._thread = threading.Thread(target=self._server.run, name="netsuite-mock",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> "MockServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,145 @@
+"""SOAP 1.1 envelopes as NetSuite writes them: responses with documentInfo, and faults.
+
+A fault is ``soapenv:Server.userException`` with NetSuite's faultstring, a ``detail`` holding the
+``platformFaults:*Fault`` element (``code``, ``message``) and, as its sibling, Axis's
+``ns1:hostname``; no SOAP header (reference §2.1). Requests are parsed here too, with a parser
+that resolves no entities, loads no DTD and fetches nothing.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from mockserver.domain.errors import ClientFault, SoapFault
+from mockserver.schema import NAMESPACES, registry
+from mockserver.wire.decode import decode
+from mockserver.wire.encode import clark, encode
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+XSD_URI = "http://www.w3.org/2001/XMLSchema"
+XSI_URI = "http://www.w3.org/2001/XMLSchema-instance"
+AXIS_URI = "http://xml.apache.org/axis/"
+ENV = f"{{{SOAP_ENV}}}"
+ENVELOPE_NSMAP = {"soapenv": SOAP_ENV, "xsd": XSD_URI, "xsi": XSI_URI}
+NETSUITE_NSMAP = {ns.prefix: ns.uri for ns in NAMESPACES}
+MESSAGES_URI = registry.uri("platformMsgs")
+FAULTS_URI = registry.uri("platformFaults")
+DEFAULT_HOSTNAME = "netsuite-mock.partners.internal"
+
+# Header elements the mock reads, and their schema types.
+HEADER_TYPES = {
+    "tokenPassport": "platformCore:TokenPassport",
+    "applicationInfo": "platformMsgs:ApplicationInfo",
+    "partnerInfo": "platformMsgs:PartnerInfo",
+    "preferences": "platformMsgs:Preferences",
+    "searchPreferences": "platformMsgs:SearchPreferences",
+}
+# Credentials from other authentication schemes: only their presence matters (ambiguity).
+FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          dtd_validation=False, huge_tree=False, remove_comments=True,
+                          remove_pis=True, collect_ids=False)
+
+
+class Request:
+    """A parsed SOAP request: operation name, headers and body as dicts."""
+
+    def __init__(self, operation: str, headers: dict, body: dict, body_element: etree._Element):
+        self.operation = operation
+        self.headers = headers
+        self.body = body
+        self.body_element = body_element
+
+
+def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
+    """(Header, first Body child) of a SOAP 1.1 request, or a client fault."""
+    if not data.strip():
+        raise ClientFault("No SOAPAction header and no request body.")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise ClientFault(f"org.xml.sax.SAXParseException: {error.msg}") from None
+    if root.getroottree().docinfo.doctype:
+        raise ClientFault("org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP messages.")
+    if root.tag == f"{{{SOAP12_ENV}}}Envelope":
+        raise ClientFault("Version Mismatch: this endpoint speaks SOAP 1.1 "
+                          "(namespace http://schemas.xmlsoap.org/soap/envelope/).")
+    if root.tag != f"{ENV}Envelope":
+        raise ClientFault("org.xml.sax.SAXException: The root element of a SOAP message "
+                          "must be soapenv:Envelope.")
+    header = root.find(f"{ENV}Header")
+    body = root.find(f"{ENV}Body")
+    if body is None:
+        raise ClientFault("org.xml.sax.SAXException: The SOAP message has no soapenv:Body.")
+    first = next((child for child in body if isinstance(child.tag, str)), None)
+    if first is None:
+        raise ClientFault("org.xml.sax.SAXException: The soapenv:Body is empty.")
+    return header, first
+
+
+def decode_headers(header: etree._Element | None) -> dict:
+    headers: dict = {"tokenPassport": []}
+    if header is None:
+        return headers
+    for element in header:
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local == "tokenPassport":
+            headers["tokenPassport"].append(decode(element, HEADER_TYPES[local]))
+        elif local in HEADER_TYPES:
+            headers[local] = decode(element, HEADER_TYPES[local])
+        elif local in FOREIGN_CREDENTIALS:
+            headers[local] = True
+    return headers
+
+
+def operation_of(body_element: etree._Element) -> str | None:
+    """The operation a body element asks for, or None if it is not one of NetSuite's."""
+    qname = etree.QName(body_element)
+    if qname.namespace != MESSAGES_URI:
+        return None
+    return qname.localname if f"platformMsgs:{qname.localname}" in registry.elements else None
+
+
+def decode_body(operation: str, body_element: etree._Element) -> dict:
+    element = registry.elements[f"platformMsgs:{operation}"]
+    return decode(body_element, element.type_ref)
+
+
+def response_document(operation: str, body: dict, ns_id: str | None) -> etree._Element:
+    envelope = etree.Element(f"{ENV}Envelope", nsmap=ENVELOPE_NSMAP)
+    if ns_id is not None:
+        header = etree.SubElement(envelope, f"{ENV}Header")
+        info = etree.SubElement(header, f"{{{MESSAGES_URI}}}documentInfo",
+                                nsmap={"platformMsgs": MESSAGES_URI})
+        etree.SubElement(info, f"{{{MESSAGES_URI}}}nsId").text = ns_id
+    soap_body = etree.SubElement(envelope, f"{ENV}Body")
+    element = registry.elements[f"platformMsgs:{operation}Response"]
+    xsi_prefixes: set[str] = set()
+    encode(soap_body, clark(element.qname), body, element.type_ref, xsi_prefixes)
+    etree.cleanup_namespaces(envelope, top_nsmap=NETSUITE_NSMAP,
+                             keep_ns_prefixes=sorted(xsi_prefixes))
+    return envelope
+
+
+def fault_document(fault: SoapFault, hostname: str = DEFAULT_HOSTNAME) -> etree._Element:
+    envelope = etree.Element(f"{ENV}Envelope", nsmap=ENVELOPE_NSMAP)
+    body = etree.SubElement(envelope, f"{ENV}Body")
+    soap_fault = etree.SubElement(body, f"{ENV}Fault")
+    etree.SubElement(soap_fault, "faultcode").text = "soapenv:Server.userException"
+    etree.SubElement(soap_fault, "faultstring").text = fault.faultstring
+    detail = etree.SubElement(soap_fault, "detail")
+    if fault.element is not None:
+        fault_element = etree.SubElement(detail, f"{{{FAULTS_URI}}}{fault.element}",
+                                         nsmap={"platformFaults": FAULTS_URI})
+        etree.SubElement(fault_element, f"{{{FAULTS_URI}}}code").text = fault.code
+        etree.SubElement(fault_element, f"{{{FAULTS_URI}}}message").text = fault.message
+    etree.SubElement(detail, f"{{{AXIS_URI}}}hostname", nsmap={"ns1": AXIS_URI}).text = hostname
+    return envelope
+
+
+def to_bytes(document: etree._Element) -> bytes:
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")

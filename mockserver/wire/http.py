@@ -1,0 +1,110 @@
+"""The WSGI application: NetSuite's URLs, plus the mock's own admin API under ``/__admin/``.
+
+- ``GET  /wsdl/v2024_1_0/netsuite.wsdl`` and ``/wsdl/v2024_1_0/xsd/<document>.xsd``
+- ``POST /services/NetSuitePort_2024_1`` (SOAP 1.1, handled by the Spyne application)
+- ``GET  /__admin/…`` JSON for tests and people (see ``mockserver.admin``)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Callable, Iterable
+
+from mockserver.wire import spyne_compat  # noqa: F401
+
+from spyne.server.wsgi import WsgiApplication
+
+from mockserver.domain.backend import Backend
+from mockserver.domain.errors import SoapFault
+from mockserver.wire import envelope, wsdl
+from mockserver.wire.soap import base_url, build_application
+
+log = logging.getLogger("netsuite_mock.http")
+
+StartResponse = Callable[[str, list], None]
+MAX_REQUEST_BYTES = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
+XML = "text/xml; charset=utf-8"
+
+
+class MockApplication:
+    """Routes requests to the WSDL, the SOAP endpoint or the admin API."""
+
+    def __init__(self, backend: Backend, *, hostname: str = envelope.DEFAULT_HOSTNAME,
+                 admin: "Callable | None" = None, max_request_bytes: int = MAX_REQUEST_BYTES):
+        self.backend = backend
+        self.hostname = hostname
+        self.max_request_bytes = max_request_bytes
+        self.spyne_app = build_application(backend, hostname=hostname)
+        self.soap = WsgiApplication(self.spyne_app)
+        self.admin = admin
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == wsdl.SERVICE_PATH:
+            if method == "POST":
+                return self._soap(environ, start_response)
+            if "wsdl" in environ.get("QUERY_STRING", "").lower():
+                return self._wsdl(environ, start_response)
+            return self._fault(start_response, SoapFault(
+                None, None, "SOAP requests must be sent with HTTP POST.",
+                http_status=405))
+        if method in ("GET", "HEAD"):
+            if path == wsdl.WSDL_PATH:
+                return self._wsdl(environ, start_response)
+            if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
+                return self._xsd(path[len(wsdl.XSD_DIR):-len(".xsd")], start_response)
+            if path in ("", "/"):
+                return self._index(environ, start_response)
+        if path.startswith("/__admin") and self.admin is not None:
+            return self.admin(environ, start_response)
+        return respond(start_response, "404 Not Found", b"not found\n", "text/plain")
+
+    def _soap(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_request_bytes:
+            environ["wsgi.input"] = None  # do not read a body we refuse
+            return self._fault(start_response, SoapFault.of("request_size"))
+        return self.soap(environ, start_response)
+
+    def _fault(self, start_response: StartResponse, fault: SoapFault) -> Iterable[bytes]:
+        body = envelope.to_bytes(envelope.fault_document(fault, self.hostname))
+        status = "500 Internal Server Error" if fault.http_status == 500 else \
+            f"{fault.http_status} Error"
+        return respond(start_response, status, body, XML)
+
+    def _wsdl(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        body = wsdl.wsdl_document(base_url(environ) + wsdl.SERVICE_PATH)
+        return respond(start_response, "200 OK", body, XML)
+
+    def _xsd(self, document: str, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            body = wsdl.schema_document(document)
+        except KeyError:
+            return respond(start_response, "404 Not Found", b"no such schema document\n",
+                           "text/plain")
+        return respond(start_response, "200 OK", body, XML)
+
+    def _index(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        base = base_url(environ)
+        text = (f"netsuite-mock: NetSuite SuiteTalk SOAP 2024_1\n"
+                f"WSDL:    {base}{wsdl.WSDL_PATH}\n"
+                f"Service: {base}{wsdl.SERVICE_PATH}\n"
+                f"Admin:   {base}/__admin/\n")
+        return respond(start_response, "200 OK", text.encode(), "text/plain; charset=utf-8")
+
+
+def respond(start_response: StartResponse, status: str, body: bytes,
+            content_type: str) -> list[bytes]:
+    start_response(status, [("Content-Type", content_type),
+                            ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def respond_json(start_response: StartResponse, data, status: str = "200 OK") -> list[bytes]:
+    body = json.dumps(data, indent=2, default=str).encode()
+    return respond(start_response, status, body, "application/json")
