@@ -8,14 +8,13 @@ admin API and the server log. Facts and their sources: ``../shared/reference`` �
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import logging
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from client.passport import sign
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import SoapFault
 
@@ -81,15 +80,6 @@ def mask(secret: str | None) -> str | None:
     if not secret:
         return secret
     return secret[:4] + "…" if len(secret) > 8 else "…"
-
-
-def sign(account: str, consumer_key: str, token: str, nonce: str, timestamp: str | int,
-         consumer_secret: str, token_secret: str) -> str:
-    """NetSuite's TokenPassport signature: Base64(HMAC-SHA256(key, base string))."""
-    base = "&".join([account, consumer_key, token, nonce, str(timestamp)])
-    key = f"{consumer_secret}&{token_secret}"
-    digest = hmac.new(key.encode(), base.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
 
 
 class LoginAuditTrail:
@@ -239,15 +229,3 @@ class TokenPassportVerifier:
     def reset_nonces(self) -> None:
         with self._lock:
             self._seen_nonces.clear()
-
-
-@dataclass
-class Credentials:
-    """The single account/integration/token a quick start configures."""
-
-    account: str
-    consumer_key: str
-    consumer_secret: str
-    token_id: str
-    token_secret: str
-    extra: dict = field(default_factory=dict)

@@ -1,0 +1,36 @@
+# Quick start:  make serve   (a mock with demo data on http://127.0.0.1:8080)
+#               make test    (the whole test suite)
+# Each target creates .venv on first use (Python 3.11+) and reuses it afterwards.
+
+PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: serve test test-other-pythons clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "netsuite-mock needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+serve: $(BIN)/.installed
+	$(BIN)/netsuite-mock serve --seed demo $(ARGS)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The server tests on every other supported Python that this machine has (pyenv or PATH).
+test-other-pythons:
+	@for v in 3.12 3.13; do \
+		py=$$(.ci/find-python $$v) || { echo "Python $$v not found: skipped"; continue; }; \
+		echo "== server tests on $$($$py --version)"; \
+		$$py -m venv .venv-$$v && .venv-$$v/bin/python -m pip install --quiet -e '.[test]' && \
+		.venv-$$v/bin/python -m pytest -m server $(PYTEST_ARGS) || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) .venv-3.12 .venv-3.13 .pytest_cache *.egg-info

@@ -1,0 +1,111 @@
+"""``netsuite-mock``: run a mock NetSuite SuiteTalk (SOAP 2024_1) endpoint.
+
+    netsuite-mock serve --port 8080 --seed demo
+    netsuite-mock serve --settings config.json --secrets secrets.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from client.config import ConfigError
+from mockserver.config import MockSettings, client_secrets, client_settings, load_settings
+from mockserver.domain.seed import SeedError
+
+DEFAULTS = MockSettings()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netsuite-mock",
+        description="A mock of Oracle NetSuite's SuiteTalk SOAP web services (2024_1).")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="start the mock", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Start the mock. Every option can also come from a TOML file (--config), "
+                    "from NETSUITE_MOCK_<OPTION> environment variables (e.g. "
+                    "NETSUITE_MOCK_PORT=9000), or from the NetSuite settings and secrets files "
+                    "your client already uses. Flags win over environment variables, which win "
+                    "over --config, which wins over --settings/--secrets.")
+    serve.add_argument("--host", help=f"interface to listen on [default: {DEFAULTS.host}]")
+    serve.add_argument("--port", type=int, help=f"port; 0 picks a free one [default: {DEFAULTS.port}]")
+    serve.add_argument("--account", help=f"NetSuite account id, case-sensitive [default: {DEFAULTS.account}]")
+    serve.add_argument("--consumer-key", help="integration consumer key")
+    serve.add_argument("--consumer-secret", help="integration consumer secret")
+    serve.add_argument("--token-id", help="access token id")
+    serve.add_argument("--token-secret", help="access token secret")
+    serve.add_argument("--concurrency-limit", type=int,
+                       help=f"account concurrency limit [default: {DEFAULTS.concurrency_limit}]")
+    serve.add_argument("--latency-ms", type=float,
+                       help="hold every request this long, so bursts really overlap [default: 0]")
+    serve.add_argument("--seed", help="demo (built-in accounts-payable data), none, or a path "
+                                      "to a JSON seed file [default: demo]")
+    serve.add_argument("--threads", type=int, help="worker threads [default: enough for the "
+                                                   "concurrency limit]")
+    serve.add_argument("--hostname", help="hostname reported in fault details")
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
+                       help="server log level [default: info]")
+    serve.add_argument("--config", metavar="TOML", help="a TOML file with any of these options")
+    serve.add_argument("--settings", metavar="JSON",
+                       help="your NetSuite settings file (netsuite_settings.account and "
+                            "concurrency_limit are used)")
+    serve.add_argument("--secrets", metavar="JSON",
+                       help="your NetSuite secrets file (consumer_key, consumer_secret, "
+                            "token_key, token_secret)")
+    serve.add_argument("--quiet", action="store_true", help="do not print client settings")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    flags = {name: getattr(args, name) for name in (
+        "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
+        "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level")}
+    settings = load_settings(settings_file=args.settings, secrets_file=args.secrets,
+                             config_file=args.config, flags=flags)
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    from mockserver.server import MockServer  # imports Spyne: only once arguments are valid
+
+    server = MockServer(settings)
+    base = server.url
+    if not args.quiet:
+        print(f"netsuite-mock {settings.account} listening on {base} "
+              f"(seed: {settings.seed}, concurrency limit: {settings.concurrency_limit})")
+        print(f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+              f"Admin:   {base}/__admin/\n")
+        print("Client settings (settings.json):")
+        print(json.dumps(client_settings(settings, base), indent=2))
+        print("Client secrets (secrets.json):")
+        print(json.dumps(client_secrets(settings), indent=2), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return serve(args)
+    except (ConfigError, SeedError) as error:
+        print(f"netsuite-mock: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # e.g. the port is taken
+        print(f"netsuite-mock: cannot start: {error.strerror or error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
