@@ -82,6 +82,8 @@ class MockServer:
         return self
 
     def stop(self) -> None:
+        # Let running requests finish before the sockets go, so none writes to a closed one.
+        self._server.task_dispatcher.shutdown(timeout=5)
         self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -43,14 +43,19 @@ class SoapClient:
         self.service = client.create_service(BINDING, service_url or server.service_url)
         self.settings = server.settings
 
+    @property
+    def last_response(self) -> bytes:
+        """The raw body of the last response (zeep clients built by these fixtures record it)."""
+        return self.client.transport.last_response
+
     def type(self, name: str):
         return self.client.get_type(name)
 
-    def passport(self, **overrides):
+    def passport(self, *, nonce=None, timestamp=None, algorithm="HMAC-SHA256"):
         s = self.settings
         fields = make_passport(s.account, s.consumer_key, s.consumer_secret, s.token_id,
-                               s.token_secret)
-        fields.update(overrides)
+                               s.token_secret, nonce=nonce, timestamp=timestamp,
+                               algorithm=algorithm)
         signature = fields.pop("signature")
         return self.type("ns0:TokenPassport")(
             **fields, signature=self.type("ns0:TokenPassportSignature")(
@@ -83,7 +88,7 @@ def mock(mock_server):
 
 @pytest.fixture(scope="session")
 def zeep_client(mock_server) -> zeep.Client:
-    return zeep.Client(mock_server.wsdl_url)
+    return zeep.Client(mock_server.wsdl_url, transport=RecordingTransport())
 
 
 @pytest.fixture
@@ -166,7 +171,8 @@ def assert_valid_response(schema: etree.XMLSchema, content: bytes) -> etree._Ele
     root = etree.fromstring(content)
     body = root.find(f"{{{SOAP_ENV}}}Body")
     payload = next(iter(body))
-    for element in [payload] + list(root.find(f"{{{SOAP_ENV}}}Header") or []):
+    header = root.find(f"{{{SOAP_ENV}}}Header")
+    for element in [payload] + (list(header) if header is not None else []):
         if etree.QName(element).localname == "Fault":
             continue
         copy = etree.fromstring(etree.tostring(element))

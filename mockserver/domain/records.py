@@ -128,6 +128,8 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
     _kind("term", "listAcct:Term", "term", required=(Required("name", "Name"),)),
     _kind("expenseCategory", "listAcct:ExpenseCategory", "expenseCategory",
           required=(Required("name", "Name"), Required("expenseAcct", "Expense Account"))),
+    _kind("vendorCategory", "listAcct:VendorCategory", "vendorCategory",
+          required=(Required("name", "Name"),)),
     _kind("priceLevel", "listAcct:PriceLevel", "priceLevel",
           required=(Required("name", "Name"),)),
     _kind("folder", "docFileCab:Folder", "folder", required=(Required("name", "Name"),)),

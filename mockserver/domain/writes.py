@@ -78,7 +78,12 @@ class RecordWriter:
 
     # -- references ------------------------------------------------------------------------
     def _resolve_references(self, kind: RecordKind, ctype: ComplexType, value: dict) -> None:
-        """Check every RecordRef against the store, in place, and give it its name."""
+        """Check every RecordRef against the store, in place, and give it its name.
+
+        An empty reference (``<subsidiary/>``, which some clients send for every field they
+        know) sets nothing and is dropped (INFERRED: NetSuite ignores it).
+        """
+        _drop_empty_refs(ctype, value)
         for field_name, ref in _record_refs(ctype, value):
             targets = reference_targets(kind, field_name)
             wanted = ref.get("type")
@@ -209,6 +214,27 @@ def _sublist_item_field(type_ref: str) -> str | None:
         return None
     repeating = [f for f in ctype.fields if f.repeating]
     return repeating[0].name if len(repeating) == 1 else None
+
+
+def _drop_empty_refs(ctype: ComplexType, value: dict) -> None:
+    for f in ctype.fields:
+        item = value.get(f.name)
+        if isinstance(item, dict):
+            type_ref = item.get("_type", f.type_ref)
+            if type_ref == RECORD_REF and not any(v not in (None, "") for k, v in item.items()
+                                                  if k != "_type"):
+                del value[f.name]
+                continue
+            nested = registry.lookup(type_ref)
+            if isinstance(nested, ComplexType) and nested.fields:
+                _drop_empty_refs(nested, item)
+        elif isinstance(item, list):
+            nested = registry.lookup(f.type_ref)
+            if isinstance(nested, ComplexType) and nested.fields:
+                for element in item:
+                    if isinstance(element, dict):
+                        _drop_empty_refs(registry.lookup(element.get("_type", f.type_ref)),
+                                         element)
 
 
 def _record_refs(ctype: ComplexType, value: dict) -> Iterator[tuple[str, dict]]:

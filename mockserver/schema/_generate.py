@@ -27,14 +27,15 @@ RECORDS = """
     ExpenseCategory Account AccountingPeriod Classification Department Location Subsidiary
     Currency CurrencyRate Term TaxGroup SalesTaxItem InventoryItem NonInventoryPurchaseItem
     NonInventorySaleItem ServicePurchaseItem ServiceSaleItem PriceLevel Job BillingAccount Usage
-    Folder File CustomRecord CustomRecordType CustomList Contact
+    Folder File CustomRecord CustomRecordType CustomList Contact VendorCategory
 """.split()
 
 # Search families: the record's own (VendorSearch) or a shared one (TransactionSearch, ItemSearch).
 SEARCHES = """
     Vendor Transaction Customer Employee ExpenseCategory Account AccountingPeriod Classification
     Department Location Subsidiary Currency CurrencyRate Term TaxGroup SalesTaxItem Item PriceLevel
-    Job BillingAccount Usage Folder File CustomRecord CustomList Contact
+    Job BillingAccount Usage Folder File CustomRecord CustomList Contact VendorCategory
+    InboundShipment ConsolidatedExchangeRate
 """.split()
 
 # One line each, our words, for the generated modules' docstrings.

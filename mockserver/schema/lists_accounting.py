@@ -1194,6 +1194,13 @@ ns.complex_type("SubsidiarySearchRow", """
     userJoin                          platformCommon:EmployeeSearchRowBasic
     customSearchJoin                  platformCommon:CustomSearchRowBasic *
 """, extends="platformCore:SearchRow")
+ns.complex_type("VendorCategory", """
+    name         xsd:string
+    isTaxAgency  xsd:boolean
+    isInactive   xsd:boolean
+    @internalId  xsd:string
+    @externalId  xsd:string
+""", extends="platformCore:Record")
 ns.complex_type("ServiceItemTaskTemplates", """
     taskName         xsd:string
     taskStartOffset  xsd:long
@@ -1280,6 +1287,20 @@ ns.complex_type("TermSearchAdvanced", """
 """, extends="platformCore:SearchRecord")
 ns.complex_type("TermSearchRow", """
     basic     platformCommon:TermSearchRowBasic
+    userJoin  platformCommon:EmployeeSearchRowBasic
+""", extends="platformCore:SearchRow")
+ns.complex_type("VendorCategorySearch", """
+    basic     platformCommon:VendorCategorySearchBasic
+    userJoin  platformCommon:EmployeeSearchBasic
+""", extends="platformCore:SearchRecord")
+ns.complex_type("VendorCategorySearchAdvanced", """
+    criteria              listAcct:VendorCategorySearch
+    columns               listAcct:VendorCategorySearchRow
+    @savedSearchId        xsd:string
+    @savedSearchScriptId  xsd:string
+""", extends="platformCore:SearchRecord")
+ns.complex_type("VendorCategorySearchRow", """
+    basic     platformCommon:VendorCategorySearchRowBasic
     userJoin  platformCommon:EmployeeSearchRowBasic
 """, extends="platformCore:SearchRow")
 ns.complex_type("CurrencyRate", """
@@ -1376,6 +1397,26 @@ ns.complex_type("AccountLocalizationsList", """
     accountLocalizations  listAcct:AccountLocalizations *
     @replaceAll           xsd:boolean =true
 """)
+ns.complex_type("ConsolidatedExchangeRateSearch", """
+    basic               platformCommon:ConsolidatedExchangeRateSearchBasic
+    fromSubsidiaryJoin  platformCommon:SubsidiarySearchBasic
+    periodJoin          platformCommon:AccountingPeriodSearchBasic
+    toSubsidiaryJoin    platformCommon:SubsidiarySearchBasic
+    userJoin            platformCommon:EmployeeSearchBasic
+""", extends="platformCore:SearchRecord")
+ns.complex_type("ConsolidatedExchangeRateSearchAdvanced", """
+    criteria              listAcct:ConsolidatedExchangeRateSearch
+    columns               listAcct:ConsolidatedExchangeRateSearchRow
+    @savedSearchId        xsd:string
+    @savedSearchScriptId  xsd:string
+""", extends="platformCore:SearchRecord")
+ns.complex_type("ConsolidatedExchangeRateSearchRow", """
+    basic               platformCommon:ConsolidatedExchangeRateSearchRowBasic
+    fromSubsidiaryJoin  platformCommon:SubsidiarySearchRowBasic
+    periodJoin          platformCommon:AccountingPeriodSearchRowBasic
+    toSubsidiaryJoin    platformCommon:SubsidiarySearchRowBasic
+    userJoin            platformCommon:EmployeeSearchRowBasic
+""", extends="platformCore:SearchRow")
 ns.complex_type("TaxGroupSearch", """
     basic     platformCommon:TaxGroupSearchBasic
     userJoin  platformCommon:EmployeeSearchBasic

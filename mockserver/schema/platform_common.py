@@ -4248,6 +4248,22 @@ ns.complex_type("TermSearchRowBasic", """
     repeatEvery                platformCore:SearchColumnLongField *
     splitEvenly                platformCore:SearchColumnBooleanField *
 """, extends="platformCore:SearchRowBasic")
+ns.complex_type("VendorCategorySearchBasic", """
+    externalId        platformCore:SearchMultiSelectField
+    externalIdString  platformCore:SearchStringField
+    internalId        platformCore:SearchMultiSelectField
+    internalIdNumber  platformCore:SearchLongField
+    isInactive        platformCore:SearchBooleanField
+    isTaxAgency       platformCore:SearchBooleanField
+    name              platformCore:SearchStringField
+""", extends="platformCore:SearchRecordBasic")
+ns.complex_type("VendorCategorySearchRowBasic", """
+    externalId   platformCore:SearchColumnSelectField *
+    internalId   platformCore:SearchColumnSelectField *
+    isInactive   platformCore:SearchColumnBooleanField *
+    isTaxAgency  platformCore:SearchColumnBooleanField *
+    name         platformCore:SearchColumnStringField *
+""", extends="platformCore:SearchRowBasic")
 ns.complex_type("OriginatingLeadSearchBasic", """
     accountNumber             platformCore:SearchStringField
     address                   platformCore:SearchStringField
@@ -5132,6 +5148,34 @@ ns.complex_type("UsageSearchRowBasic", """
     subscriptionLine  platformCore:SearchColumnSelectField *
     subscriptionPlan  platformCore:SearchColumnSelectField *
 """, extends="platformCore:SearchRowBasic")
+ns.complex_type("ConsolidatedExchangeRateSearchBasic", """
+    accountingBook    platformCore:SearchMultiSelectField
+    externalId        platformCore:SearchMultiSelectField
+    externalIdString  platformCore:SearchStringField
+    fromSubsidiary    platformCore:SearchMultiSelectField
+    internalId        platformCore:SearchMultiSelectField
+    internalIdNumber  platformCore:SearchLongField
+    isDerivedRate     platformCore:SearchBooleanField
+    period            platformCore:SearchMultiSelectField
+    periodStartDate   platformCore:SearchDateField
+    toSubsidiary      platformCore:SearchMultiSelectField
+""", extends="platformCore:SearchRecordBasic")
+ns.complex_type("ConsolidatedExchangeRateSearchRowBasic", """
+    accountingBook   platformCore:SearchColumnStringField *
+    averageRate      platformCore:SearchColumnStringField *
+    closed           platformCore:SearchColumnBooleanField *
+    currentRate      platformCore:SearchColumnStringField *
+    externalId       platformCore:SearchColumnSelectField *
+    fromCurrency     platformCore:SearchColumnStringField *
+    fromSubsidiary   platformCore:SearchColumnStringField *
+    historicalRate   platformCore:SearchColumnStringField *
+    internalId       platformCore:SearchColumnSelectField *
+    periodEndDate    platformCore:SearchColumnDateField *
+    periodName       platformCore:SearchColumnStringField *
+    periodStartDate  platformCore:SearchColumnDateField *
+    toCurrency       platformCore:SearchColumnStringField *
+    toSubsidiary     platformCore:SearchColumnStringField *
+""", extends="platformCore:SearchRowBasic")
 ns.complex_type("TaxDetails", """
     taxDetailsReference  xsd:string
     lineType             xsd:string
@@ -5352,6 +5396,92 @@ ns.complex_type("BomRevisionSearchRowBasic", """
     memo                platformCore:SearchColumnStringField *
     name                platformCore:SearchColumnStringField *
     customFieldList     platformCore:SearchColumnCustomFieldList
+""", extends="platformCore:SearchRowBasic")
+ns.complex_type("InboundShipmentSearchBasic", """
+    actualDeliveryDate          platformCore:SearchDateField
+    actualShippingDate          platformCore:SearchDateField
+    billOfLading                platformCore:SearchStringField
+    createdDate                 platformCore:SearchDateField
+    currency                    platformCore:SearchMultiSelectField
+    description                 platformCore:SearchStringField
+    expectedDeliveryDate        platformCore:SearchDateField
+    expectedRate                platformCore:SearchDoubleField
+    expectedShippingDate        platformCore:SearchDateField
+    externalDocumentNumber      platformCore:SearchMultiSelectField
+    externalId                  platformCore:SearchMultiSelectField
+    externalIdString            platformCore:SearchStringField
+    incoterm                    platformCore:SearchMultiSelectField
+    internalId                  platformCore:SearchMultiSelectField
+    internalIdNumber            platformCore:SearchLongField
+    item                        platformCore:SearchMultiSelectField
+    itemEffectiveDate           platformCore:SearchDateField
+    itemExchangeRate            platformCore:SearchDoubleField
+    landedCostAllocationMethod  platformCore:SearchEnumMultiSelectField
+    landedCostAmount            platformCore:SearchDoubleField
+    landedCostCostCategory      platformCore:SearchMultiSelectField
+    landedCostCurrency          platformCore:SearchMultiSelectField
+    landedCostEffectiveDate     platformCore:SearchDateField
+    landedCostExchangeRate      platformCore:SearchDoubleField
+    memo                        platformCore:SearchStringField
+    poAmount                    platformCore:SearchDoubleField
+    poRate                      platformCore:SearchDoubleField
+    purchaseOrder               platformCore:SearchMultiSelectField
+    quantityBilled              platformCore:SearchDoubleField
+    quantityExpected            platformCore:SearchDoubleField
+    quantityReceived            platformCore:SearchDoubleField
+    quantityRemaining           platformCore:SearchDoubleField
+    receivingLocation           platformCore:SearchMultiSelectField
+    shipmentBaseCurrency        platformCore:SearchMultiSelectField
+    shipmentNumber              platformCore:SearchMultiSelectField
+    status                      platformCore:SearchEnumMultiSelectField
+    totalUnitCost               platformCore:SearchDoubleField
+    unit                        platformCore:SearchMultiSelectField
+    unitLandedCost              platformCore:SearchDoubleField
+    vendor                      platformCore:SearchMultiSelectField
+    vesselNumber                platformCore:SearchStringField
+    customFieldList             platformCore:SearchCustomFieldList
+""", extends="platformCore:SearchRecordBasic")
+ns.complex_type("InboundShipmentSearchRowBasic", """
+    actualDeliveryDate          platformCore:SearchColumnDateField *
+    actualShippingDate          platformCore:SearchColumnDateField *
+    billOfLading                platformCore:SearchColumnStringField *
+    createdDate                 platformCore:SearchColumnDateField *
+    currency                    platformCore:SearchColumnSelectField *
+    description                 platformCore:SearchColumnStringField *
+    expectedDeliveryDate        platformCore:SearchColumnDateField *
+    expectedRate                platformCore:SearchColumnDoubleField *
+    expectedShippingDate        platformCore:SearchColumnDateField *
+    externalDocumentNumber      platformCore:SearchColumnStringField *
+    externalId                  platformCore:SearchColumnSelectField *
+    incoterm                    platformCore:SearchColumnSelectField *
+    internalId                  platformCore:SearchColumnSelectField *
+    item                        platformCore:SearchColumnSelectField *
+    itemEffectiveDate           platformCore:SearchColumnDateField *
+    itemExchangeRate            platformCore:SearchColumnDoubleField *
+    landedCostAllocationMethod  platformCore:SearchColumnEnumSelectField *
+    landedCostAmount            platformCore:SearchColumnDoubleField *
+    landedCostCostCategory      platformCore:SearchColumnSelectField *
+    landedCostCurrency          platformCore:SearchColumnSelectField *
+    landedCostEffectiveDate     platformCore:SearchColumnDateField *
+    landedCostExchangeRate      platformCore:SearchColumnDoubleField *
+    memo                        platformCore:SearchColumnStringField *
+    poAmount                    platformCore:SearchColumnDoubleField *
+    poRate                      platformCore:SearchColumnDoubleField *
+    purchaseOrder               platformCore:SearchColumnSelectField *
+    quantityBilled              platformCore:SearchColumnDoubleField *
+    quantityExpected            platformCore:SearchColumnDoubleField *
+    quantityReceived            platformCore:SearchColumnDoubleField *
+    quantityRemaining           platformCore:SearchColumnDoubleField *
+    receivingLocation           platformCore:SearchColumnSelectField *
+    shipmentBaseCurrency        platformCore:SearchColumnSelectField *
+    shipmentNumber              platformCore:SearchColumnStringField *
+    status                      platformCore:SearchColumnStringField *
+    totalUnitCost               platformCore:SearchColumnDoubleField *
+    unit                        platformCore:SearchColumnSelectField *
+    unitLandedCost              platformCore:SearchColumnDoubleField *
+    vendor                      platformCore:SearchColumnSelectField *
+    vesselNumber                platformCore:SearchColumnStringField *
+    customFieldList             platformCore:SearchColumnCustomFieldList
 """, extends="platformCore:SearchRowBasic")
 ns.complex_type("AssemblyItemBomSearchBasic", """
     assembly         platformCore:SearchMultiSelectField

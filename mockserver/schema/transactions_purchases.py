@@ -550,3 +550,27 @@ ns.complex_type("VendorCreditApplyList", """
     apply        tranPurch:VendorCreditApply *
     @replaceAll  xsd:boolean =true
 """)
+ns.complex_type("InboundShipmentSearch", """
+    basic                platformCommon:InboundShipmentSearchBasic
+    inventoryDetailJoin  platformCommon:InventoryDetailSearchBasic
+    itemJoin             platformCommon:ItemSearchBasic
+    itemReceiptJoin      platformCommon:TransactionSearchBasic
+    purchaseOrderJoin    platformCommon:TransactionSearchBasic
+    vendorJoin           platformCommon:VendorSearchBasic
+    customSearchJoin     platformCommon:CustomSearchJoin *
+""", extends="platformCore:SearchRecord")
+ns.complex_type("InboundShipmentSearchAdvanced", """
+    criteria              tranPurch:InboundShipmentSearch
+    columns               tranPurch:InboundShipmentSearchRow
+    @savedSearchId        xsd:string
+    @savedSearchScriptId  xsd:string
+""", extends="platformCore:SearchRecord")
+ns.complex_type("InboundShipmentSearchRow", """
+    basic                platformCommon:InboundShipmentSearchRowBasic
+    inventoryDetailJoin  platformCommon:InventoryDetailSearchRowBasic
+    itemJoin             platformCommon:ItemSearchRowBasic
+    itemReceiptJoin      platformCommon:TransactionSearchRowBasic
+    purchaseOrderJoin    platformCommon:TransactionSearchRowBasic
+    vendorJoin           platformCommon:VendorSearchRowBasic
+    customSearchJoin     platformCommon:CustomSearchRowBasic *
+""", extends="platformCore:SearchRow")

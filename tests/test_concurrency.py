@@ -1,0 +1,124 @@
+"""The account concurrency limit: a burst above it is rejected (never queued) with NetSuite's
+WS_REQUEST_BLOCKED fault, and the in-flight count comes back to zero whatever the clients do."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from mockserver.config import MockSettings
+from mockserver.server import MockServer
+from tests.conftest import GET_VENDOR_101, envelope, parse_fault, passport_xml, post_soap
+
+pytestmark = pytest.mark.server
+
+BLOCKED = {
+    "http_status": 500,
+    "faultcode": "soapenv:Server.userException",
+    "faultstring": "SuiteTalk concurrent request limit exceeded. Request blocked.",
+    "element": "exceededConcurrentRequestLimitFault",
+    "code": "WS_REQUEST_BLOCKED",
+    "message": "SuiteTalk concurrent request limit exceeded. Request blocked.",
+    "hostname": "netsuite-mock.partners.internal",
+    "has_header": False,
+}
+
+
+@pytest.fixture
+def slow_mock():
+    settings = MockSettings(port=0, seed="demo", concurrency_limit=3, latency_ms=1000)
+    with MockServer(settings) as server:
+        yield server
+
+
+def governance(server) -> dict:
+    return requests.get(server.url + "/__admin/governance", timeout=10).json()[
+        server.settings.account]
+
+
+def burst(server, count: int) -> list[requests.Response]:
+    bodies = [envelope(GET_VENDOR_101, passport_xml(server.settings)) for _ in range(count)]
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def send(i):
+        start.wait()
+        results[i] = post_soap(server, bodies[i])
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_burst_above_the_limit_is_rejected_with_netsuites_fault(slow_mock):
+    started = time.monotonic()
+    responses = burst(slow_mock, 10)
+    ok = [r for r in responses if r.status_code == 200]
+    rejected = [r for r in responses if r.status_code != 200]
+    assert len(ok) == 3
+    assert all(b'isSuccess="true"' in r.content for r in ok)
+    assert len(rejected) == 7
+    assert all(parse_fault(r) == BLOCKED for r in rejected)
+    # rejected at once, not queued behind the slow ones
+    assert all(r.elapsed.total_seconds() < 0.9 for r in rejected)
+    assert time.monotonic() - started < 5
+    state = governance(slow_mock)
+    assert (state["inFlight"], state["peak"], state["limit"]) == (0, 3, 3)
+    assert state["rejected"] == 7
+
+
+def test_slots_are_free_again_after_a_burst(slow_mock):
+    burst(slow_mock, 6)
+    assert [r.status_code for r in burst(slow_mock, 3)] == [200, 200, 200]
+
+
+def test_client_that_disconnects_gives_its_slot_back(slow_mock):
+    sockets = []
+    for _ in range(3):
+        body = envelope(GET_VENDOR_101, passport_xml(slow_mock.settings))  # nonces are single-use
+        request = (f"POST /services/NetSuitePort_2024_1 HTTP/1.1\r\nHost: localhost\r\n"
+                   f"Content-Type: text/xml\r\nSOAPAction: get\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        s = socket.create_connection(("127.0.0.1", slow_mock.port))
+        s.sendall(request)
+        sockets.append(s)
+    deadline = time.monotonic() + 5
+    while governance(slow_mock)["inFlight"] < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert governance(slow_mock)["inFlight"] == 3
+    for s in sockets:
+        s.close()  # gone before the answer
+    # the account is full until their requests finish ...
+    assert parse_fault(post_soap(slow_mock, envelope(
+        GET_VENDOR_101, passport_xml(slow_mock.settings)))) == BLOCKED
+    deadline = time.monotonic() + 5
+    while governance(slow_mock)["inFlight"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # ... and then every slot is back
+    assert governance(slow_mock)["inFlight"] == 0
+    assert post_soap(slow_mock, envelope(GET_VENDOR_101, passport_xml(
+        slow_mock.settings))).status_code == 200
+
+
+def test_invalid_logins_do_not_take_slots(slow_mock):
+    bad = envelope(GET_VENDOR_101, "")
+    for response in burst(slow_mock, 1):
+        assert response.status_code == 200
+    faults = [post_soap(slow_mock, bad) for _ in range(5)]
+    assert all(parse_fault(f)["faultstring"] == "Invalid login attempt." for f in faults)
+    assert governance(slow_mock)["peak"] == 1
+
+
+def test_governance_info_reports_the_limit(slow_mock):
+    from tests.conftest import SoapClient
+    import zeep
+    ns = SoapClient(zeep.Client(slow_mock.wsdl_url), slow_mock)
+    result = ns.call("getAccountGovernanceInfo").body.getAccountGovernanceInfoResult
+    assert result.accountConcurrencyLimit == 3
