@@ -32,6 +32,7 @@ class MockSettings:
     threads: int = 0          # 0: enough for the concurrency limit plus admin traffic
     hostname: str = DEFAULT_HOSTNAME
     log_level: str = "info"
+    max_request_bytes: int = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
     sources: list[str] = field(default_factory=list, repr=False)
 
     def worker_threads(self) -> int:

@@ -39,7 +39,8 @@ def build_backend(settings: MockSettings) -> Backend:
 
 def build_app(settings: MockSettings, backend: Backend | None = None) -> MockApplication:
     backend = backend or build_backend(settings)
-    return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings))
+    return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
+                           max_request_bytes=settings.max_request_bytes)
 
 
 class MockServer:

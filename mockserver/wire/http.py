@@ -23,7 +23,6 @@ from mockserver.wire.soap import base_url, build_application
 log = logging.getLogger("netsuite_mock.http")
 
 StartResponse = Callable[[str, list], None]
-MAX_REQUEST_BYTES = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
 XML = "text/xml; charset=utf-8"
 
 
@@ -31,7 +30,7 @@ class MockApplication:
     """Routes requests to the WSDL, the SOAP endpoint or the admin API."""
 
     def __init__(self, backend: Backend, *, hostname: str = envelope.DEFAULT_HOSTNAME,
-                 admin: "Callable | None" = None, max_request_bytes: int = MAX_REQUEST_BYTES):
+                 admin: "Callable | None" = None, max_request_bytes: int):
         self.backend = backend
         self.hostname = hostname
         self.max_request_bytes = max_request_bytes
