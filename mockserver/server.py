@@ -83,11 +83,19 @@ class MockServer:
         return self
 
     def stop(self) -> None:
-        # Let running requests finish before the sockets go, so none writes to a closed one.
+        """Finish running requests, then close every socket from inside the event loop (closing
+        them from this thread would pull descriptors from under a running ``select``)."""
         self._server.task_dispatcher.shutdown(timeout=5)
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._thread is None or not self._thread.is_alive():
+            self._server.close()
+            return
+        loop_map = self._server.map if hasattr(self._server, "map") else self._server._map
+
+        def close_everything():
+            for channel in list(loop_map.values()):
+                channel.close()
+        self._server.trigger.pull_trigger(close_everything)
+        self._thread.join(timeout=5)
 
     def __enter__(self) -> "MockServer":
         return self.start()
