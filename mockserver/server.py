@@ -33,7 +33,6 @@ def build_backend(settings: MockSettings) -> Backend:
     seed = read_seed(settings.seed)
     if seed is not None:
         load_seed(account.store, seed, backend.clock.now(), source=f"seed {settings.seed}")
-    backend.seed_source = settings.seed
     return backend
 
 

@@ -180,3 +180,21 @@ def test_help_lists_every_option():
                    "--token-id", "--token-secret", "--concurrency-limit", "--latency-ms",
                    "--seed", "--settings", "--secrets", "--config"):
         assert option in result.stdout
+
+
+def test_toml_config_file_sets_options_and_flags_win(served, tmp_path):
+    config = tmp_path / "mock.toml"
+    config.write_text('[server]\naccount = "TOML_ACCOUNT"\nconcurrency_limit = 9\n'
+                      'latency_ms = 5\n')
+    mock = served("--config", str(config), "--concurrency-limit", "11", "--seed", "none")
+    governance = requests.get(f"{mock.url}/__admin/governance", timeout=10).json()
+    assert governance["TOML_ACCOUNT"]["limit"] == 11
+
+
+def test_bad_toml_config_is_reported(tmp_path):
+    config = tmp_path / "mock.toml"
+    config.write_text('port = "eighty"\n')
+    result = run_cli("serve", "--config", str(config))
+    assert result.returncode == 2 and "port must be a number" in result.stderr
+    config.write_text('colour = "red"\n')
+    assert "unknown setting 'colour'" in run_cli("serve", "--config", str(config)).stderr

@@ -11,16 +11,23 @@ from netsuitesdk.internal.client import NetSuiteClient  # noqa: E402
 from netsuitesdk.internal.exceptions import NetSuiteLoginError, NetSuiteRequestError  # noqa: E402
 
 
-@pytest.fixture
-def connection(mock, monkeypatch):
+def connect(mock, monkeypatch, **changes) -> NetSuiteConnection:
+    """A connection whose two URL templates point at the mock (the only change users make)."""
     monkeypatch.setattr(NetSuiteClient, "WSDL_URL_TEMPLATE",
                         mock.url + "/wsdl/{wsdl_version}/netsuite.wsdl")
     monkeypatch.setattr(NetSuiteClient, "DATACENTER_URL_TEMPLATE",
                         mock.url + "/services/{netsuite_port_version}")
     s = mock.settings
-    return NetSuiteConnection(account=s.account, consumer_key=s.consumer_key,
-                              consumer_secret=s.consumer_secret, token_key=s.token_id,
-                              token_secret=s.token_secret, caching=False, wsdl_version="2024_1")
+    credentials = dict(account=s.account, consumer_key=s.consumer_key,
+                       consumer_secret=s.consumer_secret, token_key=s.token_id,
+                       token_secret=s.token_secret)
+    credentials.update(changes)
+    return NetSuiteConnection(**credentials, caching=False, wsdl_version="2024_1")
+
+
+@pytest.fixture
+def connection(mock, monkeypatch):
+    return connect(mock, monkeypatch)
 
 
 def test_netsuitesdk_gets_a_vendor(connection):
@@ -49,13 +56,6 @@ def test_netsuitesdk_upserts_updates_and_deletes_a_vendor(connection):
 
 
 def test_netsuitesdk_sees_invalid_login(mock, monkeypatch):
-    monkeypatch.setattr(NetSuiteClient, "WSDL_URL_TEMPLATE",
-                        mock.url + "/wsdl/{wsdl_version}/netsuite.wsdl")
-    monkeypatch.setattr(NetSuiteClient, "DATACENTER_URL_TEMPLATE",
-                        mock.url + "/services/{netsuite_port_version}")
-    s = mock.settings
-    conn = NetSuiteConnection(account=s.account, consumer_key=s.consumer_key,
-                              consumer_secret="wrong", token_key=s.token_id,
-                              token_secret=s.token_secret, caching=False, wsdl_version="2024_1")
+    conn = connect(mock, monkeypatch, consumer_secret="wrong")
     with pytest.raises(NetSuiteLoginError):
         conn.vendors.get(internalId="101")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -88,7 +87,6 @@ class Backend:
         self.verifier = TokenPassportVerifier(self.clock, self.audit)
         self.accounts: dict[str, AccountState] = {}
         self.latency_ms = latency_ms
-        self._lock = threading.Lock()
 
     # -- configuration ---------------------------------------------------------------------
     def add_account(self, account_id: str, concurrency_limit: int) -> AccountState:

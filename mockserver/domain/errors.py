@@ -31,6 +31,8 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                      "Must submit a non-abstract instance of baseRef (eg RecordRef, "
                      "CustomRecordRef) NOT a baseRef"),
     "user_error": ("USER_ERROR", "{message}"),
+    "data_required": ("DATA_REQD", "You need to provide a proper value for the required field: "
+                                   "{field}."),
     "duplicate_entity": ("DUP_ENTITY", "This entity already exists."),
     "duplicate_record": ("DUP_RCRD", "This record already exists"),
     "invalid_field_value": ("INVALID_FLD_VALUE",

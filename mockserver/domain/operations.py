@@ -37,9 +37,10 @@ def _base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str
 
 def _kind_of_ref(ref: dict) -> RecordKind:
     """The record kind a get/delete reference names, or the record error NetSuite gives."""
+    if ref.get("_type") == "platformCore:BaseRef":
+        raise RecordError.of("abstract_ref")
     if ref.get("_type") not in (None, RECORD_REF):
-        raise RecordError.of("abstract_ref") if ref.get("_type") == "platformCore:BaseRef" \
-            else RecordError.of("invalid_record_type", type=ref.get("_type"))
+        raise RecordError.of("invalid_record_type", type=ref.get("_type"))
     record_type = ref.get("type")
     if not record_type:
         raise RecordError.of("record_type_required")
@@ -184,9 +185,8 @@ def get_server_time(call: Call, body: dict) -> dict:
 def get_data_center_urls(call: Call, body: dict) -> dict:
     """NetSuite answers with the account's domains; the mock answers with its own address."""
     if not body.get("account"):
-        return {"getDataCenterUrlsResult": {"status": RecordError(
-            "DATA_REQD", "You need to provide a proper value for the required field: account."
-        ).as_status()}}
+        return {"getDataCenterUrlsResult": {
+            "status": RecordError.of("data_required", field="account").as_status()}}
     base = call.base_url.rstrip("/")
     host = urlsplit(base)
     domain = f"{host.scheme}://{host.netloc}"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from mockserver.schema import registry
-from mockserver.schema.model import ComplexType, EnumType
+from mockserver.schema.model import EnumType
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 ACCOUNT_TIME_ZONE = ZoneInfo("America/Los_Angeles")
@@ -89,10 +89,5 @@ def format_simple(value, type_ref: str) -> str:
 
 
 def format_datetime(value: datetime) -> str:
-    local = value.astimezone(ACCOUNT_TIME_ZONE)
-    text = local.isoformat(timespec="milliseconds")
-    return text
+    return value.astimezone(ACCOUNT_TIME_ZONE).isoformat(timespec="milliseconds")
 
-
-def record_schema(qname: str) -> ComplexType:
-    return registry.complex(qname)

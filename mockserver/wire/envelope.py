@@ -43,16 +43,6 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           remove_pis=True, collect_ids=False)
 
 
-class Request:
-    """A parsed SOAP request: operation name, headers and body as dicts."""
-
-    def __init__(self, operation: str, headers: dict, body: dict, body_element: etree._Element):
-        self.operation = operation
-        self.headers = headers
-        self.body = body
-        self.body_element = body_element
-
-
 def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
     """(Header, first Body child) of a SOAP 1.1 request, or a client fault."""
     if not data.strip():

@@ -67,7 +67,3 @@ def _build(ctype: ComplexType) -> type:
         cls._type_info[name] = member
     return cls
 
-
-def all_models() -> list[type]:
-    """Every complex type as a Spyne class (what ``Application(classes=...)`` needs)."""
-    return [model_for(q) for q, t in registry.types.items() if isinstance(t, ComplexType)]
