@@ -40,6 +40,7 @@ class MockSettings:
     max_request_bytes: int = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
     request_timeout_s: float = 15 * 60           # NetSuite cuts SOAP requests off at 15 min
     state: str = ""           # a SQLite file: keep the records across restarts
+    clock: str = ""           # start the mock's business clock at this ISO time
     seed_value: int = 0       # default seed for random latency models and rules
     accounts: list = field(default_factory=list)   # [[accounts]] tables of a scenario file
     latency: dict = field(default_factory=dict)    # [latency] table

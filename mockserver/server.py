@@ -22,6 +22,7 @@ from mockserver.domain.durable import DurableRecordStore
 from mockserver.domain.errors import ConfigurationError
 from mockserver.domain.latency import LatencyModel, LatencyPlan
 from mockserver.domain.seed import load_seed, read_seed
+from mockserver.domain.values import parse_datetime
 from mockserver.wire.http import ConnectionDropped, MockApplication
 
 log = logging.getLogger("netsuite_mock")
@@ -64,6 +65,12 @@ def build_backend(settings: MockSettings) -> Backend:
     else:
         latency = LatencyPlan(LatencyModel.parse(settings.latency_ms))
     backend = Backend(latency=latency, request_timeout=settings.request_timeout_s)
+    if settings.clock:
+        try:
+            backend.clock.set(parse_datetime(settings.clock))
+        except ValueError:
+            raise ConfigurationError(f"clock must be an ISO date-time, not {settings.clock!r}") \
+                from None
     for index, spec in enumerate(settings.accounts or [_default_account(settings)]):
         store = None
         if settings.state and isinstance(spec, dict):
@@ -139,7 +146,10 @@ class MockServer:
         def close_everything():
             for channel in list(loop_map.values()):
                 channel.close()
-        self._server.trigger.pull_trigger(close_everything)
+        try:
+            self._server.trigger.pull_trigger(close_everything)
+        except OSError:  # the loop is already gone
+            self._server.close()
         self._thread.join(timeout=5)
 
     def __enter__(self) -> "MockServer":

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from mockserver.domain.errors import ConfigurationError, RecordError, SoapFault
+from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
+                                      SoapFault, new_error_id)
 from mockserver.domain.governance import RECORDS_PER_REQUEST
 from mockserver.domain.values import parse_datetime
 
@@ -101,7 +102,12 @@ class Action:
         return SoapFault(element, code, message, faultstring=self.faultstring or message)
 
     def record_error(self) -> RecordError:
-        return RecordError(self.code, self.message, detail_type=self.detail_type)
+        """The status detail this action sends; NetSuite's message for the code if none given."""
+        message = self.message
+        if message is None:
+            message = RecordError.of(_default_message_id(self.code),
+                                     error_id=new_error_id()).message
+        return RecordError(self.code, message, detail_type=self.detail_type)
 
     def describe(self) -> dict:
         out = {"kind": self.kind}
@@ -245,6 +251,12 @@ class FaultRules:
         return None
 
 
+def _default_message_id(code: str) -> str | None:
+    """NetSuite's message for a status code, if the mock knows one that needs no parameters."""
+    return next((m for m, (c, template) in STATUS_MESSAGES.items()
+                 if c == code and "{" not in template.replace("{error_id}", "")), None)
+
+
 def _names(value) -> frozenset[str]:
     if value is None:
         return frozenset()
@@ -292,8 +304,11 @@ def parse_action(spec: dict) -> Action:
                                      f"(known: {', '.join(FAULT_DEFAULTS)})")
         if FAULT_DEFAULTS[action.fault] is None and not (action.code and action.message):
             raise ConfigurationError(f"{action.fault} needs a code and a message")
-    if kind == "status" and not (action.code and action.message):
-        raise ConfigurationError("a status action needs a code and a message")
+    if kind == "status" and not action.code:
+        raise ConfigurationError("a status action needs a code (and a message, unless the mock "
+                                 "knows NetSuite's message for that code)")
+    if kind == "status" and action.message is None and _default_message_id(action.code) is None:
+        raise ConfigurationError(f"a status action with code {action.code} needs a message")
     if action.detail_type not in ("ERROR", "WARN", "INFO"):
         raise ConfigurationError("a status action's type is ERROR, WARN or INFO")
     if kind == "drop" and action.phase not in ("before", "after"):
