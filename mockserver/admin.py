@@ -19,11 +19,17 @@
     GET    /__admin/ui                         the dashboard
 
 ``?account=ID`` picks an account where it matters (default: the first).
+
+Access: with ``admin_token`` set, every call needs ``Authorization: Bearer <token>`` (or
+``?token=`` for the dashboard page); without it, only clients on this machine (loopback) are
+served, so a mock listening on 0.0.0.0 does not expose its records and journal to the network.
 """
 
 from __future__ import annotations
 
+import hmac
 import inspect
+import ipaddress
 import json
 from importlib import resources
 from typing import Callable, Iterable
@@ -57,6 +63,9 @@ class AdminApi:
         method = environ.get("REQUEST_METHOD", "GET")
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         parts = path.split("/")[2:]  # after "", "__admin"
+        refusal = self._refusal(environ, query)
+        if refusal is not None:
+            return respond_json(start_response, {"error": refusal[1]}, refusal[0])
         try:
             if not parts:
                 return respond_json(start_response,
@@ -77,6 +86,25 @@ class AdminApi:
             return respond_json(start_response, {"error": str(error)}, error.status)
         except (ConfigError, SeedError) as error:
             return respond_json(start_response, {"error": str(error)}, "400 Bad Request")
+
+    def _refusal(self, environ: dict, query: dict) -> tuple[str, str] | None:
+        token = self.settings.admin_token
+        if token:
+            header = environ.get("HTTP_AUTHORIZATION", "")
+            given = header[len("Bearer "):] if header.startswith("Bearer ") else \
+                query.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return "401 Unauthorized", "the admin API needs its token " \
+                                           "(Authorization: Bearer <token>)"
+            return None
+        try:
+            local = ipaddress.ip_address(environ.get("REMOTE_ADDR", "")).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            return "403 Forbidden", "the admin API answers only on this machine; start the " \
+                                    "mock with --admin-token to use it from elsewhere"
+        return None
 
     def _account(self, query: dict):
         account_id = query.get("account")

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep the records in this SQLite file across restarts (a write is "
                             "acknowledged only once committed) [default: in memory]")
     serve.add_argument("--hostname", help="hostname reported in fault details")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="require this token for the admin API and dashboard; without it "
+                            "they answer only to clients on this machine")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
                        help="server log level [default: info]")
     serve.add_argument("--config", "--scenario", metavar="TOML", dest="config",
@@ -70,7 +73,7 @@ def serve(args: argparse.Namespace) -> int:
     flags = {name: getattr(args, name) for name in (
         "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
         "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level",
-        "request_timeout_s", "state")}
+        "request_timeout_s", "state", "admin_token")}
     settings = load_settings(settings_file=args.settings, secrets_file=args.secrets,
                              config_file=args.config, flags=flags)
     logging.basicConfig(level=settings.log_level.upper(),
@@ -85,7 +88,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"netsuite-mock {settings.account} listening on {base} "
               f"(seed: {settings.seed}, concurrency limit: {settings.concurrency_limit})")
         print(f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
-              f"Admin:   {base}/__admin/\n")
+              f"Admin:   {base}/__admin/   Dashboard: {base}/__admin/ui\n")
         print("Client settings (settings.json):")
         print(json.dumps(client_settings(settings, base), indent=2))
         print("Client secrets (secrets.json):")

@@ -41,6 +41,7 @@ class MockSettings:
     request_timeout_s: float = 15 * 60           # NetSuite cuts SOAP requests off at 15 min
     state: str = ""           # a SQLite file: keep the records across restarts
     clock: str = ""           # start the mock's business clock at this ISO time
+    admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
     seed_value: int = 0       # default seed for random latency models and rules
     accounts: list = field(default_factory=list)   # [[accounts]] tables of a scenario file
     latency: dict = field(default_factory=dict)    # [latency] table

@@ -126,3 +126,42 @@ def test_governance_over_the_api(admin):
     assert (state["limit"], state["inFlight"], state["tbaEnabled"]) == (5, 0, True)
     assert state["integrations"] == [{"name": "netsuite-mock", "state": "enabled", "limit": 5,
                                       "limitType": "_account"}]
+
+
+def _outward_address() -> str | None:
+    """This machine's address on a non-loopback interface, if it has one."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_admin_answers_only_on_this_machine_without_a_token():
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    address = _outward_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address to test from")
+    with MockServer(MockSettings(host="0.0.0.0", port=0, seed="none")) as server:
+        outside = f"http://{address}:{server.port}"
+        refused = requests.get(outside + "/__admin/journal", timeout=10)
+        assert refused.status_code == 403 and "--admin-token" in refused.json()["error"]
+        assert requests.get(outside + "/wsdl/v2024_1_0/netsuite.wsdl", timeout=10).ok
+        assert requests.get(f"http://127.0.0.1:{server.port}/__admin/health", timeout=10).ok
+
+
+def test_admin_token_protects_the_api_and_the_dashboard():
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="none", admin_token="s3cret")) as server:
+        assert requests.get(server.url + "/__admin/health", timeout=10).status_code == 401
+        assert requests.get(server.url + "/__admin/ui", timeout=10).status_code == 401
+        assert MockAdmin(server.url, token="s3cret").health()["status"] == "ok"
+        page = requests.get(server.url + "/__admin/ui?token=s3cret", timeout=10)
+        assert page.ok and "netsuite-mock dashboard" in page.text
+        with pytest.raises(AdminApiError, match="needs its token"):
+            MockAdmin(server.url, token="wrong").health()
