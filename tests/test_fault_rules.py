@@ -45,6 +45,18 @@ def upsert_bill(ns, external_id: str):
 UNEXPECTED = {"kind": "fault", "fault": "UnexpectedErrorFault"}
 
 
+def get_outcomes(ns, count: int) -> list[str]:
+    """"ok" or "fault" for each of ``count`` gets of vendor 101."""
+    outcomes = []
+    for _ in range(count):
+        try:
+            get_vendor(ns)
+            outcomes.append("ok")
+        except Fault:
+            outcomes.append("fault")
+    return outcomes
+
+
 # -- actions --------------------------------------------------------------------------------
 @pytest.mark.parametrize("fault, element, code", [
     ("ExceededRequestLimitFault", "exceededRequestLimitFault", "WS_CONCUR_SESSION_DISALLWD"),
@@ -187,40 +199,19 @@ def test_nth_call_only(ns, admin):
 
 def test_every_kth_call(ns, admin):
     admin.add_rule({"operation": "get", "every": 2, "action": UNEXPECTED})
-    outcomes = []
-    for _ in range(6):
-        try:
-            get_vendor(ns)
-            outcomes.append("ok")
-        except Fault:
-            outcomes.append("fault")
-    assert outcomes == ["ok", "fault"] * 3
+    assert get_outcomes(ns, 6) == ["ok", "fault"] * 3
 
 
 def test_times_limits_how_often_a_rule_fires(ns, admin):
     admin.add_rule({"operation": "get", "times": 2, "action": UNEXPECTED})
-    outcomes = []
-    for _ in range(4):
-        try:
-            get_vendor(ns)
-            outcomes.append("ok")
-        except Fault:
-            outcomes.append("fault")
-    assert outcomes == ["fault", "fault", "ok", "ok"]
+    assert get_outcomes(ns, 4) == ["fault", "fault", "ok", "ok"]
 
 
 def test_probability_is_seeded_and_repeatable(ns, admin):
     def run() -> list[str]:
         admin.clear_rules()
         admin.add_rule({"operation": "get", "probability": 0.5, "seed": 42, "action": UNEXPECTED})
-        outcomes = []
-        for _ in range(12):
-            try:
-                get_vendor(ns)
-                outcomes.append("ok")
-            except Fault:
-                outcomes.append("fault")
-        return outcomes
+        return get_outcomes(ns, 12)
     first, second = run(), run()
     assert first == second
     assert "ok" in first and "fault" in first
