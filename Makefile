@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: serve test test-other-pythons clean
+.PHONY: serve test browser test-other-pythons clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -20,8 +20,23 @@ $(BIN)/.installed: pyproject.toml
 serve: $(BIN)/.installed
 	$(BIN)/netsuite-mock serve --seed demo $(ARGS)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's chromium and chromium-driver, for the dashboard test (skipped if they cannot be had).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium and chromium-driver for the dashboard test"; \
+			{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+			    >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && \
+			    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+			    >/dev/null 2>&1; }; } || \
+			echo "could not install chromium: the dashboard test will be skipped"; \
+		else \
+			echo "no chromium and no apt-get as root: the dashboard test will be skipped"; \
+		fi; \
+	fi
 
 # The server tests on every other supported Python that this machine has (pyenv or PATH).
 test-other-pythons:

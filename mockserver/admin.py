@@ -1,27 +1,56 @@
-"""The mock's own HTTP API under ``/__admin/`` (JSON), for tests and for people debugging.
+"""The mock's own HTTP API under ``/__admin/`` (JSON), and the dashboard at ``/__admin/ui``.
 
-    GET  /__admin/                 what is here
-    GET  /__admin/health           liveness and counts
-    GET  /__admin/audit            the login audit trail (why each login failed)
-    GET  /__admin/governance       concurrency limits and requests in flight, per account
-    GET  /__admin/records          record counts by type
-    GET  /__admin/records/<type>   the records of one type (JSON)
-    POST /__admin/reset            empty the store, reload the seed, clear the audit trail
-    POST /__admin/clock            {"advance": seconds} or {"set": iso-time} or {"reset": true}
+    GET    /__admin/health                     liveness and record counts
+    GET    /__admin/journal[?since=ID&limit=N] what the mock received and answered (summaries)
+    GET    /__admin/journal/<id>               one exchange with both bodies (secrets redacted)
+    DELETE /__admin/journal                    forget the journal
+    GET    /__admin/audit                      the login audit trail (why each login failed)
+    GET    /__admin/governance                 limits and requests in flight, per account
+    GET    /__admin/rules                      fault rules with their hit counts
+    POST   /__admin/rules                      add one rule (a table) or {"rules": [...]}
+    DELETE /__admin/rules[/<id>]               remove one rule, or all
+    GET    /__admin/records[/<type>[/<id>]]    record counts, a type's records, one record
+    POST   /__admin/seed                       add records: {"seed": "demo"|path} or a seed
+    POST   /__admin/reset                      reload each account's seed ({"seed": …} to change
+                                               it), clear journal, audit, rules' counts, nonces
+    GET    /__admin/snapshot                   every record, deletions and id sequences (JSON)
+    POST   /__admin/snapshot                   replace the records with a snapshot
+    POST   /__admin/clock                      {"advance": s} | {"set": iso} | {"reset": true}
+    GET    /__admin/ui                         the dashboard
+
+``?account=ID`` picks an account where it matters (default: the first).
+
+Access: with ``admin_token`` set, every call needs ``Authorization: Bearer <token>`` (or
+``?token=`` for the dashboard page); without it, only clients on this machine (loopback) are
+served, so a mock listening on 0.0.0.0 does not expose its records and journal to the network.
 """
 
 from __future__ import annotations
 
+import hmac
+import inspect
+import ipaddress
 import json
+from importlib import resources
 from typing import Callable, Iterable
+from urllib.parse import parse_qs
 
+from client.config import ConfigError
 from mockserver.domain.backend import Backend
+from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.records import kind_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
-from mockserver.wire.http import respond_json
+from mockserver.wire.http import respond, respond_json
 
-ROUTES = ("health", "audit", "governance", "records", "reset", "clock")
+ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "seed", "reset",
+          "snapshot", "clock", "ui")
+
+
+class AdminError(Exception):
+    def __init__(self, message: str, status: str = "400 Bad Request"):
+        super().__init__(message)
+        self.status = status
 
 
 class AdminApi:
@@ -32,59 +61,158 @@ class AdminApi:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "").rstrip("/")
         method = environ.get("REQUEST_METHOD", "GET")
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         parts = path.split("/")[2:]  # after "", "__admin"
+        refusal = self._refusal(environ, query)
+        if refusal is not None:
+            return respond_json(start_response, {"error": refusal[1]}, refusal[0])
         try:
             if not parts:
-                return respond_json(start_response, {"routes": [f"/__admin/{r}" for r in ROUTES]})
+                return respond_json(start_response,
+                                    {"routes": [f"/__admin/{r}" for r in ROUTES]})
             route, rest = parts[0], parts[1:]
-            if method == "GET" and route in ("health", "audit", "governance", "records"):
-                return respond_json(start_response, getattr(self, route)(*rest))
-            if method == "POST" and route in ("reset", "clock"):
-                return respond_json(start_response, getattr(self, route)(_read_json(environ)))
+            if route == "ui" and method == "GET":
+                page = resources.files("mockserver.dashboard").joinpath("index.html")
+                return respond(start_response, "200 OK", page.read_bytes(),
+                               "text/html; charset=utf-8")
+            handler = getattr(self, f"{method.lower()}_{route}", None)
+            body = _read_json(environ) if method in ("POST", "PUT") else {}
+            try:
+                inspect.signature(handler).bind(query, body, *rest)
+            except (TypeError, ValueError):
+                raise AdminError(f"no route {method} {path}", "404 Not Found") from None
+            return respond_json(start_response, handler(query, body, *rest))
         except AdminError as error:
             return respond_json(start_response, {"error": str(error)}, error.status)
-        return respond_json(start_response, {"error": f"no route {method} {path}"},
-                            "404 Not Found")
+        except (ConfigError, SeedError) as error:
+            return respond_json(start_response, {"error": str(error)}, "400 Bad Request")
 
-    def health(self) -> dict:
+    def _refusal(self, environ: dict, query: dict) -> tuple[str, str] | None:
+        token = self.settings.admin_token
+        if token:
+            header = environ.get("HTTP_AUTHORIZATION", "")
+            given = header[len("Bearer "):] if header.startswith("Bearer ") else \
+                query.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return "401 Unauthorized", "the admin API needs its token " \
+                                           "(Authorization: Bearer <token>)"
+            return None
+        try:
+            local = ipaddress.ip_address(environ.get("REMOTE_ADDR", "")).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            return "403 Forbidden", "the admin API answers only on this machine; start the " \
+                                    "mock with --admin-token to use it from elsewhere"
+        return None
+
+    def _account(self, query: dict):
+        account_id = query.get("account")
+        if account_id is None:
+            return self.backend.default_account
+        account = self.backend.accounts.get(account_id)
+        if account is None:
+            raise AdminError(f"no account {account_id!r}", "404 Not Found")
+        return account
+
+    # -- reading -------------------------------------------------------------------------
+    def get_health(self, query, body) -> dict:
         return {"status": "ok", "accounts": {a.account_id: a.store.count()
                                               for a in self.backend.accounts.values()}}
 
-    def audit(self) -> list[dict]:
+    def get_journal(self, query, body, entry_id: str | None = None):
+        journal = self.backend.journal
+        if entry_id is not None:
+            entry = journal.get(_int(entry_id, "journal id"))
+            if entry is None:
+                raise AdminError(f"no journal entry {entry_id}", "404 Not Found")
+            return entry.full()
+        limit = _int(query["limit"], "limit") if "limit" in query else None
+        return [e.summary() for e in journal.entries(since=_int(query.get("since", 0), "since"),
+                                                     limit=limit)]
+
+    def delete_journal(self, query, body) -> dict:
+        self.backend.journal.clear()
+        return {"cleared": True}
+
+    def get_audit(self, query, body) -> list[dict]:
         return [entry.as_dict() for entry in self.backend.audit.entries()]
 
-    def governance(self) -> dict:
-        return {a.account_id: a.gate.snapshot() for a in self.backend.accounts.values()}
+    def get_governance(self, query, body) -> dict:
+        return {a.account_id: {**a.gate.snapshot(), "tbaEnabled": a.tba_enabled,
+                               "integrations": [
+                                   {"name": i.name, "state": "enabled" if i.enabled else "blocked",
+                                    "limit": a.gate.limit_of(i.name)[0],
+                                    "limitType": "_integrationSpecific"
+                                    if a.gate.limit_of(i.name)[1] else "_account"}
+                                   for i in a.integrations.values()]}
+                for a in self.backend.accounts.values()}
 
-    def records(self, record_type: str | None = None):
-        account = next(iter(self.backend.accounts.values()))
+    def get_rules(self, query, body) -> list[dict]:
+        return [rule.describe() for rule in self.backend.rules.rules()]
+
+    def get_records(self, query, body, record_type: str | None = None,
+                    internal_id: str | None = None):
+        store = self._account(query).store
         if record_type is None:
-            return {t: account.store.count(t) for t in sorted(account.store.record_types())}
+            return {t: store.count(t) for t in sorted(store.record_types())}
         if kind_of(record_type) is None:
             raise AdminError(f"unknown record type {record_type!r}", "404 Not Found")
-        return [to_json(r) for r in account.store.records(record_type)]
+        if internal_id is None:
+            return [to_json(r) for r in store.records(record_type)]
+        record = store.get(record_type, internal_id)
+        if record is None:
+            raise AdminError(f"no {record_type} {internal_id}", "404 Not Found")
+        return to_json(record)
 
-    def reset(self, body: dict) -> dict:
-        seed_source = body.get("seed", self.settings.seed)
-        try:
-            seed = read_seed(seed_source)
-        except SeedError as error:
-            raise AdminError(str(error)) from None
-        loaded = 0
+    def get_snapshot(self, query, body) -> dict:
+        account = self._account(query)
+        return {"account": account.account_id, **export_store(account.store)}
+
+    # -- changing ------------------------------------------------------------------------
+    def post_rules(self, query, body) -> list[dict]:
+        specs = body["rules"] if isinstance(body.get("rules"), list) else [body]
+        return [self.backend.rules.add(spec).describe() for spec in specs]
+
+    def delete_rules(self, query, body, rule_id: str | None = None) -> dict:
+        if rule_id is None:
+            self.backend.rules.clear()
+            return {"removed": "all"}
+        if not self.backend.rules.remove(rule_id):
+            raise AdminError(f"no rule {rule_id!r}", "404 Not Found")
+        return {"removed": rule_id}
+
+    def post_seed(self, query, body) -> dict:
+        account = self._account(query)
+        data = read_seed(body["seed"]) if "seed" in body else body
+        if data is None:
+            return {"added": 0}
+        added = load_seed(account.store, data, self.backend.clock.now(),
+                          source=f"seed {body.get('seed', 'from request')}")
+        return {"added": added, "records": account.store.count()}
+
+    def post_reset(self, query, body) -> dict:
+        loaded = {}
         for account in self.backend.accounts.values():
+            seed_name = body.get("seed", account.seed)
+            seed = read_seed(seed_name)
             account.store.clear()
-            account.gate.reset_counters()
             if seed is not None:
-                try:
-                    loaded = load_seed(account.store, seed, self.backend.clock.now(),
-                                       source=f"seed {seed_source}")
-                except SeedError as error:
-                    raise AdminError(str(error)) from None
-        self.backend.audit.clear()
-        self.backend.verifier.reset_nonces()
-        return {"reset": True, "seed": seed_source, "records": loaded}
+                load_seed(account.store, seed, self.backend.clock.now(),
+                          source=f"seed {seed_name}")
+            loaded[account.account_id] = account.store.count()
+        self.backend.reset_runtime()
+        for rule in self.backend.rules.rules():
+            rule.matched = rule.fired = 0
+        if body.get("rules") == "clear":
+            self.backend.rules.clear()
+        return {"reset": True, "records": loaded}
 
-    def clock(self, body: dict) -> dict:
+    def post_snapshot(self, query, body) -> dict:
+        account = self._account(query)
+        return {"account": account.account_id, "records": import_store(account.store, body)}
+
+    def post_clock(self, query, body) -> dict:
         clock = self.backend.clock
         try:
             if "advance" in body:
@@ -97,11 +225,15 @@ class AdminApi:
             raise AdminError(f"bad clock request: {error}") from None
         return {"now": clock.now().isoformat(), "offsetSeconds": clock.offset.total_seconds()}
 
+    def get_clock(self, query, body) -> dict:
+        return self.post_clock(query, {})
 
-class AdminError(Exception):
-    def __init__(self, message: str, status: str = "400 Bad Request"):
-        super().__init__(message)
-        self.status = status
+
+def _int(value, what: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise AdminError(f"{what} must be a whole number, not {value!r}") from None
 
 
 def _read_json(environ: dict) -> dict:

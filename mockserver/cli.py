@@ -45,10 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
                                       "to a JSON seed file [default: demo]")
     serve.add_argument("--threads", type=int, help="worker threads [default: enough for the "
                                                    "concurrency limit]")
+    serve.add_argument("--request-timeout", type=float, dest="request_timeout_s", metavar="SECONDS",
+                       help="cut requests off after this long, as NetSuite does [default: 900]")
+    serve.add_argument("--state", metavar="PATH",
+                       help="keep the records in this SQLite file across restarts (a write is "
+                            "acknowledged only once committed) [default: in memory]")
     serve.add_argument("--hostname", help="hostname reported in fault details")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="require this token for the admin API and dashboard; without it "
+                            "they answer only to clients on this machine")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
                        help="server log level [default: info]")
-    serve.add_argument("--config", metavar="TOML", help="a TOML file with any of these options")
+    serve.add_argument("--config", "--scenario", metavar="TOML", dest="config",
+                       help="a scenario file: any of these options plus accounts, integrations, "
+                            "tokens, roles, latency models and fault rules (docs/scenarios.md)")
     serve.add_argument("--settings", metavar="JSON",
                        help="your NetSuite settings file (netsuite_settings.account and "
                             "concurrency_limit are used)")
@@ -62,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     flags = {name: getattr(args, name) for name in (
         "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
-        "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level")}
+        "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level",
+        "request_timeout_s", "state", "admin_token")}
     settings = load_settings(settings_file=args.settings, secrets_file=args.secrets,
                              config_file=args.config, flags=flags)
     logging.basicConfig(level=settings.log_level.upper(),
@@ -77,7 +88,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"netsuite-mock {settings.account} listening on {base} "
               f"(seed: {settings.seed}, concurrency limit: {settings.concurrency_limit})")
         print(f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
-              f"Admin:   {base}/__admin/\n")
+              f"Admin:   {base}/__admin/   Dashboard: {base}/__admin/ui\n")
         print("Client settings (settings.json):")
         print(json.dumps(client_settings(settings, base), indent=2))
         print("Client secrets (secrets.json):")

@@ -1,8 +1,13 @@
 """The mock's settings and where they come from.
 
 Later sources override earlier ones: built-in defaults, then the user's NetSuite settings and
-secrets files (``--settings``, ``--secrets``), then a TOML config file (``--config``), then
+secrets files (``--settings``, ``--secrets``), then a TOML scenario file (``--config``), then
 ``NETSUITE_MOCK_*`` environment variables, then command-line flags.
+
+A scenario file holds the scalar options (top level or under ``[server]``) and, optionally,
+``[[accounts]]`` (with their roles, integrations and tokens), ``[latency]`` and ``[[rules]]``;
+see docs/scenarios.md. Without ``[[accounts]]`` the mock has one account built from the
+``account``/``consumer_key``/… options, whose token has the Administrator role.
 """
 
 from __future__ import annotations
@@ -33,10 +38,20 @@ class MockSettings:
     hostname: str = DEFAULT_HOSTNAME
     log_level: str = "info"
     max_request_bytes: int = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
+    request_timeout_s: float = 15 * 60           # NetSuite cuts SOAP requests off at 15 min
+    state: str = ""           # a SQLite file: keep the records across restarts
+    clock: str = ""           # start the mock's business clock at this ISO time
+    admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
+    seed_value: int = 0       # default seed for random latency models and rules
+    accounts: list = field(default_factory=list)   # [[accounts]] tables of a scenario file
+    latency: dict = field(default_factory=dict)    # [latency] table
+    rules: list = field(default_factory=list)      # [[rules]] tables
     sources: list[str] = field(default_factory=list, repr=False)
 
     def worker_threads(self) -> int:
-        return self.threads or min(256, max(16, 2 * self.concurrency_limit + 8))
+        limits = [int(a.get("concurrency_limit") or 20) for a in self.accounts] or [
+            self.concurrency_limit]
+        return self.threads or min(256, max(16, 2 * sum(limits) + 8))
 
     def validate(self) -> "MockSettings":
         if not 0 <= self.port <= 65535:
@@ -47,6 +62,8 @@ class MockSettings:
             raise ConfigError("latency must not be negative")
         if self.threads < 0:
             raise ConfigError("threads must not be negative")
+        if self.request_timeout_s <= 0:
+            raise ConfigError("request timeout must be positive")
         for name in ("account", "consumer_key", "consumer_secret", "token_id", "token_secret"):
             if not getattr(self, name):
                 raise ConfigError(f"{name} must not be empty")
@@ -54,10 +71,16 @@ class MockSettings:
 
 
 _TYPES = {f.name: f.type for f in fields(MockSettings)}
+_STRUCTURED = {"accounts": list, "latency": dict, "rules": list}
 
 
 def _convert(name: str, value, source: str):
     kind = _TYPES[name]
+    if name in _STRUCTURED:
+        if not isinstance(value, _STRUCTURED[name]):
+            raise ConfigError(f"{source}: {name} must be a "
+                              f"{'list of tables' if _STRUCTURED[name] is list else 'table'}")
+        return value
     try:
         if kind == "int":
             if isinstance(value, bool):
@@ -114,7 +137,9 @@ def _read_toml(path: str) -> dict:
         raise ConfigError(f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    return data.get("server", data) if isinstance(data.get("server"), dict) else data
+    if isinstance(data.get("server"), dict):
+        data = {**{k: v for k, v in data.items() if k != "server"}, **data["server"]}
+    return data
 
 
 def client_settings(settings: MockSettings, base_url: str) -> dict:

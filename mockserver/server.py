@@ -10,29 +10,82 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from waitress.server import create_server
 
 from mockserver.admin import AdminApi
 from mockserver.config import MockSettings
-from mockserver.domain.auth import AccessToken, Integration
+from mockserver.domain.accounts import parse_account
 from mockserver.domain.backend import Backend
+from mockserver.domain.durable import DurableRecordStore
+from mockserver.domain.errors import ConfigurationError
+from mockserver.domain.latency import LatencyModel, LatencyPlan
 from mockserver.domain.seed import load_seed, read_seed
-from mockserver.wire.http import MockApplication
+from mockserver.domain.values import parse_datetime
+from mockserver.wire.http import ConnectionDropped, MockApplication
 
 log = logging.getLogger("netsuite_mock")
 
 
+class _QuietInjectedBreaks(logging.Filter):
+    """Waitress logs every broken response as an error; the ones fault rules break on purpose
+    are expected (they are in the journal), so keep them out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
+
+
+logging.getLogger("waitress").addFilter(_QuietInjectedBreaks())
+
+
+def _default_account(settings: MockSettings) -> dict:
+    """The one account the flags describe: one integration, one Administrator token."""
+    return {"id": settings.account, "concurrency_limit": settings.concurrency_limit,
+            "integrations": [{"name": "netsuite-mock", "consumer_key": settings.consumer_key,
+                              "consumer_secret": settings.consumer_secret}],
+            "tokens": [{"token_id": settings.token_id, "token_secret": settings.token_secret,
+                        "integration": "netsuite-mock", "role": "Administrator"}]}
+
+
+def _with_default_seed(spec, seed: int):
+    return {**spec, "seed": seed} if isinstance(spec, dict) and "seed" not in spec else spec
+
+
+def state_path(settings: MockSettings, index: int, account_id: str) -> Path:
+    """The SQLite file of an account: ``--state`` itself for the first, siblings for others."""
+    path = Path(settings.state)
+    return path if index == 0 else path.with_name(f"{path.stem}.{account_id}{path.suffix}")
+
+
 def build_backend(settings: MockSettings) -> Backend:
-    backend = Backend(latency_ms=settings.latency_ms)
-    account = backend.add_account(settings.account, settings.concurrency_limit)
-    backend.add_integration(Integration("netsuite-mock", settings.consumer_key,
-                                        settings.consumer_secret))
-    backend.add_token(AccessToken(settings.token_id, settings.token_secret,
-                                  settings.consumer_key))
-    seed = read_seed(settings.seed)
-    if seed is not None:
-        load_seed(account.store, seed, backend.clock.now(), source=f"seed {settings.seed}")
+    if settings.latency:
+        latency = LatencyPlan.parse({op: _with_default_seed(spec, settings.seed_value)
+                                     for op, spec in settings.latency.items()})
+    else:
+        latency = LatencyPlan(LatencyModel.parse(settings.latency_ms))
+    backend = Backend(latency=latency, request_timeout=settings.request_timeout_s)
+    if settings.clock:
+        try:
+            backend.clock.set(parse_datetime(settings.clock))
+        except ValueError:
+            raise ConfigurationError(f"clock must be an ISO date-time, not {settings.clock!r}") \
+                from None
+    for index, spec in enumerate(settings.accounts or [_default_account(settings)]):
+        store = None
+        if settings.state and isinstance(spec, dict):
+            store = DurableRecordStore(state_path(settings, index, str(spec.get("id"))))
+        account = backend.add_account(parse_account(spec, store=store))
+        account.seed = spec.get("seed", settings.seed)
+        if store is None or store.is_empty:
+            seed = read_seed(account.seed)
+            if seed is not None:
+                load_seed(account.store, seed, backend.clock.now(),
+                          source=f"seed {account.seed}")
+    if len(backend.accounts) != len(settings.accounts or [None]):
+        raise ConfigurationError("two accounts have the same id")
+    for rule in settings.rules:
+        backend.rules.add(_with_default_seed(rule, settings.seed_value))
     return backend
 
 
@@ -93,7 +146,10 @@ class MockServer:
         def close_everything():
             for channel in list(loop_map.values()):
                 channel.close()
-        self._server.trigger.pull_trigger(close_everything)
+        try:
+            self._server.trigger.pull_trigger(close_everything)
+        except OSError:  # the loop is already gone
+            self._server.close()
         self._thread.join(timeout=5)
 
     def __enter__(self) -> "MockServer":

@@ -101,8 +101,8 @@ def test_serve_uses_the_users_settings_and_secrets_files(served, tmp_path):
     assert '"account": "7654321_SB2"' in mock.output
     assert '"consumer_key": "ck-from-file"' in mock.output
     governance = requests.get(f"{mock.url}/__admin/governance", timeout=10).json()
-    assert governance == {"7654321_SB2": {"limit": 4, "inFlight": 0, "peak": 0, "admitted": 0,
-                                          "rejected": 0}}
+    assert list(governance) == ["7654321_SB2"]
+    assert (governance["7654321_SB2"]["limit"], governance["7654321_SB2"]["inFlight"]) == (4, 0)
 
 
 def test_environment_variables_configure_the_mock(served):

@@ -11,10 +11,14 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 
+from typing import Callable, Mapping
+
 from client.passport import sign
+from mockserver.domain.accounts import AccessToken, AccountState, Integration, Role
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import SoapFault
 
@@ -31,31 +35,13 @@ UNKNOWN_ACCOUNT = "InvalidAccount"
 
 
 @dataclass
-class Integration:
-    name: str
-    consumer_key: str
-    consumer_secret: str
-    enabled: bool = True
-    concurrency_limit: int | None = None
-
-
-@dataclass
-class AccessToken:
-    token_id: str
-    token_secret: str
-    consumer_key: str
-    user: str = "Mock Administrator"
-    role: str = "Administrator"
-    revoked: bool = False
-
-
-@dataclass
 class Identity:
     """Who a verified request comes from."""
 
-    account: str
+    account: "AccountState"
     integration: Integration
     token: AccessToken
+    role: Role
 
 
 @dataclass
@@ -110,31 +96,27 @@ class LoginAuditTrail:
 
 
 class _Rejected(Exception):
-    def __init__(self, detail: str):
+    def __init__(self, detail: str, user: str | None = None, role: str | None = None):
         super().__init__(detail)
         self.detail = detail
+        self.user = user
+        self.role = role
 
 
 class TokenPassportVerifier:
-    """Checks TokenPassports against the configured accounts, integrations and tokens."""
+    """Checks TokenPassports against the accounts' integrations, tokens and roles."""
 
-    def __init__(self, clock: Clock, audit: LoginAuditTrail):
+    def __init__(self, clock: Clock, audit: LoginAuditTrail,
+                 accounts: Mapping[str, AccountState],
+                 wall_time: Callable[[], float] = time.time):
         self.clock = clock
+        # Clients sign with their real clock, so the ±5 minutes are checked against real time
+        # even when a test has moved the mock's business clock (docs/fidelity.md).
+        self.wall_time = wall_time
         self.audit = audit
-        self.accounts: set[str] = set()
-        self.integrations: dict[str, Integration] = {}
-        self.tokens: dict[str, AccessToken] = {}
+        self.accounts = accounts
         self._seen_nonces: dict[tuple[str, str, str], float] = {}
         self._lock = threading.Lock()
-
-    def add_account(self, account: str) -> None:
-        self.accounts.add(account)
-
-    def add_integration(self, integration: Integration) -> None:
-        self.integrations[integration.consumer_key] = integration
-
-    def add_token(self, token: AccessToken) -> None:
-        self.tokens[token.token_id] = token
 
     def verify(self, passports: list[dict], *, other_credentials: tuple[str, ...] = (),
                operation: str | None = None, remote_addr: str | None = None) -> Identity:
@@ -160,7 +142,7 @@ class TokenPassportVerifier:
         try:
             identity = self._check(passports)
         except _Rejected as rejected:
-            entry.detail = rejected.detail
+            entry.detail, entry.user, entry.role = rejected.detail, rejected.user, rejected.role
             self.audit.record(entry)
             raise SoapFault.of("invalid_login") from None
         entry.status = "Success"
@@ -180,21 +162,41 @@ class TokenPassportVerifier:
             raise _Rejected("MissingTokenPassportRequiredFields")
         if signature["algorithm"] not in ACCEPTED_ALGORITHMS:
             raise _Rejected("UnknownAlgorithm")
-        account = p["account"]
-        if account not in self.accounts:
+        account = self.accounts.get(p["account"])
+        if account is None:
             # A case or separator slip (123_sb1, 123-SB1) changes the signed base string, so
             # NetSuite logs it as a bad signature; a different account entirely is unknown.
-            near = any(a.upper().replace("-", "_") == account.upper().replace("-", "_")
-                       for a in self.accounts)
+            wanted = p["account"].upper().replace("-", "_")
+            near = any(a.upper().replace("-", "_") == wanted for a in self.accounts)
             raise _Rejected("InvalidSignature" if near else UNKNOWN_ACCOUNT)
-        integration = self.integrations.get(p["consumerKey"])
+        if not account.tba_enabled:
+            raise _Rejected("FeatureDisabled")
+        integration = account.integrations.get(p["consumerKey"])
         if integration is None:
             raise _Rejected("consumer_key_unknown")
         if not integration.enabled:
             raise _Rejected("consumer_key_refused")
-        token = self.tokens.get(p["token"])
+        token = account.tokens.get(p["token"])
         if token is None or token.revoked or token.consumer_key != integration.consumer_key:
             raise _Rejected("token_rejected")
+        # From here on the request names a user: failures count towards locking them out.
+        now = self.clock.now()
+        user, role = token.user, account.role_of(token)
+        if account.lockouts.is_locked(user, now):
+            raise _Rejected("temporary_locked", user, role.name)
+        try:
+            self._check_signed_parts(p, account.account_id, integration, token)
+            if not role.log_in_using_access_tokens:
+                raise _Rejected("permission_denied")
+        except _Rejected as rejected:
+            account.lockouts.failed(user, now)
+            raise _Rejected(rejected.detail, user, role.name) from None
+        account.lockouts.succeeded(user)
+        return Identity(account, integration, token, role)
+
+    def _check_signed_parts(self, p: dict, account_id: str, integration: Integration,
+                            token: AccessToken) -> None:
+        signature = p["signature"]
         nonce = str(p["nonce"])
         if len(nonce) not in NONCE_LENGTH:
             raise _Rejected("nonce_rejected")
@@ -202,11 +204,11 @@ class TokenPassportVerifier:
             timestamp = int(p["timestamp"])
         except (TypeError, ValueError):
             raise _Rejected("InvalidTimestamp") from None
-        expected = sign(account, integration.consumer_key, token.token_id, nonce, timestamp,
+        expected = sign(account_id, integration.consumer_key, token.token_id, nonce, timestamp,
                         integration.consumer_secret, token.token_secret)
         if not hmac.compare_digest(expected.encode(), str(signature["value"]).encode()):
             raise _Rejected("InvalidSignature")
-        now = self.clock.time()
+        now = self.wall_time()
         if abs(now - timestamp) > TIMESTAMP_TOLERANCE:
             raise _Rejected("InvalidTimestamp")
         key = (token.token_id, nonce, str(timestamp))
@@ -215,7 +217,6 @@ class TokenPassportVerifier:
             if key in self._seen_nonces:
                 raise _Rejected("NonceUsed")
             self._seen_nonces[key] = now
-        return Identity(account, integration, token)
 
     def _forget_old_nonces(self, now: float) -> None:
         """A nonce older than the timestamp window can never be replayed successfully."""

@@ -1,10 +1,11 @@
-"""The mock NetSuite itself: accounts, authentication, governance and operation dispatch.
+"""The mock NetSuite itself: accounts, authentication, governance, fault rules and dispatch.
 
 ``Backend.handle`` is what every SOAP request comes down to once the wire layer has parsed it:
-verify the TokenPassport, take a concurrency slot (or fault), wait out the configured latency,
-run the operation and return its response body as a dict shaped by the schema. Operation
-handlers register themselves with ``@operation(name)``; an operation NetSuite has and no module
-registers answers with a fault that says the mock does not implement it.
+verify the TokenPassport, check the role may use SOAP web services, take a concurrency slot (or
+fault), let a fault rule decide (or not), wait out the latency, run the operation and return its
+response body as a dict shaped by the schema. Operation handlers register themselves with
+``@operation(name)``; an operation NetSuite has and no module registers answers with a fault
+that says the mock does not implement it.
 """
 
 from __future__ import annotations
@@ -17,27 +18,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from mockserver.domain.auth import (AccessToken, Identity, Integration, LoginAuditTrail,
-                                    TokenPassportVerifier)
+from mockserver.domain.accounts import AccountState, Level, Role
+from mockserver.domain.auth import Identity, LoginAuditTrail, TokenPassportVerifier
 from mockserver.domain.clock import Clock
-from mockserver.domain.errors import SoapFault
-from mockserver.domain.governance import ConcurrencyGate
-from mockserver.domain.store import RecordStore
-from mockserver.domain.writes import RecordWriter
+from mockserver.domain.errors import RecordError, SoapFault
+from mockserver.domain.faultrules import (WIRE_ACTIONS, Action, FaultRules, RequestFacts,
+                                          WireActionRequired)
+from mockserver.domain.journal import Exchange, Journal
+from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS, LatencyPlan
+from mockserver.domain.records import RecordKind, kind_for_qname, kind_of
+from mockserver.schema import registry
+from mockserver.schema.model import ComplexType
 
 log = logging.getLogger("netsuite_mock")
-
-
-@dataclass
-class AccountState:
-    """One NetSuite account: its records and its concurrency gate."""
-
-    account_id: str
-    gate: ConcurrencyGate
-    store: RecordStore = field(default_factory=RecordStore)
-
-    def __post_init__(self) -> None:
-        self.writer = RecordWriter(self.store)
 
 
 @dataclass
@@ -52,6 +45,14 @@ class Call:
     ns_id: str
     now: datetime
     base_url: str
+
+    @property
+    def role(self) -> Role:
+        return self.identity.role
+
+    def require(self, kind: RecordKind, level: Level) -> None:
+        """NetSuite's INSUFFICIENT_PERMISSION record error if the role may not do this."""
+        self.identity.role.require(kind.record_type, level)
 
 
 Handler = Callable[[Call, dict], dict]
@@ -69,6 +70,7 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 class Reply:
     body: dict
     ns_id: str
+    wire_action: Action | None = field(default=None)
 
 
 def new_ns_id(account: str, now: datetime) -> str:
@@ -77,46 +79,133 @@ def new_ns_id(account: str, now: datetime) -> str:
     return f"WEBSERVICES_{account.upper()}_{now:%m%d%Y}{digits}_{secrets.token_hex(5)}"
 
 
+def failed_response(operation_name: str, error: RecordError) -> dict:
+    """The operation's response holding only a failed status, where its schema puts it."""
+    def wrap(ctype: ComplexType) -> dict:
+        if ctype.field("status") is not None:
+            return {"status": error.as_status()}
+        first = ctype.fields[0]
+        return {first.name: wrap(registry.complex(first.type_ref))}
+    element = registry.elements[f"platformMsgs:{operation_name}Response"]
+    return wrap(registry.complex(element.type_ref))
+
+
+def request_facts(body: dict) -> tuple[set[str], set[str]]:
+    """(record types, externalIds) a request body names: records, references, searches."""
+    types: set[str] = set()
+    external_ids: set[str] = set()
+
+    def visit(value) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+            return
+        if not isinstance(value, dict):
+            return
+        qname = value.get("_type", "")
+        kind = kind_for_qname(qname)
+        named = value.get("type") if isinstance(value.get("type"), str) else None
+        if kind is not None or (named and kind_of(named) is not None):
+            types.add(kind.record_type if kind is not None else named)
+            if isinstance(value.get("externalId"), str):
+                external_ids.add(value["externalId"])
+        if "Search" in qname:  # e.g. platformCommon:TransactionSearchBasic -> transaction
+            family = qname.split(":")[1].split("Search")[0]
+            types.add(family[0].lower() + family[1:])
+        for key, item in value.items():
+            if key == "type" and isinstance(item, dict):  # e.g. TransactionSearchBasic.type
+                values = item.get("searchValue") or []
+                types.update(v.lstrip("_") for v in values if isinstance(v, str))
+            else:
+                visit(item)
+    visit(body)
+    return types, external_ids
+
+
 class Backend:
-    def __init__(self, *, clock: Clock | None = None, latency_ms: float = 0.0):
+    def __init__(self, *, clock: Clock | None = None, latency: LatencyPlan | None = None,
+                 request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+                 sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
         from mockserver.domain import operations  # noqa: F401
 
         self.clock = clock or Clock()
         self.audit = LoginAuditTrail()
-        self.verifier = TokenPassportVerifier(self.clock, self.audit)
         self.accounts: dict[str, AccountState] = {}
-        self.latency_ms = latency_ms
+        self.verifier = TokenPassportVerifier(self.clock, self.audit, self.accounts)
+        self.latency = latency or LatencyPlan()
+        self.request_timeout = request_timeout
+        self.rules = FaultRules()
+        self.journal = Journal()
+        self.sleep = sleep
 
-    # -- configuration ---------------------------------------------------------------------
-    def add_account(self, account_id: str, concurrency_limit: int) -> AccountState:
-        state = AccountState(account_id, ConcurrencyGate(concurrency_limit))
-        self.accounts[account_id] = state
-        self.verifier.add_account(account_id)
-        return state
+    def add_account(self, account: AccountState) -> AccountState:
+        self.accounts[account.account_id] = account
+        return account
 
-    def add_integration(self, integration: Integration) -> None:
-        self.verifier.add_integration(integration)
-
-    def add_token(self, token: AccessToken) -> None:
-        self.verifier.add_token(token)
+    @property
+    def default_account(self) -> AccountState:
+        return next(iter(self.accounts.values()))
 
     # -- requests --------------------------------------------------------------------------
     def handle(self, operation_name: str, headers: dict, body: dict, *, base_url: str,
-               remote_addr: str | None = None) -> Reply:
+               remote_addr: str | None = None, exchange: Exchange | None = None,
+               xpath: Callable[[str], bool] | None = None) -> Reply:
+        exchange = exchange if exchange is not None else Exchange()
+        exchange.operation = operation_name
         other = tuple(h for h in ("passport", "ssoPassport", "applicationInfo")
                       if headers.get(h) is not None)
         identity = self.verifier.verify(headers.get("tokenPassport") or [],
                                         other_credentials=other, operation=operation_name,
                                         remote_addr=remote_addr)
-        account = self.accounts[identity.account]
-        with account.gate.slot():
-            if self.latency_ms:
-                time.sleep(self.latency_ms / 1000.0)
+        account, integration = identity.account, identity.integration
+        exchange.account, exchange.integration = account.account_id, integration.name
+        types, external_ids = request_facts(body)
+        exchange.record_types = sorted(types)
+        if not identity.role.soap_web_services:
+            raise SoapFault.of("ws_permission")
+        facts = RequestFacts(operation_name, account.account_id, integration.name,
+                             frozenset(types), frozenset(external_ids), xpath)
+        with account.gate.slot(integration.name):
+            now = self.clock.now()
+            rule = self.rules.decide(facts, now)
+            action = rule.action if rule is not None else None
+            if rule is not None:
+                exchange.rule = rule.name
+            delay = self.latency.sample_seconds(operation_name)
+            if action is not None and action.kind == "delay":
+                delay += action.ms / 1000.0
+                action = action.then
+            if delay > self.request_timeout:
+                # NetSuite cuts the request off; the client sees the connection close.
+                self.sleep(self.request_timeout)
+                raise WireActionRequired(Action("drop", phase="before"), "timed_out")
+            if delay:
+                self.sleep(delay)
+            now = self.clock.now()
+            ns_id = new_ns_id(account.account_id, now)
+            if action is not None:
+                if action.kind == "fault":
+                    raise action.soap_fault(operation_name)
+                if action.kind == "status":
+                    return Reply(failed_response(operation_name, action.record_error()), ns_id)
+                if action.kind == "drop" and action.phase == "before":
+                    raise WireActionRequired(action, "dropped")
             handler = OPERATIONS.get(operation_name)
             if handler is None:
                 raise SoapFault.of("not_implemented", operation=operation_name)
-            now = self.clock.now()
-            call = Call(self, account, identity, operation_name, headers,
-                        new_ns_id(account.account_id, now), now, base_url)
-            return Reply(handler(call, body), call.ns_id)
+            call = Call(self, account, identity, operation_name, headers, ns_id, now, base_url)
+            reply = Reply(handler(call, body), ns_id)
+            if action is not None and action.kind in WIRE_ACTIONS:
+                reply.wire_action = action
+            return reply
+
+    # -- state -----------------------------------------------------------------------------
+    def reset_runtime(self) -> None:
+        """Forget what requests left behind (audit, journal, nonces, lockouts, counters)."""
+        self.audit.clear()
+        self.journal.clear()
+        self.verifier.reset_nonces()
+        for account in self.accounts.values():
+            account.lockouts.clear()
+            account.gate.reset_counters()

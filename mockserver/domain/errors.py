@@ -12,6 +12,8 @@ from __future__ import annotations
 import secrets
 import string
 
+from client.config import ConfigError
+
 # message id -> (StatusDetailCodeType code, message template)
 STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "record_missing": ("RCRD_DSNT_EXIST", "That record does not exist."),
@@ -67,6 +69,17 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
                    "An unexpected error occurred. Error ID: {error_id}"),
     "permission": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",
                    "You do not have permission to access SOAP web services feature."),
+    "ws_permission": ("insufficientPermissionFault", "WS_PERMISSION_REQD",
+                      "You do not have permission to access SOAP web services feature."),
+    "administrator_only": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",
+                           "Only administrators can see governance information."),
+    "usage_limit": ("exceededUsageLimitFault", "USER_ERROR",  # INFERRED (no capture)
+                    "You have exceeded the usage limit for SuiteTalk requests."),
+    "session_timed_out": ("invalidSessionFault", "SESSION_TIMED_OUT",
+                          "Your connection has timed out. Please log in again."),
+    "invalid_account": ("invalidAccountFault", "INVALID_ACCT", "Invalid login. No such account."),
+    "invalid_version": ("invalidVersionFault", "UNSUPPORTED_WS_VERSION",
+                        "TBA not supported in this SuiteTalk endpoint version"),
     # The mock's own: an operation NetSuite has that the mock does not model yet.
     "not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                         "netsuite-mock does not implement the {operation} operation yet."),
@@ -77,6 +90,10 @@ def new_error_id() -> str:
     """An Error ID as NetSuite prints them: 21 lower-case letters and digits."""
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(21))
+
+
+class ConfigurationError(ConfigError):
+    """A set-up NetSuite would not allow (accounts, limits, roles, rules); says which rule."""
 
 
 class RecordError(Exception):

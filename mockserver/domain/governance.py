@@ -1,8 +1,10 @@
 """NetSuite's account concurrency governance: a request over the limit is rejected, not queued.
 
-The gate counts requests in flight per account. ``enter`` either takes a slot or raises the
-``WS_REQUEST_BLOCKED`` fault at once; the slot is given back in ``finally`` whatever happens to
-the request (fault, exception, client gone), so the count stays exact.
+The gate counts requests in flight per account. An integration with a limit of its own may have
+that many in flight; all other integrations share what is left unallocated (NetSuite keeps at
+least one slot unallocated). ``slot`` either takes a slot or raises the ``WS_REQUEST_BLOCKED``
+fault at once; the slot is given back in ``finally`` whatever happens to the request (fault,
+exception, client gone), so the counts stay exact.
 """
 
 from __future__ import annotations
@@ -11,47 +13,86 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from mockserver.domain.errors import SoapFault
+from mockserver.domain.errors import ConfigurationError, SoapFault
 
 DEFAULT_LIMIT = 5  # NetSuite's lowest tier (and every development account)
+# Records per request NetSuite accepts, by operation (reference §3.7).
+RECORDS_PER_REQUEST = {"addList": 200, "deleteList": 200, "getList": 1000, "updateList": 100,
+                       "upsertList": 100, "getItemAvailability": 10000, "asyncAddList": 400,
+                       "asyncGetList": 2000, "asyncUpdateList": 200, "asyncUpsertList": 200,
+                       "asyncDeleteList": 400, "asyncInitializeList": 400}
+SHARED = None      # the pool of integrations without a limit of their own
 
 
 class ConcurrencyGate:
     def __init__(self, limit: int = DEFAULT_LIMIT):
         if limit < 1:
-            raise ValueError("concurrency limit must be at least 1")
+            raise ConfigurationError("concurrency limit must be at least 1")
         self.limit = limit
-        self._in_flight = 0
+        self._allocations: dict[str, int] = {}
+        self._in_flight: dict[str | None, int] = {SHARED: 0}
         self.peak = 0
         self.admitted = 0
         self.rejected = 0
         self._lock = threading.Lock()
 
+    def allocate(self, integration: str, limit: int | None) -> None:
+        """Give an integration a limit of its own (None: it shares the unallocated slots)."""
+        with self._lock:
+            if limit is None:
+                self._allocations.pop(integration, None)
+                return
+            if limit < 1:
+                raise ConfigurationError(f"an integration's concurrency limit must be at least 1, "
+                                      f"not {limit}")
+            allocated = sum(v for k, v in self._allocations.items() if k != integration) + limit
+            if allocated > self.limit - 1:
+                raise ConfigurationError(
+                    f"integration limits would allocate {allocated} of the account's "
+                    f"{self.limit} slots; NetSuite keeps at least 1 unallocated")
+            self._allocations[integration] = limit
+            self._in_flight.setdefault(integration, 0)
+
+    @property
+    def unallocated(self) -> int:
+        return self.limit - sum(self._allocations.values())
+
+    def limit_of(self, integration: str | None) -> tuple[int, bool]:
+        """(the limit that applies to an integration, whether it is its own)."""
+        own = self._allocations.get(integration) if integration is not None else None
+        return (own, True) if own is not None else (self.unallocated, False)
+
     @property
     def in_flight(self) -> int:
-        return self._in_flight
+        return sum(self._in_flight.values())
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
+    def slot(self, integration: str | None = None) -> Iterator[None]:
+        pool = integration if integration in self._allocations else SHARED
         with self._lock:
-            if self._in_flight >= self.limit:
+            cap = self._allocations.get(pool) if pool is not SHARED else self.unallocated
+            if self._in_flight[pool] >= cap:
                 self.rejected += 1
                 raise SoapFault.of("concurrent_requests")
-            self._in_flight += 1
+            self._in_flight[pool] += 1
             self.admitted += 1
-            self.peak = max(self.peak, self._in_flight)
+            self.peak = max(self.peak, sum(self._in_flight.values()))
         try:
             yield
         finally:
             with self._lock:
-                self._in_flight -= 1
+                self._in_flight[pool] -= 1
 
     def snapshot(self) -> dict:
         with self._lock:
-            return {"limit": self.limit, "inFlight": self._in_flight, "peak": self.peak,
-                    "admitted": self.admitted, "rejected": self.rejected}
+            return {"limit": self.limit, "inFlight": sum(self._in_flight.values()),
+                    "peak": self.peak, "admitted": self.admitted, "rejected": self.rejected,
+                    "unallocated": self.unallocated,
+                    "unallocatedInFlight": self._in_flight[SHARED],
+                    "integrations": {k: {"limit": v, "inFlight": self._in_flight.get(k, 0)}
+                                     for k, v in self._allocations.items()}}
 
     def reset_counters(self) -> None:
         with self._lock:
-            self.peak = self._in_flight
+            self.peak = sum(self._in_flight.values())
             self.admitted = self.rejected = 0

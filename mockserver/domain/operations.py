@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, success_status
+from mockserver.domain.errors import RecordError, SoapFault, success_status
 from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, record_name
 
 RECORD_REF = "platformCore:RecordRef"
@@ -70,6 +71,7 @@ def get(call: Call, body: dict) -> dict:
     ref = body.get("baseRef") or {}
     try:
         kind = _kind_of_ref(ref)
+        call.require(kind, Level.VIEW)
         record = call.account.store.find(kind.record_type, ref.get("internalId"),
                                          ref.get("externalId"))
         if record is None:
@@ -83,6 +85,7 @@ def add_record(call: Call, record: dict) -> dict:
     """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
     try:
         kind = _kind_of_record(record)
+        call.require(kind, Level.CREATE)
         store = call.account.store
         with store.lock:
             stored = call.account.writer.for_add(kind, record, call.now)
@@ -100,6 +103,7 @@ def update_record(call: Call, record: dict) -> dict:
         kind = _kind_of_record(record)
         if record.get("internalId") is None and record.get("externalId") is None:
             raise RecordError.of("key_required")
+        call.require(kind, Level.EDIT)
         store = call.account.store
         with store.lock:
             existing = store.find(kind.record_type, record.get("internalId"),
@@ -126,6 +130,7 @@ def upsert_record(call: Call, record: dict) -> dict:
         store = call.account.store
         with store.lock:
             existing = store.get_by_external_id(kind.record_type, external_id)
+            call.require(kind, Level.CREATE if existing is None else Level.EDIT)
             writer = call.account.writer
             if existing is None:
                 stored = writer.for_add(kind, record, call.now)
@@ -142,6 +147,7 @@ def delete_record(call: Call, ref: dict) -> dict:
     reply_ref = _base_ref(None, ref.get("type"), ref.get("internalId"), ref.get("externalId"))
     try:
         kind = _kind_of_ref(ref)
+        call.require(kind, Level.FULL)
         store = call.account.store
         with store.lock:
             existing = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
@@ -196,24 +202,25 @@ def get_data_center_urls(call: Call, body: dict) -> dict:
                            "systemDomain": domain}}}
 
 
+def _administrator_only(call: Call) -> None:
+    """NetSuite shows governance information to administrators only."""
+    if not call.role.administrator:
+        raise SoapFault.of("administrator_only")
+
+
 @operation("getAccountGovernanceInfo")
 def get_account_governance_info(call: Call, body: dict) -> dict:
+    _administrator_only(call)
     gate = call.account.gate
-    allocated = sum(i.concurrency_limit or 0
-                    for i in call.backend.verifier.integrations.values())
     return {"getAccountGovernanceInfoResult": {
-        "status": success_status(),
-        "accountConcurrencyLimit": gate.limit,
-        "unallocatedConcurrencyLimit": max(gate.limit - allocated, 0)}}
+        "status": success_status(), "accountConcurrencyLimit": gate.limit,
+        "unallocatedConcurrencyLimit": gate.unallocated}}
 
 
 @operation("getIntegrationGovernanceInfo")
 def get_integration_governance_info(call: Call, body: dict) -> dict:
-    integration = call.identity.integration
-    if integration.concurrency_limit:
-        limit, limit_type = integration.concurrency_limit, "_integrationSpecific"
-    else:
-        limit, limit_type = call.account.gate.limit, "_account"
+    _administrator_only(call)
+    limit, own = call.account.gate.limit_of(call.identity.integration.name)
     return {"getIntegrationGovernanceInfoResult": {
         "status": success_status(), "integrationConcurrencyLimit": limit,
-        "limitType": limit_type}}
+        "limitType": "_integrationSpecific" if own else "_account"}}

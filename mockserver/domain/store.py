@@ -116,3 +116,24 @@ class RecordStore:
             self._external.clear()
             self._last_id.clear()
             self._deleted.clear()
+
+    # -- whole-store state (snapshots) ---------------------------------------------------------
+    def state(self) -> dict:
+        with self.lock:
+            return {"records": {t: list(recs.values()) for t, recs in self._records.items()
+                                if recs},
+                    "deleted": [d.__dict__ for d in self._deleted],
+                    "sequences": dict(self._last_id)}
+
+    def restore(self, state: dict) -> None:
+        """Replace everything with ``state`` (as ``state()`` returns it)."""
+        with self.lock:
+            records = {t: {r["internalId"]: r for r in recs}
+                       for t, recs in state["records"].items()}
+            deleted = [DeletedRecord(**d) for d in state["deleted"]]
+            sequences = {f: int(n) for f, n in state["sequences"].items()}
+            self._records = records
+            self._external = {(t, r["externalId"]): i for t, recs in records.items()
+                              for i, r in recs.items() if r.get("externalId") is not None}
+            self._deleted = deleted
+            self._last_id = sequences

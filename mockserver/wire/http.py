@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import socket
+import time
 from typing import Callable, Iterable
 
 from mockserver.wire import spyne_compat  # noqa: F401
@@ -18,7 +21,7 @@ from spyne.server.wsgi import WsgiApplication
 from mockserver.domain.backend import Backend
 from mockserver.domain.errors import SoapFault
 from mockserver.wire import envelope, wsdl
-from mockserver.wire.soap import base_url, build_application
+from mockserver.wire.soap import base_url, build_application, exchange_of
 
 log = logging.getLogger("netsuite_mock.http")
 
@@ -61,20 +64,72 @@ class MockApplication:
         return respond(start_response, "404 Not Found", b"not found\n", "text/plain")
 
     def _soap(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        exchange = exchange_of(environ)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > self.max_request_bytes:
             environ["wsgi.input"] = None  # do not read a body we refuse
-            return self._fault(start_response, SoapFault.of("request_size"))
-        return self.soap(environ, start_response)
+            exchange.outcome, exchange.codes = "fault", ["request too large"]
+            status, headers, body = self._fault_parts(SoapFault.of("request_size"))
+        else:
+            exchange.request = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(exchange.request)
+            captured: dict = {}
 
-    def _fault(self, start_response: StartResponse, fault: SoapFault) -> Iterable[bytes]:
+            def capture(status, headers, exc_info=None):
+                captured.update(status=status, headers=headers)
+            body = b"".join(self.soap(environ, capture))
+            status, headers = captured["status"], captured["headers"]
+        exchange.response = body
+        exchange.http_status = int(status.split()[0])
+        action = exchange.wire_action
+        try:
+            if action is None:
+                start_response(status, headers)
+                return [body]
+            return self._carry_out(action, exchange, environ, start_response, body)
+        finally:
+            exchange.duration_ms = round((time.time() - exchange.started) * 1000, 3)
+            self.backend.journal.add(exchange, self.backend.clock.now().isoformat(
+                timespec="milliseconds"))
+
+    def _carry_out(self, action, exchange, environ, start_response, body: bytes):
+        """A fault rule's wire-level action on the answer the mock had produced."""
+        if action.kind == "http":
+            exchange.http_status, exchange.outcome = int(action.http_status), "http"
+            exchange.response = action.body.encode()
+            return respond(start_response, f"{action.http_status} Injected",
+                           exchange.response, action.content_type)
+        if action.kind == "drop":
+            exchange.outcome = exchange.outcome if exchange.outcome == "timed_out" else "dropped"
+            exchange.http_status, exchange.response = None, b""
+            drop_connection(environ)
+            return []
+        if action.kind == "truncate":
+            cut = len(body) // 2 if action.bytes is None else min(int(action.bytes), len(body))
+            exchange.outcome, exchange.response = "truncated", body[:cut]
+            start_response(f"{exchange.http_status} OK" if exchange.http_status == 200 else
+                           "500 Internal Server Error",
+                           [("Content-Type", XML), ("Content-Length", str(len(body)))])
+            return _fail_after(body[:cut])
+        # invalid_xml: the real answer, cut mid-tag and followed by bytes no parser accepts
+        broken = body[: max(1, len(body) * 2 // 3)] + b"<\x00\xff&;</"
+        exchange.outcome, exchange.response = "invalid_xml", broken
+        return respond(start_response, "200 OK" if exchange.http_status == 200 else
+                       "500 Internal Server Error", broken, XML)
+
+    def _fault_parts(self, fault: SoapFault) -> tuple[str, list, bytes]:
         body = envelope.to_bytes(envelope.fault_document(fault, self.hostname))
         status = "500 Internal Server Error" if fault.http_status == 500 else \
             f"{fault.http_status} Error"
-        return respond(start_response, status, body, XML)
+        return status, [("Content-Type", XML), ("Content-Length", str(len(body)))], body
+
+    def _fault(self, start_response: StartResponse, fault: SoapFault) -> Iterable[bytes]:
+        status, headers, body = self._fault_parts(fault)
+        start_response(status, headers)
+        return [body]
 
     def _wsdl(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         body = wsdl.wsdl_document(base_url(environ) + wsdl.SERVICE_PATH)
@@ -95,6 +150,30 @@ class MockApplication:
                 f"Service: {base}{wsdl.SERVICE_PATH}\n"
                 f"Admin:   {base}/__admin/\n")
         return respond(start_response, "200 OK", text.encode(), "text/plain; charset=utf-8")
+
+
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised after a fault rule closed the client's connection on purpose."""
+
+
+def drop_connection(environ: dict) -> None:
+    """Close the client's TCP connection without answering (waitress only)."""
+    probe = environ.get("waitress.client_disconnected")
+    channel = getattr(probe, "__self__", None)
+    sock = getattr(channel, "socket", None)
+    if sock is None:
+        raise RuntimeError("dropping a connection needs the waitress server")
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    raise ConnectionDropped("connection dropped by a fault rule")
+
+
+def _fail_after(data: bytes):
+    """Send ``data`` and then break the response off (the Content-Length promised more)."""
+    yield data
+    raise ConnectionDropped("response truncated by a fault rule")
 
 
 def respond(start_response: StartResponse, status: str, body: bytes,

@@ -12,6 +12,9 @@ Spyne models built from the schema, so the service descriptors are real.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+
+from lxml import etree
 
 from mockserver.wire import spyne_compat  # noqa: F401  (must precede Spyne imports)
 
@@ -21,8 +24,10 @@ from spyne.model.fault import Fault
 from spyne.protocol.soap import Soap11
 
 from mockserver.domain.backend import Backend, Reply
-from mockserver.domain.errors import ClientFault, SoapFault
-from mockserver.schema import platform, registry
+from mockserver.domain.errors import ClientFault, ConfigurationError, SoapFault
+from mockserver.domain.faultrules import WireActionRequired
+from mockserver.domain.journal import Exchange, outcome_of
+from mockserver.schema import NAMESPACES, platform, registry
 from mockserver.wire import envelope
 from mockserver.wire.models import model_for
 
@@ -82,8 +87,12 @@ class NetSuiteSoap11(Soap11):
     def serialize(self, ctx, message):
         self.event_manager.fire_event("before_serialize", ctx)
         if ctx.out_error is not None:
-            ctx.out_document = envelope.fault_document(as_netsuite_fault(ctx.out_error),
-                                                       self.hostname)
+            fault = as_netsuite_fault(ctx.out_error)
+            exchange = exchange_of(ctx.transport.req_env)
+            if exchange.outcome is None:
+                exchange.outcome = "fault"
+                exchange.codes = [fault.code or fault.faultstring]
+            ctx.out_document = envelope.fault_document(fault, self.hostname)
         else:
             reply: Reply = ctx.out_object[0]
             operation = envelope.operation_of(ctx.in_body_doc)
@@ -119,12 +128,21 @@ def _service_method(operation: str):
     def call(ctx, body=None):
         backend: Backend = ctx.app.backend
         environ = ctx.transport.req_env
+        exchange = exchange_of(environ)
+        body_element = ctx.in_body_doc
         try:
-            return backend.handle(operation, ctx.in_header, body or {},
-                                  base_url=base_url(environ),
-                                  remote_addr=environ.get("REMOTE_ADDR"))
+            reply = backend.handle(operation, ctx.in_header, body or {},
+                                   base_url=base_url(environ),
+                                   remote_addr=environ.get("REMOTE_ADDR"), exchange=exchange,
+                                   xpath=lambda expr: xpath_matches(body_element, expr))
         except SoapFault as fault:
             raise NetSuiteFault(fault) from None
+        except WireActionRequired as required:
+            exchange.wire_action, exchange.outcome = required.action, required.outcome
+            raise NetSuiteFault(SoapFault.of("unexpected")) from None  # never sent
+        exchange.wire_action = reply.wire_action
+        exchange.outcome, exchange.codes = outcome_of(reply.body)
+        return reply
 
     call.__name__ = operation
     params = (model_for(request),) if registry.complex(request).fields else ()
@@ -138,6 +156,40 @@ def _service_method(operation: str):
     return rpc(*params, _returns=model_for(response), _body_style="bare",
                _in_message_name=operation, _out_message_name=f"{operation}Response",
                _internal_key_suffix=operation)(handler)
+
+
+EXCHANGE_KEY = "netsuite_mock.exchange"
+
+
+def exchange_of(environ: dict) -> Exchange:
+    """The journal record of the request being served (made on first use)."""
+    exchange = environ.get(EXCHANGE_KEY)
+    if exchange is None:
+        exchange = environ[EXCHANGE_KEY] = Exchange()
+    return exchange
+
+
+XPATH_NAMESPACES = {**{ns.prefix: ns.uri for ns in NAMESPACES},
+                    "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+
+
+@lru_cache(maxsize=256)
+def compiled_xpath(expression: str) -> etree.XPath:
+    """A rule's XPath, with NetSuite's prefixes (platformMsgs, listRel, tranPurch, …) bound."""
+    try:
+        return etree.XPath(expression, namespaces=XPATH_NAMESPACES)
+    except etree.XPathSyntaxError as error:
+        raise ConfigurationError(f"invalid XPath {expression!r}: {error}") from None
+
+
+def xpath_matches(body_element, expression: str) -> bool:
+    """Whether a rule's XPath finds anything in (or is true of) the request body."""
+    try:
+        result = compiled_xpath(expression)(body_element)
+    except etree.XPathEvalError as error:
+        log.warning("fault rule XPath %r failed on a request: %s", expression, error)
+        return False
+    return bool(result)
 
 
 def base_url(environ: dict) -> str:
@@ -155,4 +207,5 @@ def build_application(backend: Backend, *, hostname: str = envelope.DEFAULT_HOST
                       in_protocol=NetSuiteSoap11(hostname=hostname),
                       out_protocol=NetSuiteSoap11(hostname=hostname))
     app.backend = backend
+    backend.rules.xpath_validator = compiled_xpath
     return app

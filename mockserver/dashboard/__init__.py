@@ -1,0 +1,1 @@
+"""The dashboard page served at /__admin/ui (plain HTML and JavaScript, no build step)."""

@@ -1,0 +1,356 @@
+"""Fault rules: make the mock fail the way a customer's NetSuite failed.
+
+A rule *matches* requests (operation, record type, externalId, an XPath over the request body,
+account, integration, a time window on the mock's clock), *triggers* on some of them (the nth
+match, every k-th, with a seeded probability, at most ``times`` times) and then *acts*:
+
+  fault       a NetSuite SOAP fault (any platformFaults type, exact XML), e.g.
+              {kind = "fault", fault = "UnexpectedErrorFault"}
+  status      a failed status with any code and message; the operation does not run
+  delay       wait ``ms`` before answering (inside the concurrency slot, so it holds the slot)
+  http        an HTTP status with a body of your choice
+  drop        close the connection without an answer (``phase`` after the work, or before)
+  truncate    send only the first ``bytes`` of the real answer
+  invalid_xml send the real answer with its XML broken
+
+Rules come from a scenario file (``[[rules]]`` tables) or the admin API at run time. The first
+rule whose match and trigger both hold decides; a ``delay`` rule may carry ``then`` to act after
+waiting.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
+                                      SoapFault, new_error_id)
+from mockserver.domain.governance import RECORDS_PER_REQUEST
+from mockserver.domain.values import parse_datetime
+
+ACTION_KINDS = ("fault", "status", "delay", "http", "drop", "truncate", "invalid_xml")
+WIRE_ACTIONS = ("http", "drop", "truncate", "invalid_xml")
+
+# Fault types, as users write them, with NetSuite's code and message where one is known.
+FAULT_DEFAULTS: dict[str, str | None] = {
+    "InvalidCredentialsFault": "invalid_login",
+    "ExceededConcurrentRequestLimitFault": "concurrent_requests",
+    "ExceededRequestLimitFault": "concurrent_session",
+    "ExceededUsageLimitFault": "usage_limit",
+    "ExceededRecordCountFault": "record_count",
+    "ExceededRequestSizeFault": "request_size",
+    "UnexpectedErrorFault": "unexpected",
+    "InsufficientPermissionFault": "permission",
+    "InvalidSessionFault": "session_timed_out",
+    "InvalidAccountFault": "invalid_account",
+    "InvalidVersionFault": "invalid_version",
+    "AsyncFault": None,
+}
+
+
+class WireActionRequired(Exception):
+    """The answer must be broken on the wire (a drop before the work, or a timeout)."""
+
+    def __init__(self, action: "Action", outcome: str):
+        super().__init__(outcome)
+        self.action = action
+        self.outcome = outcome
+
+
+@dataclass
+class RequestFacts:
+    """What a rule can look at: set by the backend, ``xpath`` supplied by the wire layer."""
+
+    operation: str
+    account: str
+    integration: str
+    record_types: frozenset[str] = frozenset()
+    external_ids: frozenset[str] = frozenset()
+    xpath: Callable[[str], bool] | None = None
+
+
+@dataclass
+class Action:
+    kind: str
+    fault: str | None = None
+    code: str | None = None
+    message: str | None = None
+    faultstring: str | None = None
+    detail_type: str = "ERROR"
+    http_status: int = 500
+    body: str = ""
+    content_type: str = "text/plain; charset=utf-8"
+    ms: float = 0.0
+    phase: str = "after"
+    bytes: int | None = None
+    then: "Action | None" = None
+
+    def soap_fault(self, operation: str) -> SoapFault:
+        """The fault this action sends: NetSuite's code and message unless overridden."""
+        element = self.fault[0].lower() + self.fault[1:]
+        code, message = None, None
+        fault_id = FAULT_DEFAULTS.get(self.fault)
+        if fault_id is not None:  # fills in a fresh Error ID, the operation and its limit
+            known = SoapFault.of(fault_id, operation=operation,
+                                 limit=RECORDS_PER_REQUEST.get(operation, 1))
+            code, message = known.code, known.message
+        code, message = self.code or code, self.message or message
+        return SoapFault(element, code, message, faultstring=self.faultstring or message)
+
+    def record_error(self) -> RecordError:
+        """The status detail this action sends; NetSuite's message for the code if none given."""
+        message = self.message
+        if message is None:
+            message = RecordError.of(_default_message_id(self.code),
+                                     error_id=new_error_id()).message
+        return RecordError(self.code, message, detail_type=self.detail_type)
+
+    def describe(self) -> dict:
+        out = {"kind": self.kind}
+        for name in ("fault", "code", "message", "faultstring"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.kind == "status":
+            out["type"] = self.detail_type
+        if self.kind == "http":
+            out.update(status=self.http_status, body=self.body, content_type=self.content_type)
+        if self.kind == "delay":
+            out["ms"] = self.ms
+        if self.kind == "drop":
+            out["phase"] = self.phase
+        if self.kind == "truncate" and self.bytes is not None:
+            out["bytes"] = self.bytes
+        if self.then is not None:
+            out["then"] = self.then.describe()
+        return out
+
+
+@dataclass
+class Rule:
+    action: Action
+    name: str = ""
+    id: str = ""
+    operations: frozenset[str] = frozenset()
+    record_types: frozenset[str] = frozenset()
+    external_ids: frozenset[str] = frozenset()
+    xpath: str | None = None
+    accounts: frozenset[str] = frozenset()
+    integrations: frozenset[str] = frozenset()
+    nth: int | None = None
+    every: int | None = None
+    probability: float | None = None
+    seed: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    times: int | None = None
+    matched: int = 0
+    fired: int = 0
+    _random: random.Random = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def matches(self, facts: RequestFacts, now: datetime) -> bool:
+        if self.operations and facts.operation not in self.operations:
+            return False
+        if self.record_types and not self.record_types & facts.record_types:
+            return False
+        if self.external_ids and not self.external_ids & facts.external_ids:
+            return False
+        if self.accounts and facts.account not in self.accounts:
+            return False
+        if self.integrations and facts.integration not in self.integrations:
+            return False
+        if self.start is not None and now < self.start:
+            return False
+        if self.end is not None and now >= self.end:
+            return False
+        if self.xpath is not None and (facts.xpath is None or not facts.xpath(self.xpath)):
+            return False
+        return True
+
+    def triggers(self) -> bool:
+        """Count a match and say whether the rule fires on it (call with the lock held)."""
+        if self.times is not None and self.fired >= self.times:
+            return False
+        self.matched += 1
+        if self.nth is not None and self.matched != self.nth:
+            return False
+        if self.every is not None and self.matched % self.every:
+            return False
+        if self.probability is not None and self._random.random() >= self.probability:
+            return False
+        self.fired += 1
+        return True
+
+    def describe(self) -> dict:
+        out: dict = {"id": self.id, "name": self.name}
+        for key, values in (("operation", self.operations), ("record_type", self.record_types),
+                            ("external_id", self.external_ids), ("account", self.accounts),
+                            ("integration", self.integrations)):
+            if values:
+                out[key] = sorted(values)
+        for key in ("xpath", "nth", "every", "probability", "seed", "times"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.start:
+            out["start"] = self.start.isoformat()
+        if self.end:
+            out["end"] = self.end.isoformat()
+        out["action"] = self.action.describe()
+        out["matched"], out["fired"] = self.matched, self.fired
+        return out
+
+
+class FaultRules:
+    """The active rules of a mock, in the order they were added."""
+
+    def __init__(self, xpath_validator: Callable[[str], None] | None = None):
+        self._rules: list[Rule] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.xpath_validator = xpath_validator
+
+    def add(self, spec: dict) -> Rule:
+        rule = parse_rule(spec)
+        if rule.xpath is not None and self.xpath_validator is not None:
+            self.xpath_validator(rule.xpath)
+        with self._lock:
+            rule.id = str(spec.get("id") or f"rule-{next(self._ids)}")
+            if any(r.id == rule.id for r in self._rules):
+                raise ConfigurationError(f"a rule with id {rule.id!r} already exists")
+            rule.name = rule.name or rule.id
+            self._rules.append(rule)
+        return rule
+
+    def remove(self, rule_id: str) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [r for r in self._rules if r.id != rule_id]
+            return len(self._rules) != before
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def rules(self) -> list[Rule]:
+        with self._lock:
+            return list(self._rules)
+
+    def decide(self, facts: RequestFacts, now: datetime) -> Rule | None:
+        """The first rule that matches and fires on this request, if any."""
+        for rule in self.rules():
+            if rule.matches(facts, now):
+                with self._lock:
+                    if rule.triggers():
+                        return rule
+        return None
+
+
+def _default_message_id(code: str) -> str | None:
+    """NetSuite's message for a status code, if the mock knows one that needs no parameters."""
+    return next((m for m, (c, template) in STATUS_MESSAGES.items()
+                 if c == code and "{" not in template.replace("{error_id}", "")), None)
+
+
+def _names(value) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset([value])
+    if isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value):
+        return frozenset(value)
+    raise ConfigurationError(f"expected a name or a list of names, not {value!r}")
+
+
+def _positive(spec: dict, key: str) -> int | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"rule {key} must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def parse_action(spec: dict) -> Action:
+    if not isinstance(spec, dict):
+        raise ConfigurationError(f"a rule's action is a table, not {spec!r}")
+    spec = dict(spec)
+    kind = spec.pop("kind", None)
+    if kind not in ACTION_KINDS:
+        raise ConfigurationError(f"rule action kind must be one of {', '.join(ACTION_KINDS)}, "
+                                 f"not {kind!r}")
+    then = spec.pop("then", None)
+    renames = {"status": "http_status", "type": "detail_type"}
+    known = {"fault", "code", "message", "faultstring", "type", "status", "body",
+             "content_type", "ms", "phase", "bytes"}
+    unknown = set(spec) - known
+    if unknown:
+        raise ConfigurationError(f"unknown action setting(s) {', '.join(sorted(unknown))} "
+                                 f"for a {kind} action")
+    values = {renames.get(k, k): v for k, v in spec.items()}
+    action = Action(kind, **values)
+    if kind == "fault":
+        if action.fault is None:
+            raise ConfigurationError("a fault action names its fault, e.g. "
+                                     "fault = \"UnexpectedErrorFault\"")
+        action.fault = action.fault[0].upper() + action.fault[1:]
+        if action.fault not in FAULT_DEFAULTS:
+            raise ConfigurationError(f"unknown fault {action.fault!r} "
+                                     f"(known: {', '.join(FAULT_DEFAULTS)})")
+        if FAULT_DEFAULTS[action.fault] is None and not (action.code and action.message):
+            raise ConfigurationError(f"{action.fault} needs a code and a message")
+    if kind == "status" and not action.code:
+        raise ConfigurationError("a status action needs a code (and a message, unless the mock "
+                                 "knows NetSuite's message for that code)")
+    if kind == "status" and action.message is None and _default_message_id(action.code) is None:
+        raise ConfigurationError(f"a status action with code {action.code} needs a message")
+    if action.detail_type not in ("ERROR", "WARN", "INFO"):
+        raise ConfigurationError("a status action's type is ERROR, WARN or INFO")
+    if kind == "drop" and action.phase not in ("before", "after"):
+        raise ConfigurationError("a drop action's phase is before or after")
+    if kind == "http" and not (100 <= int(action.http_status) <= 599):
+        raise ConfigurationError("an http action's status is an HTTP status code")
+    if then is not None:
+        if kind != "delay":
+            raise ConfigurationError("only a delay action takes a 'then' action")
+        action.then = parse_action(then)
+    return action
+
+
+def parse_rule(spec: dict) -> Rule:
+    if not isinstance(spec, dict):
+        raise ConfigurationError(f"a rule is a table, not {spec!r}")
+    known = {"id", "name", "operation", "record_type", "external_id", "xpath", "account",
+             "integration", "nth", "every", "probability", "seed", "start", "end", "times",
+             "action"}
+    unknown = set(spec) - known
+    if unknown:
+        raise ConfigurationError(f"unknown rule setting(s) {', '.join(sorted(unknown))} "
+                                 f"(known: {', '.join(sorted(known))})")
+    if "action" not in spec:
+        raise ConfigurationError("a rule needs an action")
+    probability = spec.get("probability")
+    if probability is not None and not (isinstance(probability, (int, float))
+                                        and 0 <= probability <= 1):
+        raise ConfigurationError("rule probability is a number from 0 to 1")
+    try:
+        start = parse_datetime(spec["start"]) if spec.get("start") else None
+        end = parse_datetime(spec["end"]) if spec.get("end") else None
+    except (TypeError, ValueError):
+        raise ConfigurationError("rule start and end are ISO date-times") from None
+    if spec.get("nth") is not None and spec.get("every") is not None:
+        raise ConfigurationError("a rule fires on the nth call or on every k-th, not both")
+    return Rule(action=parse_action(spec["action"]), name=str(spec.get("name") or ""),
+                operations=_names(spec.get("operation")),
+                record_types=_names(spec.get("record_type")),
+                external_ids=_names(spec.get("external_id")), xpath=spec.get("xpath"),
+                accounts=_names(spec.get("account")),
+                integrations=_names(spec.get("integration")), nth=_positive(spec, "nth"),
+                every=_positive(spec, "every"),
+                probability=float(probability) if probability is not None else None,
+                seed=spec.get("seed"), start=start, end=end, times=_positive(spec, "times"))

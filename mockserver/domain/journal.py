@@ -1,0 +1,140 @@
+"""The request journal: what the mock received and what it answered, secrets removed.
+
+Each SOAP exchange becomes one entry: time, account, integration, operation, record types,
+outcome (success, error, fault, or what a fault rule did), HTTP status, status-detail or fault
+codes, duration, and both bodies. Before an entry is kept, the TokenPassport's account-specific
+values (consumer key, token, nonce, timestamp, signature) and any password are replaced, so the
+journal can be shown, exported or attached to a bug report.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+MAX_BODY_CHARS = 256 * 1024
+REDACTED = "[redacted]"
+
+# Elements whose text is a credential, whatever their prefix.
+_SECRET_ELEMENTS = ("consumerKey", "token", "nonce", "timestamp", "signature", "password",
+                    "password2", "currentPassword", "newPassword", "newPassword2")
+_SECRET_TEXT = re.compile(
+    r"(<(?:[\w.-]+:)?(" + "|".join(_SECRET_ELEMENTS) + r")\b[^>]*>)([^<]*)(</(?:[\w.-]+:)?\2>)")
+
+
+def redact(xml_text: str) -> str:
+    """The XML with every credential element's text replaced."""
+    return _SECRET_TEXT.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(4)}", xml_text)
+
+
+def outcome_of(body) -> tuple[str, list[str]]:
+    """("success" or "error", the status-detail codes) of an operation's response body."""
+    codes: list[str] = []
+    failed = False
+
+    def visit(value) -> None:
+        nonlocal failed
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            status = value.get("status")
+            if isinstance(status, dict) and "isSuccess" in status:
+                failed = failed or not status["isSuccess"]
+                codes.extend(d.get("code") for d in status.get("statusDetail", [])
+                             if d.get("code"))
+            for key, item in value.items():
+                if key != "status":
+                    visit(item)
+    visit(body)
+    return ("error" if failed else "success"), codes
+
+
+@dataclass
+class Exchange:
+    """One request on its way through the mock; the wire layer and the backend fill it in."""
+
+    request: bytes = b""
+    started: float = field(default_factory=time.time)
+    operation: str | None = None
+    account: str | None = None
+    integration: str | None = None
+    record_types: list[str] = field(default_factory=list)
+    rule: str | None = None
+    wire_action: object = None      # a fault rule's action the HTTP layer carries out
+    outcome: str | None = None      # success, error, fault, dropped, truncated, …
+    codes: list[str] = field(default_factory=list)
+    http_status: int | None = None
+    response: bytes = b""
+    duration_ms: float | None = None
+
+
+@dataclass
+class JournalEntry:
+    id: int
+    time: str
+    account: str | None
+    integration: str | None
+    operation: str | None
+    record_types: list[str]
+    outcome: str | None
+    codes: list[str]
+    rule: str | None
+    http_status: int | None
+    duration_ms: float | None
+    request: str
+    response: str
+
+    def summary(self) -> dict:
+        out = dict(self.__dict__)
+        out.pop("request")
+        out.pop("response")
+        return out
+
+    def full(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _text(body: bytes) -> str:
+    text = body.decode("utf-8", errors="replace")
+    if len(text) > MAX_BODY_CHARS:
+        text = text[:MAX_BODY_CHARS] + f"\n… [{len(text) - MAX_BODY_CHARS} more characters]"
+    return redact(text)
+
+
+class Journal:
+    """The most recent exchanges (a bounded ring), newest last."""
+
+    def __init__(self, capacity: int = 2000):
+        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def add(self, exchange: Exchange, at: str) -> JournalEntry:
+        entry = JournalEntry(
+            id=0, time=at, account=exchange.account, integration=exchange.integration,
+            operation=exchange.operation, record_types=sorted(set(exchange.record_types)),
+            outcome=exchange.outcome, codes=exchange.codes, rule=exchange.rule,
+            http_status=exchange.http_status, duration_ms=exchange.duration_ms,
+            request=_text(exchange.request), response=_text(exchange.response))
+        with self._lock:
+            entry.id = next(self._ids)
+            self._entries.append(entry)
+        return entry
+
+    def entries(self, *, since: int = 0, limit: int | None = None) -> list[JournalEntry]:
+        with self._lock:
+            found = [e for e in self._entries if e.id > since]
+        return found[-limit:] if limit else found
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        with self._lock:
+            return next((e for e in self._entries if e.id == entry_id), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -1,0 +1,167 @@
+"""The admin API and its Python client: journal, audit, records, seeds, snapshots, reset."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from mockserver.admin_client import AdminApiError, MockAdmin
+from tests.conftest import GET_VENDOR_101, envelope, passport_xml, post_soap
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def admin(mock):
+    admin = MockAdmin(mock.url)
+    admin.clear_journal()
+    return admin
+
+
+def test_journal_records_each_exchange_with_secrets_redacted(ns, admin):
+    ns.call("get", baseRef=ns.ref("vendor", "101"))
+    ns.call("get", baseRef=ns.ref("vendor", "999"))
+    entries = admin.journal()
+    assert [(e["operation"], e["outcome"], e["codes"], e["record_types"], e["http_status"])
+            for e in entries] == [("get", "success", [], ["vendor"], 200),
+                                  ("get", "error", ["RCRD_DSNT_EXIST"], ["vendor"], 200)]
+    assert entries[0]["account"] == "1234567_SB1" and entries[0]["integration"] == "netsuite-mock"
+    assert entries[0]["duration_ms"] >= 0
+    full = admin.journal_entry(entries[0]["id"])
+    assert "Acme Supplies Inc." in full["response"]
+    assert "<ns0:tokenPassport" in full["request"] or "tokenPassport" in full["request"]
+    s = ns.settings
+    for secret in (s.consumer_key, s.token_id, s.consumer_secret, s.token_secret):
+        assert secret not in full["request"] and secret not in full["response"]
+    assert "[redacted]" in full["request"]
+
+
+def test_journal_keeps_faults_and_failed_logins(mock, admin):
+    post_soap(mock, envelope(GET_VENDOR_101))                       # no passport
+    post_soap(mock, b"<not soap")
+    entries = admin.journal()
+    assert [(e["outcome"], e["codes"], e["http_status"]) for e in entries] == [
+        ("fault", ["USER_ERROR"], 500),
+        ("fault", [entries[1]["codes"][0]], 500)]
+    assert entries[1]["codes"][0].startswith("org.xml.sax.SAXParseException")
+
+
+def test_journal_paging(ns, admin):
+    for _ in range(3):
+        ns.call("getServerTime")
+    entries = admin.journal()
+    assert [e["id"] for e in admin.journal(since=entries[0]["id"])] == [e["id"]
+                                                                        for e in entries[1:]]
+    assert len(admin.journal(limit=1)) == 1
+
+
+def test_audit_trail_over_the_api(ns, admin):
+    ns.call("getServerTime")
+    assert admin.audit()[-1]["status"] == "Success"
+
+
+def test_browse_records(admin):
+    counts = admin.records()
+    assert counts["vendor"] == 12
+    vendors = admin.records("vendor")
+    assert {v["internalId"] for v in vendors} >= {"101", "112"}
+    one = admin.records("vendor", "101")
+    assert one["companyName"] == "Acme Supplies Inc."
+    assert one["dateCreated"].endswith("+00:00")
+    with pytest.raises(AdminApiError, match="no vendor 9999"):
+        admin.records("vendor", "9999")
+    with pytest.raises(AdminApiError, match="unknown record type"):
+        admin.records("spaceship")
+
+
+def test_snapshot_export_and_import_round_trip(ns, admin):
+    ns.call("add", record=ns.type("ns13:Vendor")(companyName="Snapshotted", externalId="SNAP-1",
+                                                  subsidiary=ns.ref(internal_id="1")))
+    ns.call("delete", baseRef=ns.ref("vendor", "105"))
+    snapshot = admin.snapshot()
+    assert snapshot["format"] == "netsuite-mock-snapshot/1"
+    admin.reset()
+    assert not any(v["externalId"] == "SNAP-1" for v in admin.records("vendor"))
+    admin.restore(snapshot)
+    assert any(v["externalId"] == "SNAP-1" for v in admin.records("vendor"))
+    got = ns.call("get", baseRef=ns.ref("vendor", external_id="SNAP-1")).body.readResponse
+    assert got.record.companyName == "Snapshotted" and got.record.dateCreated is not None
+    assert ns.call("get", baseRef=ns.ref("vendor", "105")).body.readResponse.status.isSuccess \
+        is False
+    # the id sequence carries on where the snapshot left it
+    new = ns.call("add", record=ns.type("ns13:Vendor")(
+        companyName="After restore", subsidiary=ns.ref(internal_id="1"))).body.writeResponse
+    assert int(new.baseRef.internalId) > int(got.record.internalId)
+    with pytest.raises(AdminApiError, match="not a netsuite-mock snapshot"):
+        admin.restore({"records": {}})
+
+
+def test_load_seed_adds_records(admin):
+    added = admin.load_seed({"records": [{"recordType": "vendor", "externalId": "SEEDED",
+                                          "companyName": "Seeded Co",
+                                          "subsidiary": {"externalId": "SUB-US"}}]})
+    assert added["added"] == 1 and admin.records()["vendor"] == 13
+    with pytest.raises(AdminApiError, match="Invalid subsidiary reference key NOPE"):
+        admin.load_seed({"records": [{"recordType": "vendor", "companyName": "X",
+                                      "subsidiary": {"externalId": "NOPE"}}]})
+
+
+def test_reset_with_another_seed(admin):
+    assert admin.reset("none")["records"] == {"1234567_SB1": 0}
+    assert admin.records() == {}
+    admin.reset("demo")
+    assert admin.records()["vendor"] == 12
+
+
+def test_unknown_routes_and_bad_bodies(mock):
+    assert requests.get(mock.url + "/__admin/nothing", timeout=10).status_code == 404
+    assert requests.delete(mock.url + "/__admin/health", timeout=10).status_code == 404
+    bad = requests.post(mock.url + "/__admin/rules", data=b"{not json", timeout=10)
+    assert bad.status_code == 400 and "not JSON" in bad.json()["error"]
+    assert requests.get(mock.url + "/__admin/journal?since=x", timeout=10).status_code == 400
+
+
+def test_governance_over_the_api(admin):
+    state = admin.governance()["1234567_SB1"]
+    assert (state["limit"], state["inFlight"], state["tbaEnabled"]) == (5, 0, True)
+    assert state["integrations"] == [{"name": "netsuite-mock", "state": "enabled", "limit": 5,
+                                      "limitType": "_account"}]
+
+
+def _outward_address() -> str | None:
+    """This machine's address on a non-loopback interface, if it has one."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_admin_answers_only_on_this_machine_without_a_token():
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    address = _outward_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address to test from")
+    with MockServer(MockSettings(host="0.0.0.0", port=0, seed="none")) as server:
+        outside = f"http://{address}:{server.port}"
+        refused = requests.get(outside + "/__admin/journal", timeout=10)
+        assert refused.status_code == 403 and "--admin-token" in refused.json()["error"]
+        assert requests.get(outside + "/wsdl/v2024_1_0/netsuite.wsdl", timeout=10).ok
+        assert requests.get(f"http://127.0.0.1:{server.port}/__admin/health", timeout=10).ok
+
+
+def test_admin_token_protects_the_api_and_the_dashboard():
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="none", admin_token="s3cret")) as server:
+        assert requests.get(server.url + "/__admin/health", timeout=10).status_code == 401
+        assert requests.get(server.url + "/__admin/ui", timeout=10).status_code == 401
+        assert MockAdmin(server.url, token="s3cret").health()["status"] == "ok"
+        page = requests.get(server.url + "/__admin/ui?token=s3cret", timeout=10)
+        assert page.ok and "netsuite-mock dashboard" in page.text
+        with pytest.raises(AdminApiError, match="needs its token"):
+            MockAdmin(server.url, token="wrong").health()

@@ -1,0 +1,74 @@
+"""The dashboard in a real headless Chromium: a request just made shows up in the journal."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+
+import pytest
+
+from mockserver.admin_client import MockAdmin
+
+pytestmark = pytest.mark.server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is a test dependency")
+
+if not (CHROMIUM and CHROMEDRIVER):
+    pytest.skip("needs Debian's chromium and chromium-driver (make test installs them when it "
+                "can run apt-get)", allow_module_level=True)
+
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="netsuite-mock-chromium-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_dashboard_shows_a_request_just_made(mock, ns, browser):
+    admin = MockAdmin(mock.url)
+    admin.clear_journal()
+    admin.add_rule({"name": "flaky customers", "record_type": "customer",
+                    "action": {"kind": "fault", "fault": "UnexpectedErrorFault"}})
+    try:
+        browser.get(mock.url + "/__admin/ui")
+        wait = WebDriverWait(browser, 15)
+        wait.until(lambda d: "requests in the journal" in d.find_element(By.ID, "status").text)
+        assert "flaky customers" not in browser.find_element(By.ID, "journal").text
+
+        ns.call("get", baseRef=ns.ref("vendor", "103"))
+        with pytest.raises(Exception):
+            ns.call("get", baseRef=ns.ref("customer", "150"))
+
+        wait.until(lambda d: "customer" in d.find_element(By.ID, "journal").text)
+        journal = browser.find_element(By.ID, "journal").text
+        assert "get" in journal and "vendor" in journal and "success" in journal
+        assert "fault" in journal and "UNEXPECTED_ERROR" in journal
+        assert "flaky customers" in browser.find_element(By.ID, "rules").text
+        assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
+        assert "vendor" in browser.find_element(By.ID, "records").text
+        assert "Success" in browser.find_element(By.ID, "audit").text
+
+        # clicking an entry shows its bodies, secrets redacted
+        rows = browser.find_elements(By.CSS_SELECTOR, "#journal tr.entry")
+        rows[-1].click()  # the oldest: the vendor get
+        wait.until(lambda d: "Initech" in d.find_element(By.ID, "detail-response").text)
+        assert "[redacted]" in browser.find_element(By.ID, "detail-request").text
+    finally:
+        admin.clear_rules()

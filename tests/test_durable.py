@@ -1,0 +1,154 @@
+"""``--state``: records survive a restart and a kill -9; an acknowledged write is never lost."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+
+from mockserver.admin_client import MockAdmin
+from mockserver.config import MockSettings
+from tests.conftest import LIST_REL, envelope, passport_xml, post_soap
+
+pytestmark = pytest.mark.server
+
+
+def start(state_path, *extra) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--state", str(state_path),
+         "--quiet", "--log-level", "warning", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # --quiet prints nothing, so find the port from the admin health endpoint via /proc
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        port = _listening_port(process.pid)
+        if port:
+            url = f"http://127.0.0.1:{port}"
+            try:
+                requests.get(url + "/__admin/health", timeout=1)
+                return process, url
+            except requests.ConnectionError:
+                pass
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read())
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("the mock did not start")
+
+
+def _listening_port(pid: int) -> int | None:
+    """The TCP port a process listens on (Linux /proc), without parsing its output."""
+    try:
+        inodes = {os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1]
+                  for fd in os.listdir(f"/proc/{pid}/fd")
+                  if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")}
+        with open("/proc/net/tcp") as table:
+            for line in table.readlines()[1:]:
+                parts = line.split()
+                if parts[3] == "0A" and parts[9] in inodes:  # LISTEN
+                    return int(parts[1].split(":")[1], 16)
+    except OSError:
+        return None
+    return None
+
+
+class Target:
+    def __init__(self, url):
+        self.settings = MockSettings()
+        self.service_url = url + "/services/NetSuitePort_2024_1"
+
+
+def add_vendor(url: str, external_id: str) -> bool:
+    body = (f'<m:add><m:record xsi:type="r:Vendor" xmlns:r="{LIST_REL}" '
+            f'externalId="{external_id}"><r:companyName>{external_id}</r:companyName>'
+            f'<r:subsidiary internalId="1"/></m:record></m:add>')
+    target = Target(url)
+    response = post_soap(target, envelope(body, passport_xml(target.settings)), action="add")
+    return response.status_code == 200 and b'isSuccess="true"' in response.content
+
+
+@pytest.fixture
+def processes():
+    started = []
+    yield started
+    for p in started:
+        if p.poll() is None:
+            p.kill()
+        p.wait(timeout=10)
+
+
+def test_records_survive_a_restart(tmp_path, processes):
+    state = tmp_path / "mock.sqlite"
+    process, url = start(state)
+    processes.append(process)
+    assert add_vendor(url, "KEEP-1")
+    MockAdmin(url).records()  # a read on the way
+    process.terminate()
+    process.wait(timeout=10)
+    process, url = start(state)
+    processes.append(process)
+    vendors = {v["externalId"] for v in MockAdmin(url).records("vendor")}
+    assert "KEEP-1" in vendors and "V-ACME" in vendors   # the seed was loaded once, not twice
+    assert MockAdmin(url).records()["vendor"] == 13
+    # ids continue after the restart
+    assert add_vendor(url, "KEEP-2")
+    ids = sorted(int(v["internalId"]) for v in MockAdmin(url).records("vendor"))
+    assert len(ids) == len(set(ids))
+
+
+def test_kill_9_during_a_write_storm_loses_no_acknowledged_write(tmp_path, processes):
+    state = tmp_path / "storm.sqlite"
+    process, url = start(state, "--seed", "demo")
+    processes.append(process)
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer(worker: int) -> None:
+        n = 0
+        while not stop.is_set():
+            external_id = f"STORM-{worker}-{n}"
+            n += 1
+            try:
+                if add_vendor(url, external_id):
+                    with lock:
+                        acknowledged.append(external_id)
+            except requests.RequestException:
+                return
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 60 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    stop.set()
+    for t in threads:
+        t.join(timeout=10)
+    assert len(acknowledged) >= 60
+
+    process, url = start(state)
+    processes.append(process)
+    stored = {v["externalId"] for v in MockAdmin(url).records("vendor")}
+    lost = [e for e in acknowledged if e not in stored]
+    assert lost == []
+    assert len([e for e in stored if e.startswith("STORM-")]) >= len(acknowledged)
+
+
+def test_a_file_that_is_not_a_state_file_is_refused(tmp_path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--port", "0",
+                             "--state", str(junk)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert re.search(r"not a netsuite-mock state file", result.stderr)
+    assert "Traceback" not in result.stderr

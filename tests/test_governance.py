@@ -1,0 +1,257 @@
+"""Accounts, integrations, tokens and roles from a scenario: limits by tier, integration-specific
+limits, blocked integrations, revoked tokens, disabled TBA, lockouts and permissions."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import zeep
+from zeep.exceptions import Fault
+
+from client.config import ConfigError
+from mockserver.admin_client import MockAdmin
+from mockserver.config import MockSettings
+from mockserver.domain.accounts import concurrency_limit_for, parse_account
+from mockserver.server import MockServer
+from tests.conftest import SoapClient, parse_fault, post_soap, envelope, GET_VENDOR_101
+
+pytestmark = pytest.mark.server
+
+AP = {"id": "1111111_SB1", "service_tier": "premium", "suitecloud_plus_licences": 1,
+      "roles": [
+          {"name": "AP Clerk", "records": {"vendor": "view", "vendorBill": "full",
+                                           "subsidiary": "view"}},
+          {"name": "Vendor Editor", "records": {"vendor": "edit", "subsidiary": "view"}},
+          {"name": "No Tokens", "log_in_using_access_tokens": False},
+          {"name": "No SOAP", "soap_web_services": False, "records": {"*": "full"}}],
+      "integrations": [
+          {"name": "Bill capture", "consumer_key": "ck-bills", "consumer_secret": "cs-bills",
+           "concurrency_limit": 2},
+          {"name": "Reporting", "consumer_key": "ck-report", "consumer_secret": "cs-report"},
+          {"name": "Old sync", "consumer_key": "ck-old", "consumer_secret": "cs-old",
+           "state": "blocked"}],
+      "tokens": [
+          {"token_id": "t-admin", "token_secret": "s-admin", "integration": "Reporting",
+           "user": "admin@example.com", "role": "Administrator"},
+          {"token_id": "t-clerk", "token_secret": "s-clerk", "integration": "Bill capture",
+           "user": "clerk@example.com", "role": "AP Clerk"},
+          {"token_id": "t-editor", "token_secret": "s-editor", "integration": "Reporting",
+           "user": "editor@example.com", "role": "Vendor Editor"},
+          {"token_id": "t-revoked", "token_secret": "s-revoked", "integration": "Reporting",
+           "user": "gone@example.com", "revoked": True},
+          {"token_id": "t-old", "token_secret": "s-old", "integration": "Old sync"},
+          {"token_id": "t-notokens", "token_secret": "s-nt", "integration": "Reporting",
+           "user": "nt@example.com", "role": "No Tokens"},
+          {"token_id": "t-nosoap", "token_secret": "s-ns", "integration": "Reporting",
+           "user": "ns@example.com", "role": "No SOAP"}]}
+OTHER = {"id": "2222222", "concurrency_limit": 5, "tba_enabled": False, "seed": "none",
+         "integrations": [{"name": "X", "consumer_key": "ck-x", "consumer_secret": "cs-x"}],
+         "tokens": [{"token_id": "t-x", "token_secret": "s-x", "integration": "X"}]}
+
+
+class As(SoapClient):
+    """A client signing as one of the scenario's tokens."""
+
+    def __init__(self, client, server, account, consumer_key, consumer_secret, token, secret):
+        super().__init__(client, server)
+        self.settings = MockSettings(account=account, consumer_key=consumer_key,
+                                     consumer_secret=consumer_secret, token_id=token,
+                                     token_secret=secret)
+
+
+@pytest.fixture(scope="module")
+def accounts_server():
+    settings = MockSettings(port=0, seed="demo", accounts=[AP, OTHER])
+    with MockServer(settings) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def wsdl_client(accounts_server):
+    return zeep.Client(accounts_server.wsdl_url)
+
+
+@pytest.fixture
+def admin(accounts_server):
+    admin = MockAdmin(accounts_server.url)
+    admin.reset()
+    return admin
+
+
+def client(server, wsdl_client, token: str, account: str = "1111111_SB1") -> As:
+    keys = {"t-admin": ("ck-report", "cs-report"), "t-clerk": ("ck-bills", "cs-bills"),
+            "t-editor": ("ck-report", "cs-report"), "t-revoked": ("ck-report", "cs-report"),
+            "t-old": ("ck-old", "cs-old"), "t-notokens": ("ck-report", "cs-report"),
+            "t-nosoap": ("ck-report", "cs-report"), "t-x": ("ck-x", "cs-x")}
+    secrets = {"t-admin": "s-admin", "t-clerk": "s-clerk", "t-editor": "s-editor",
+               "t-revoked": "s-revoked", "t-old": "s-old", "t-notokens": "s-nt",
+               "t-nosoap": "s-ns", "t-x": "s-x"}
+    return As(wsdl_client, server, account, *keys[token], token, secrets[token])
+
+
+def login_failure(admin, call) -> str:
+    with pytest.raises(Fault) as raised:
+        call()
+    assert raised.value.message == "Invalid login attempt."
+    return admin.audit()[-1]["detail"]
+
+
+def test_limits_follow_service_tier_and_suitecloud_plus():
+    assert concurrency_limit_for("standard") == 5
+    assert concurrency_limit_for("premium", 1) == 25
+    assert concurrency_limit_for("enterprise", 2) == 40
+    assert concurrency_limit_for("development", 3) == 5   # development accounts never scale
+    with pytest.raises(ConfigError, match="unknown service tier"):
+        concurrency_limit_for("gold")
+
+
+def test_governance_info_reports_account_and_integration_limits(accounts_server, wsdl_client,
+                                                                admin):
+    ns = client(accounts_server, wsdl_client, "t-admin")
+    account = ns.call("getAccountGovernanceInfo").body.getAccountGovernanceInfoResult
+    assert (account.accountConcurrencyLimit, account.unallocatedConcurrencyLimit) == (25, 23)
+    mine = ns.call("getIntegrationGovernanceInfo").body.getIntegrationGovernanceInfoResult
+    assert (mine.integrationConcurrencyLimit, mine.limitType) == (23, "_account")
+
+
+def test_integration_specific_limit_blocks_only_that_integration(admin):
+    settings = MockSettings(port=0, seed="demo", latency_ms=800, accounts=[AP])
+    with MockServer(settings) as server:
+        wsdl = zeep.Client(server.wsdl_url)
+        clerk = client(server, wsdl, "t-clerk")
+        reporting = client(server, wsdl, "t-admin")
+        results = {}
+
+        def call(name, ns):
+            try:
+                ns.call("get", baseRef=ns.ref("vendor", "101"))
+                results[name] = "ok"
+            except Fault as fault:
+                results[name] = fault.message
+
+        threads = [threading.Thread(target=call, args=(f"clerk{i}", clerk)) for i in range(3)]
+        threads += [threading.Thread(target=call, args=(f"report{i}", reporting))
+                    for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        clerk_results = sorted(v for k, v in results.items() if k.startswith("clerk"))
+        assert clerk_results == ["SuiteTalk concurrent request limit exceeded. Request blocked.",
+                                 "ok", "ok"]
+        assert all(v == "ok" for k, v in results.items() if k.startswith("report"))
+        state = MockAdmin(server.url).governance()["1111111_SB1"]
+        assert state["integrations"][0] == {"name": "Bill capture", "state": "enabled",
+                                            "limit": 2, "limitType": "_integrationSpecific"}
+        assert state["inFlight"] == 0
+
+
+def test_allocating_every_slot_is_refused():
+    spec = dict(AP, service_tier="standard", suitecloud_plus_licences=0,
+                integrations=[dict(AP["integrations"][0], concurrency_limit=5)], tokens=[])
+    with pytest.raises(ConfigError, match="keeps at least 1 unallocated"):
+        parse_account(spec)
+
+
+@pytest.mark.parametrize("token, reason", [
+    ("t-revoked", "token_rejected"),
+    ("t-old", "consumer_key_refused"),
+    ("t-notokens", "permission_denied"),
+])
+def test_refused_logins_fail_as_netsuite_does(accounts_server, wsdl_client, admin, token, reason):
+    ns = client(accounts_server, wsdl_client, token)
+    assert login_failure(admin, lambda: ns.call("get", baseRef=ns.ref("vendor", "101"))) == reason
+
+
+def test_tba_disabled_account(accounts_server, wsdl_client, admin):
+    ns = client(accounts_server, wsdl_client, "t-x", account="2222222")
+    assert login_failure(admin, lambda: ns.call("getServerTime")) == "FeatureDisabled"
+
+
+def test_credentials_of_another_account_are_unknown_there(accounts_server, wsdl_client, admin):
+    ns = client(accounts_server, wsdl_client, "t-x", account="1111111_SB1")
+    assert login_failure(admin, lambda: ns.call("getServerTime")) == "consumer_key_unknown"
+
+
+def test_role_without_soap_web_services_gets_insufficient_permission_fault(accounts_server,
+                                                                           admin):
+    s = MockSettings(account="1111111_SB1", consumer_key="ck-report", consumer_secret="cs-report",
+                     token_id="t-nosoap", token_secret="s-ns")
+    from tests.conftest import passport_xml
+    fault = parse_fault(post_soap(accounts_server, envelope(GET_VENDOR_101, passport_xml(s))))
+    assert (fault["element"], fault["code"], fault["message"]) == (
+        "insufficientPermissionFault", "WS_PERMISSION_REQD",
+        "You do not have permission to access SOAP web services feature.")
+    assert admin.audit()[-1]["status"] == "Success"
+
+
+def test_user_is_locked_after_five_failed_logins_for_thirty_minutes(accounts_server, wsdl_client,
+                                                                     admin):
+    good = client(accounts_server, wsdl_client, "t-editor")
+    bad = client(accounts_server, wsdl_client, "t-editor")
+    bad.settings.token_secret = "wrong"
+    for _ in range(5):
+        assert login_failure(admin, lambda: bad.call("getServerTime")) == "InvalidSignature"
+    assert login_failure(admin, lambda: good.call("getServerTime")) == "temporary_locked"
+    admin.advance_clock(30 * 60 + 1)
+    try:
+        good.call("getServerTime")
+    finally:
+        admin.reset_clock()
+    assert admin.audit()[-1]["status"] == "Success"
+
+
+def test_successful_login_resets_the_failure_count(accounts_server, wsdl_client, admin):
+    good = client(accounts_server, wsdl_client, "t-editor")
+    bad = client(accounts_server, wsdl_client, "t-editor")
+    bad.settings.token_secret = "wrong"
+    for _ in range(4):
+        login_failure(admin, lambda: bad.call("getServerTime"))
+    good.call("getServerTime")
+    for _ in range(4):
+        login_failure(admin, lambda: bad.call("getServerTime"))
+    good.call("getServerTime")  # not locked: the count started again
+
+
+def test_record_permissions(accounts_server, wsdl_client, admin):
+    clerk = client(accounts_server, wsdl_client, "t-clerk")
+    assert clerk.call("get", baseRef=clerk.ref("vendor", "101")).body.readResponse.status.isSuccess
+    added = clerk.call("add", record=clerk.type("ns13:Vendor")(
+        companyName="Not allowed", subsidiary=clerk.ref(internal_id="1"))).body.writeResponse
+    assert added.status.isSuccess is False
+    detail = added.status.statusDetail[0]
+    assert (detail.code, detail.message) == (
+        "INSUFFICIENT_PERMISSION",
+        "Permission Violation: You need a higher level of the 'Lists -> Vendors' permission to "
+        "access this page. Please contact your account administrator.")
+    editor = client(accounts_server, wsdl_client, "t-editor")
+    updated = editor.call("update", record=editor.type("ns13:Vendor")(
+        internalId="101", phone="555-0000")).body.writeResponse
+    assert updated.status.isSuccess is True
+    deleted = editor.call("delete", baseRef=editor.ref("vendor", "101")).body.writeResponse
+    assert deleted.status.statusDetail[0].code == "INSUFFICIENT_PERMISSION"
+    customer = editor.call("get", baseRef=editor.ref("customer", "150")).body.readResponse
+    assert customer.status.statusDetail[0].message.startswith(
+        "Permission Violation: You need a higher level of the 'Lists -> Customers'")
+
+
+def test_governance_info_is_for_administrators_only(accounts_server, wsdl_client, admin):
+    clerk = client(accounts_server, wsdl_client, "t-clerk")
+    with pytest.raises(Fault) as raised:
+        clerk.call("getAccountGovernanceInfo")
+    assert raised.value.detail[0].tag.endswith("insufficientPermissionFault")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"service_tier": "gold"}, "unknown service tier"),
+    ({"roles": [{"name": "R", "records": {"vendor": "superuser"}}]}, "unknown permission level"),
+    ({"tokens": [{"token_id": "t", "token_secret": "s", "integration": "Nope"}]},
+     "names integration 'Nope'"),
+    ({"tokens": [{"token_id": "t", "token_secret": "s", "integration": "Reporting",
+                  "role": "Ghost"}]}, "role 'Ghost'"),
+    ({"colour": "red"}, "unknown setting(s) colour"),
+])
+def test_bad_account_set_ups_are_explained(change, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_account({**AP, **change})
