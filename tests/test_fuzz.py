@@ -2,8 +2,7 @@
 
 Whatever arrives, the answer is a SOAP fault or a valid reply, promptly; the mock neither hangs
 nor crashes, and its threads and memory do not grow. The suite runs a CI-sized number of
-examples; a long run is ``NETSUITE_MOCK_FUZZ_EXAMPLES=20000 make test PYTEST_ARGS="-m fuzz"``
-(or ``make fuzz``).
+examples; a long run is ``make fuzz EXAMPLES=20000`` (docs/reliability.md).
 """
 
 from __future__ import annotations

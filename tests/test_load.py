@@ -2,8 +2,8 @@
 faults. The concurrency limit holds at every instant, the in-flight count returns to zero,
 nothing deadlocks, and no write is lost or duplicated.
 
-CI runs a few thousand requests; a long run is
-``NETSUITE_MOCK_LOAD_REQUESTS=100000 make test PYTEST_ARGS="tests/test_load.py"``.
+CI runs a few thousand requests; a long run is ``make load REQUESTS=100000``
+(docs/reliability.md).
 """
 
 from __future__ import annotations
