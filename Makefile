@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: serve test browser test-other-pythons clean
+.PHONY: serve test browser test-other-pythons fuzz load clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,6 +46,13 @@ test-other-pythons:
 		$$py -m venv .venv-$$v && .venv-$$v/bin/python -m pip install --quiet -e '.[test]' && \
 		.venv-$$v/bin/python -m pytest -m server $(PYTEST_ARGS) || exit 1; \
 	done
+
+# Long runs of the reliability tests (docs/reliability.md); the suite runs them CI-sized.
+fuzz: $(BIN)/.installed
+	NETSUITE_MOCK_FUZZ_EXAMPLES=$${EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+load: $(BIN)/.installed
+	NETSUITE_MOCK_LOAD_REQUESTS=$${REQUESTS:-100000} $(BIN)/python -m pytest -q -s tests/test_load.py
 
 clean:
 	rm -rf $(VENV) .venv-3.12 .venv-3.13 .pytest_cache *.egg-info

@@ -92,7 +92,7 @@ def serve(args: argparse.Namespace) -> int:
         print("Client settings (settings.json):")
         print(json.dumps(client_settings(settings, base), indent=2))
         print("Client secrets (secrets.json):")
-        print(json.dumps(client_secrets(settings), indent=2), flush=True)
+        print(json.dumps(client_secrets(settings), indent=2, ensure_ascii=False), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -153,6 +153,17 @@ def client_settings(settings: MockSettings, base_url: str) -> dict:
     }}
 
 
+SECRET_FIELDS = {"consumer_key": "consumer_key", "consumer_secret": "consumer_secret",
+                 "token_key": "token_id", "token_secret": "token_secret"}
+
+
 def client_secrets(settings: MockSettings) -> dict:
-    return {"consumer_key": settings.consumer_key, "consumer_secret": settings.consumer_secret,
-            "token_key": settings.token_id, "token_secret": settings.token_secret}
+    """The secrets file a client needs; secrets the user supplied are shown masked, because
+    they may be real and the banner ends up in CI logs."""
+    defaults = MockSettings()
+    out = {}
+    for name, field_name in SECRET_FIELDS.items():
+        value = getattr(settings, field_name)
+        out[name] = value if value == getattr(defaults, field_name) else (
+            f"{value[:4]}… (as you configured it)" if len(value) > 8 else "… (as you configured it)")
+    return out

@@ -104,6 +104,11 @@ class MockServer:
         self.backend = self.app.backend
         self._server = create_server(self.app, host=self.settings.host, port=self.settings.port,
                                      threads=self.settings.worker_threads(),
+                                     # bodies up to twice NetSuite's limit get its SOAP fault;
+                                     # beyond that waitress stops reading (HTTP 413)
+                                     max_request_body_size=max(
+                                         2 * self.settings.max_request_bytes,
+                                         self.settings.max_request_bytes + 65536),
                                      ident="netsuite-mock", clear_untrusted_proxy_headers=True)
         self._thread: threading.Thread | None = None
 

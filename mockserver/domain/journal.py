@@ -100,9 +100,11 @@ class JournalEntry:
 
 
 def _text(body: bytes) -> str:
-    text = body.decode("utf-8", errors="replace")
-    if len(text) > MAX_BODY_CHARS:
-        text = text[:MAX_BODY_CHARS] + f"\n… [{len(text) - MAX_BODY_CHARS} more characters]"
+    """The body as text for the journal: cut to MAX_BODY_CHARS first (a 100 MB request costs
+    no more than a small one), then redacted."""
+    text = body[:MAX_BODY_CHARS].decode("utf-8", errors="replace")
+    if len(body) > MAX_BODY_CHARS:
+        text += f"\n… [{len(body) - MAX_BODY_CHARS} more bytes]"
     return redact(text)
 
 

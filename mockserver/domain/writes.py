@@ -21,8 +21,9 @@ from mockserver.schema.model import ComplexType
 RECORD_REF = "platformCore:RecordRef"
 CREATED_FIELDS = ("createdDate", "dateCreated")
 MODIFIED_FIELD = "lastModifiedDate"
-# Fields a client may send but NetSuite sets itself.
-SYSTEM_FIELDS = frozenset(CREATED_FIELDS + (MODIFIED_FIELD, "_type"))
+# Fields a client may send but NetSuite sets itself, and write-only ones it never returns
+# (an entity's password), which the mock therefore does not keep.
+SYSTEM_FIELDS = frozenset(CREATED_FIELDS + (MODIFIED_FIELD, "_type", "password", "password2"))
 
 
 class RecordWriter:

@@ -41,6 +41,12 @@ def _children(qname: str) -> dict[str, Field]:
 
 def decode(element: etree._Element, type_ref: str):
     """The value of ``element``, read as an instance of ``type_ref``."""
+    if type_ref.startswith("xsd:") or isinstance(registry.lookup(type_ref), EnumType):
+        child = next((c for c in element if isinstance(c.tag, str)), None)
+        if child is not None:  # a simple value has no child elements
+            raise ClientFault(f"org.xml.sax.SAXException: Invalid element in "
+                              f"{etree.QName(element).localname} - "
+                              f"{etree.QName(child).localname}")
     if type_ref.startswith("xsd:"):
         return decode_simple(element.text, type_ref, element)
     declared = registry.lookup(type_ref)

@@ -38,6 +38,10 @@ HEADER_TYPES = {
 # Credentials from other authentication schemes: only their presence matters (ambiguity).
 FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
 
+# More elements than any real request has (200 records x a few hundred fields); a body of
+# millions of tiny elements would make a tree of gigabytes, so it is refused before parsing.
+MAX_ELEMENTS = 1_000_000
+
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           dtd_validation=False, huge_tree=False, remove_comments=True,
                           remove_pis=True, collect_ids=False)
@@ -46,7 +50,10 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
     """(Header, first Body child) of a SOAP 1.1 request, or a client fault."""
     if not data.strip():
-        raise ClientFault("No SOAPAction header and no request body.")
+        raise ClientFault("org.xml.sax.SAXParseException: Premature end of file.")
+    if data.count(b"<") > 2 * MAX_ELEMENTS:
+        raise ClientFault(f"org.xml.sax.SAXException: The request has more than "
+                          f"{MAX_ELEMENTS} elements.")
     if b"<!DOCTYPE" in data or b"<!doctype" in data:
         # Refused before parsing: no entity expansion, no external fetch, no blow-up.
         raise ClientFault("org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP messages.")

@@ -19,7 +19,7 @@ from mockserver.wire import spyne_compat  # noqa: F401
 from spyne.server.wsgi import WsgiApplication
 
 from mockserver.domain.backend import Backend
-from mockserver.domain.errors import SoapFault
+from mockserver.domain.errors import ClientFault, SoapFault
 from mockserver.wire import envelope, wsdl
 from mockserver.wire.soap import base_url, build_application, exchange_of
 
@@ -69,10 +69,15 @@ class MockApplication:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        refusal = None
         if length > self.max_request_bytes:
             environ["wsgi.input"] = None  # do not read a body we refuse
-            exchange.outcome, exchange.codes = "fault", ["request too large"]
-            status, headers, body = self._fault_parts(SoapFault.of("request_size"))
+            refusal = SoapFault.of("request_size")
+        else:
+            refusal = http_refusal(environ)
+        if refusal is not None:
+            exchange.outcome, exchange.codes = "fault", [refusal.code or refusal.faultstring]
+            status, headers, body = self._fault_parts(refusal)
         else:
             exchange.request = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(exchange.request)
@@ -150,6 +155,20 @@ class MockApplication:
                 f"Service: {base}{wsdl.SERVICE_PATH}\n"
                 f"Admin:   {base}/__admin/\n")
         return respond(start_response, "200 OK", text.encode(), "text/plain; charset=utf-8")
+
+
+def http_refusal(environ: dict) -> SoapFault | None:
+    """What Axis, NetSuite's SOAP front end, refuses before reading the envelope (INFERRED)."""
+    content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type == "application/soap+xml":
+        return ClientFault("Version Mismatch: this endpoint speaks SOAP 1.1 (text/xml), "
+                           "not SOAP 1.2 (application/soap+xml).")
+    if content_type and "xml" not in content_type:
+        return ClientFault(f"Content-Type '{content_type}' is not supported; SOAP 1.1 requests "
+                           f"are text/xml.")
+    if "HTTP_SOAPACTION" not in environ:
+        return ClientFault("no SOAPAction header!")
+    return None
 
 
 class ConnectionDropped(ConnectionAbortedError):

@@ -1,0 +1,186 @@
+"""Hostile and broken requests: each gets a NetSuite-shaped SOAP fault at once, nothing is
+resolved or fetched, memory stays bounded, and the mock keeps serving."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.conftest import (GET_VENDOR_101, LIST_REL, SOAP_ENV, envelope, parse_fault,
+                            passport_xml, post_soap)
+
+pytestmark = pytest.mark.server
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Listener:
+    """A local HTTP server that counts requests: proof that nothing was fetched."""
+
+    def __init__(self):
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"<x>fetched</x>")
+
+            def log_message(self, *args):
+                pass
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/evil.dtd"
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def billion_laughs() -> bytes:
+    entities = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)]
+    return (f'<?xml version="1.0"?><!DOCTYPE lolz [{"".join(entities)}]>'.encode()
+            + envelope('<m:get><m:baseRef internalId="&lol9;" type="vendor"/></m:get>'))
+
+
+def quadratic_blowup() -> bytes:
+    big = "A" * 50_000
+    return (f'<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "{big}">]>'.encode()
+            + envelope("<m:getServerTime>" + "&a;" * 5000 + "</m:getServerTime>"))
+
+
+HOSTILE = {
+    "xxe local file": lambda l: (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM '
+                                 b'"file:///etc/passwd">]>' + envelope(
+                                     "<m:get><m:baseRef internalId='&xxe;' type='vendor'/>"
+                                     "</m:get>")),
+    "xxe network": lambda l: (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM '
+                              f'"{l.url}">]>'.encode() + envelope("<m:getServerTime>&xxe;"
+                                                                  "</m:getServerTime>")),
+    "external dtd": lambda l: (f'<?xml version="1.0"?><!DOCTYPE x SYSTEM "{l.url}">'.encode()
+                               + envelope("<m:getServerTime/>")),
+    "parameter entity": lambda l: (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % p SYSTEM '
+                                   f'"{l.url}"> %p;]>'.encode() + envelope("<m:getServerTime/>")),
+    "billion laughs": lambda l: billion_laughs(),
+    "quadratic blowup": lambda l: quadratic_blowup(),
+    "deep nesting": lambda l: envelope("<m:getServerTime>" + "<a>" * 20_000 + "</a>" * 20_000
+                                       + "</m:getServerTime>"),
+    "deep nesting inside a field": lambda l: envelope(
+        f'<m:add><m:record xsi:type="r:Vendor" xmlns:r="{LIST_REL}"><r:companyName>'
+        + "<b>" * 200 + "</b>" * 200 + "</r:companyName></m:record></m:add>"),
+    "ten million characters of text": lambda l: envelope(
+        f'<m:add><m:record xsi:type="r:Vendor" xmlns:r="{LIST_REL}"><r:companyName>'
+        + "x" * 12_000_000 + "</r:companyName></m:record></m:add>"),
+    "millions of elements": lambda l: envelope("<m:getServerTime>" + "<a/>" * 2_100_000
+                                               + "</m:getServerTime>"),
+    "invalid utf-8": lambda l: envelope("<m:getServerTime/>").replace(b"getServerTime",
+                                                                     b"get\xff\xfeTime", 1),
+    "not xml": lambda l: b'{"operation": "get", "internalId": 101}',
+    "empty body": lambda l: b"",
+    "only a prolog": lambda l: b'<?xml version="1.0" encoding="UTF-8"?>',
+    "unclosed envelope": lambda l: envelope(GET_VENDOR_101)[:-40],
+    "soap 1.2 envelope": lambda l: (b'<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-'
+                                    b'envelope"><env:Body><getServerTime/></env:Body>'
+                                    b'</env:Envelope>'),
+    "no body": lambda l: f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}"/>'.encode(),
+    "unknown operation": lambda l: envelope("<m:launchTheMissiles/>"),
+    "body in the wrong namespace": lambda l: envelope(
+        '<get xmlns="urn:messages_2019_2.platform.webservices.netsuite.com"/>'),
+    "processing instructions and comments": lambda l: envelope(
+        "<?evil instruction?><!-- hi --><m:getServerTime/>"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_request_gets_a_soap_fault_quickly_and_nothing_is_fetched(mock, listener, name):
+    data = HOSTILE[name](listener)
+    before = rss_mb()
+    started = time.monotonic()
+    response = post_soap(mock, data)
+    elapsed = time.monotonic() - started
+    fault = parse_fault(response)
+    assert fault["http_status"] == 500 and fault["faultcode"] == "soapenv:Server.userException"
+    assert fault["faultstring"] and fault["hostname"]
+    assert b"root:" not in response.content and b"fetched" not in response.content
+    assert listener.hits == []
+    assert elapsed < 2.0, f"{name} took {elapsed:.2f}s"   # the 100 ms target is benchmarked
+    assert rss_mb() - before < 200
+    ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))
+    assert ok.status_code == 200 and b"Acme Supplies Inc." in ok.content
+
+
+@pytest.mark.parametrize("headers, expected", [
+    ({"Content-Type": "application/json", "SOAPAction": "get"}, "is not supported"),
+    ({"Content-Type": "application/soap+xml", "SOAPAction": "get"}, "not SOAP 1.2"),
+    ({"Content-Type": "text/xml"}, "no SOAPAction header!"),
+])
+def test_wrong_http_headers(mock, headers, expected):
+    response = requests.post(mock.service_url, timeout=10, headers=headers,
+                             data=envelope(GET_VENDOR_101, passport_xml(mock.settings)))
+    assert expected in parse_fault(response)["faultstring"]
+
+
+def test_a_100_mb_body_gets_exceeded_request_size_fault_without_being_parsed(mock):
+    chunk = b"<a/>" * 262_144            # 1 MiB
+
+    def body():
+        yield envelope("<m:getServerTime>")[:-len("</m:getServerTime></soapenv:Body>"
+                                                 "</soapenv:Envelope>")]
+        for _ in range(101):
+            yield chunk
+    before = rss_mb()
+    response = requests.post(mock.service_url, data=body(), timeout=120,
+                             headers={"Content-Type": "text/xml", "SOAPAction": "getServerTime"})
+    fault = parse_fault(response)
+    assert fault["element"] == "exceededRequestSizeFault"
+    assert rss_mb() - before < 150          # spooled to disk by the server, not held in memory
+    journal = requests.get(mock.url + "/__admin/journal?limit=1", timeout=10).json()[0]
+    assert journal["codes"] == ["USER_ERROR"] and journal["outcome"] == "fault"
+
+
+def test_many_hostile_requests_in_parallel_leave_the_mock_healthy(mock, listener):
+    payloads = [HOSTILE[name](listener) for name in ("billion laughs", "deep nesting",
+                                                     "not xml", "xxe network", "invalid utf-8")]
+    threads_before = threading.active_count()
+    results = []
+
+    def hammer(data):
+        for _ in range(10):
+            results.append(post_soap(mock, data).status_code)
+    workers = [threading.Thread(target=hammer, args=(p,)) for p in payloads * 2]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+    assert results == [500] * 100
+    assert listener.hits == []
+    assert threading.active_count() <= threads_before + 1
+    governance = requests.get(mock.url + "/__admin/governance", timeout=10).json()
+    assert governance["1234567_SB1"]["inFlight"] == 0
+    ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))
+    assert ok.status_code == 200
+
+
+def test_bodies_parse_as_soap_even_with_an_xml_declaration_and_bom(mock):
+    data = b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>" + envelope(
+        GET_VENDOR_101, passport_xml(mock.settings))
+    assert post_soap(mock, data).status_code == 200
