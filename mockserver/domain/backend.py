@@ -80,7 +80,7 @@ def new_ns_id(account: str, now: datetime) -> str:
 class Backend:
     def __init__(self, *, clock: Clock | None = None, latency_ms: float = 0.0):
         # Register the operation handlers (they live in their own modules).
-        from mockserver.domain import operations  # noqa: F401
+        from mockserver.domain import list_operations, operations  # noqa: F401
 
         self.clock = clock or Clock()
         self.audit = LoginAuditTrail()

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status
 from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, record_name
+from mockserver.domain.store import RecordStore
+from mockserver.domain.transactions import derived
 
 RECORD_REF = "platformCore:RecordRef"
 
@@ -59,24 +61,31 @@ def _kind_of_record(record: dict) -> RecordKind:
     return kind
 
 
-def readable(kind: RecordKind, record: dict) -> dict:
-    """A stored record as a response carries it (with its ``xsi:type``)."""
+def readable(kind: RecordKind, record: dict, store: RecordStore | None = None) -> dict:
+    """A stored record as a response carries it (with its ``xsi:type``); given the store, with
+    what other records did to it (an order's billed quantities, an invoice's amount paid)."""
+    if store is not None:
+        record = derived(store, kind, record)
     return {"_type": kind.qname, **record}
 
 
 # -- get / add / update / upsert / delete ---------------------------------------------------
-@operation("get")
-def get(call: Call, body: dict) -> dict:
-    ref = body.get("baseRef") or {}
+def read_record(call: Call, ref: dict) -> dict:
+    """One get, as ``get`` and ``getList`` perform it: a readResponse body."""
     try:
         kind = _kind_of_ref(ref)
-        record = call.account.store.find(kind.record_type, ref.get("internalId"),
-                                         ref.get("externalId"))
+        store = call.account.store
+        record = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
         if record is None:
             raise RecordError.of("record_missing")
     except RecordError as error:
-        return {"readResponse": {"status": error.as_status()}}
-    return {"readResponse": {"status": success_status(), "record": readable(kind, record)}}
+        return {"status": error.as_status()}
+    return {"status": success_status(), "record": readable(kind, record, store)}
+
+
+@operation("get")
+def get(call: Call, body: dict) -> dict:
+    return {"readResponse": read_record(call, body.get("baseRef") or {})}
 
 
 def add_record(call: Call, record: dict) -> dict:
