@@ -12,8 +12,9 @@ order has been received and billed, and how much of an invoice is paid, are read
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from mockserver.domain.clock import account_day
 from mockserver.domain.errors import RecordError
 from mockserver.domain.records import RECORD_TYPES, RecordKind, record_name
 from mockserver.domain.store import RecordStore
@@ -133,7 +134,7 @@ def source_from_entity(store: RecordStore, kind: RecordKind, record: dict) -> No
             and isinstance(record.get("tranDate"), datetime):
         term = store.get("term", record["terms"].get("internalId") or "")
         if term and term.get("daysUntilNetDue") is not None:
-            record["dueDate"] = record["tranDate"] + timedelta(days=int(term["daysUntilNetDue"]))
+            record["dueDate"] = account_day(record["tranDate"], int(term["daysUntilNetDue"]))
 
 
 def _find_entity(store: RecordStore, internal_id: str | None) -> dict | None:
@@ -168,7 +169,7 @@ def _order_line(order: dict, list_name: str, number) -> dict | None:
 
 
 def _check_bill_links(store: RecordStore, bill: dict) -> None:
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     orders: dict[str, dict] = {}
     for list_name in ("itemList", "expenseList"):
         for line in lines(bill, list_name):
@@ -191,7 +192,7 @@ def _check_bill_links(store: RecordStore, bill: dict) -> None:
             if list_name == "itemList" and (ordered.get("item") or {}).get("internalId") != \
                     (line.get("item") or {}).get("internalId"):
                 raise RecordError.of("linked_items")
-            key = (order_id, str(line["orderLine"]))
+            key = (list_name, order_id, str(line["orderLine"]))
             if key in seen:
                 raise RecordError.of("order_line_twice")
             seen.add(key)
@@ -209,7 +210,7 @@ def _check_receipt_links(store: RecordStore, receipt: dict) -> None:
         return  # created from another kind of order: lines are not checked
     if receipt.get("entity") is None and order.get("entity"):
         receipt["entity"] = _ref_copy(order["entity"])
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for list_name in ("itemList", "expenseList"):
         for line in lines(receipt, list_name):
             if line.get("orderLine") is None:
@@ -220,9 +221,9 @@ def _check_receipt_links(store: RecordStore, receipt: dict) -> None:
             if list_name == "itemList" and line.get("item") and \
                     (ordered.get("item") or {}).get("internalId") != line["item"].get("internalId"):
                 raise RecordError.of("linked_items")
-            if str(line["orderLine"]) in seen:
+            if (list_name, str(line["orderLine"])) in seen:
                 raise RecordError.of("order_line_twice")
-            seen.add(str(line["orderLine"]))
+            seen.add((list_name, str(line["orderLine"])))
             if list_name == "itemList" and line.get("itemReceive") is None:
                 line["itemReceive"] = True
 
@@ -333,7 +334,7 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
     progress = order_progress(store, order["internalId"])
     schema = target.schema
     record: dict = {k: order[k] for k in _HEADER if k in order and schema.field(k)}
-    record["tranDate"] = now
+    record["tranDate"] = account_day(now)
     order_ref = {"internalId": order["internalId"], "name": record_name(target, order)}
     order_ref = {k: v for k, v in order_ref.items() if v is not None}
     items = []

@@ -138,7 +138,7 @@ class RecordWriter:
     def _resolve_custom_fields(self, kind: RecordKind, value: dict, whole: dict) -> None:
         """The record's customFieldList and its lines' (``whole`` decides a custom record's
         type when an update does not resend it)."""
-        if kind.schema.field("customFieldList") and value.get("customFieldList"):
+        if _has_custom_fields(kind) and value.get("customFieldList"):
             self.custom_fields.resolve(scope_of(kind, self.store, whole), value["customFieldList"])
         for list_name in LINE_LISTS:
             for line in lines(value, list_name):
@@ -174,7 +174,7 @@ class RecordWriter:
         for name in (null_list or {}).get("name") or []:
             if name != "nullFieldList" and kind.schema.field(name) is not None:
                 record.pop(name, None)
-            elif kind.schema.field("customFieldList") and any(
+            elif _has_custom_fields(kind) and any(
                     d.get("scriptId") == name for d in
                     self.custom_fields.in_scope(scope_of(kind, self.store, record))):
                 custom.add(name)
@@ -210,7 +210,7 @@ class RecordWriter:
                 continue
             if record.get(req.field) in (None, "", [], {}):
                 missing.append(req.label)
-        if kind.schema.field("customFieldList"):
+        if _has_custom_fields(kind):
             missing += self.custom_fields.check_mandatory(scope_of(kind, self.store, record),
                                                           record.get("customFieldList"))
         if missing:
@@ -271,6 +271,13 @@ class RecordWriter:
                 if line.get("line") is None:
                     line["line"] = next_line
                     next_line += 1
+
+
+def _has_custom_fields(kind: RecordKind) -> bool:
+    """Whether the record carries custom field values (a custom record type's
+    ``customFieldList`` defines fields instead)."""
+    field = kind.schema.field("customFieldList")
+    return field is not None and field.type_ref == CUSTOM_FIELD_LIST
 
 
 def _without_system_fields(incoming: dict) -> dict:
