@@ -194,6 +194,8 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "subsidiary": ("subsidiary",),
     "representingSubsidiary": ("subsidiary",),
     "toSubsidiary": ("subsidiary",),
+    "lineSubsidiary": ("subsidiary",),
+    "dueToFromSubsidiary": ("subsidiary",),
     "currency": ("currency",),
     "baseCurrency": ("currency",),
     "transactionCurrency": ("currency",),
