@@ -10,7 +10,8 @@ import pytest
 import zeep
 
 from mockserver.domain.records import RECORD_TYPES
-from tests.conftest import (REAL_WSDL_DIR, RecordingTransport, SoapClient, assert_valid_response)
+from tests.conftest import REAL_WSDL_DIR, RecordingTransport, SoapClient
+from tests.conftest import checked_call as call
 from tests.zeep_values import assert_has, build
 
 DAY = datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)   # midnight in the account's time zone
@@ -190,24 +191,11 @@ def real_wsdl_client(mock_server):
     return zeep.Client(str(REAL_WSDL_DIR / "netsuite.wsdl"), transport=RecordingTransport())
 
 
-@pytest.fixture(scope="session")
-def response_schema(request):
-    """NetSuite's XSDs to validate responses with, or None when ../shared is absent."""
-    return request.getfixturevalue("real_schema") if REAL_WSDL_DIR.is_dir() else None
-
-
 @pytest.fixture(params=["mock WSDL", "real WSDL"])
 def client(request, mock, zeep_client) -> SoapClient:
     if request.param == "mock WSDL":
         return SoapClient(zeep_client, mock)
     return SoapClient(request.getfixturevalue("real_wsdl_client"), mock)
-
-
-def call(client: SoapClient, schema, operation: str, **kwargs):
-    response = client.call(operation, **kwargs)
-    if schema is not None:
-        assert_valid_response(schema, client.last_response)
-    return response.body
 
 
 @pytest.mark.parametrize("record_type", sorted(SAMPLES))

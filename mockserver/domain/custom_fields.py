@@ -113,12 +113,14 @@ class CustomFields:
 
     # -- definitions -------------------------------------------------------------------------
     def _definitions(self, scope: Scope) -> list[tuple[str, dict]]:
-        """(definition record type, definition) pairs a lookup may find, every kind included:
-        a field of another kind is found, then refused as not applying here."""
+        """(definition record type, definition) pairs a lookup may find, every kind included
+        (custom field ids are account-wide): a field of another kind is found, then refused
+        as not applying here."""
+        found = []
         if scope.definition_type is None:
             fields = ((scope.custom_record_type or {}).get("customFieldList") or {})
-            return [("customRecordCustomField", f) for f in fields.get("customField") or []]
-        return [(t, d) for t in DEFINITION_TYPES for d in self.store.records(t)]
+            found = [("customRecordCustomField", f) for f in fields.get("customField") or []]
+        return found + [(t, d) for t in DEFINITION_TYPES for d in self.store.records(t)]
 
     def definition(self, scope: Scope, internal_id: str | None,
                    script_id: str | None) -> tuple[str, dict] | None:
