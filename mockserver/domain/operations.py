@@ -14,8 +14,10 @@ from mockserver.domain.errors import RecordError, success_status
 from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, record_name
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import derived
+from mockserver.schema import registry
 
 RECORD_REF = "platformCore:RecordRef"
+RECORD_TYPE_VALUES = frozenset(registry.lookup("platformCoreTyp:RecordType").values)
 
 
 def _write_response(status: dict, base_ref: dict | None = None) -> dict:
@@ -148,7 +150,8 @@ def upsert_record(call: Call, record: dict) -> dict:
 
 
 def delete_record(call: Call, ref: dict) -> dict:
-    reply_ref = _base_ref(None, ref.get("type"), ref.get("internalId"), ref.get("externalId"))
+    echoed_type = ref.get("type") if ref.get("type") in RECORD_TYPE_VALUES else None
+    reply_ref = _base_ref(None, echoed_type, ref.get("internalId"), ref.get("externalId"))
     try:
         kind = _kind_of_ref(ref)
         store = call.account.store

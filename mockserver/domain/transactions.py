@@ -272,13 +272,12 @@ def _order_status(order: dict, progress: dict[str, tuple[float, float]]) -> str:
         return "Pending Bill"
     received = [progress.get(n, (0.0, 0.0))[0] for n, _ in ordered]
     billed = [progress.get(n, (0.0, 0.0))[1] for n, _ in ordered]
-    if all(b >= q for b, (_, q) in zip(billed, ordered)):
-        return "Fully Billed"
-    fully_received = all(r >= q for r, (_, q) in zip(received, ordered))
-    if fully_received:
-        return "Pending Bill"
+    if all(r >= q for r, (_, q) in zip(received, ordered)):
+        return "Fully Billed" if all(b >= q for b, (_, q) in zip(billed, ordered)) \
+            else "Pending Bill"
     if any(received):
-        return "Pending Billing/Partially Received" if any(billed) else "Partially Received"
+        waiting = any(r > b for r, b in zip(received, billed))   # received, not yet billed
+        return "Pending Billing/Partially Received" if waiting else "Partially Received"
     return "Pending Receipt"
 
 
