@@ -311,7 +311,8 @@ def _sublist_item_field(type_ref: str) -> str | None:
 
 def _check_values(ctype: ComplexType, value: dict) -> None:
     """Enumerated values must be the schema's (``INVALID_FLD_VALUE``), and a RecordRef's
-    ``type`` a NetSuite record type (``INVALID_RCRD_TYPE``)."""
+    ``type`` a NetSuite record type (``INVALID_RCRD_TYPE``). An empty enumerated element is
+    dropped, like an empty reference (INFERRED)."""
     actual = registry.lookup(value.get("_type", ctype.qname))
     if not isinstance(actual, ComplexType):
         return
@@ -327,6 +328,9 @@ def _check_values(ctype: ComplexType, value: dict) -> None:
         if item is None:
             continue
         declared = registry.lookup(f.type_ref)
+        if isinstance(declared, EnumType) and item == "":
+            del value[f.name]  # an empty element sets nothing (netsuitesdk sends some)
+            continue
         for element in item if isinstance(item, list) else (item,):
             if isinstance(declared, EnumType):
                 if element not in declared.values:
