@@ -10,7 +10,8 @@ from lxml import etree
 from zeep.exceptions import Fault
 
 from mockserver.schema import registry
-from tests.conftest import CORE, FAULTS, SOAP_ENV, checked_call
+from tests.conftest import (CORE, FAULTS, SOAP_ENV, checked_call, envelope, parse_fault,
+                            passport_xml, post_soap)
 from tests.zeep_values import build
 
 
@@ -172,3 +173,11 @@ def test_get_all_without_a_record_type(ns, response_schema):
         ("GETALL_RCRD_TYPE_REQD", "The getAll record type is required.")]
     assert result.totalRecords == 0
     assert etree.fromstring(ns.last_response).find(f".//{{{CORE}}}recordList") is not None
+
+
+def test_an_empty_list_is_refused_like_any_request_the_schema_refuses(mock):
+    response = post_soap(mock, envelope("<m:addList/>", passport_xml(mock.settings)), "addList")
+    fault = parse_fault(response)
+    assert (fault["http_status"], fault["element"]) == (500, None)
+    assert fault["faultstring"] == ("org.xml.sax.SAXException: addList needs at least one "
+                                    "record element")

@@ -28,9 +28,16 @@ def connect(mock, monkeypatch, **changes) -> NetSuiteConnection:
     return NetSuiteConnection(**credentials, caching=False, wsdl_version="2024_1")
 
 
+@pytest.fixture(scope="module")
+def shared_connection(mock_server):
+    """One connection for the module: netsuitesdk parses the whole WSDL when it connects."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return connect(mock_server, monkeypatch)
+
+
 @pytest.fixture
-def connection(mock, monkeypatch):
-    return connect(mock, monkeypatch)
+def connection(mock, shared_connection):
+    return shared_connection
 
 
 def test_netsuitesdk_gets_a_vendor(connection):

@@ -10,7 +10,7 @@ is refused as a whole with ``ExceededRecordCountFault``.
 from __future__ import annotations
 
 from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, SoapFault, success_status
+from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
 from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
                                           update_record, upsert_record)
 from mockserver.domain.records import kind_of
@@ -25,47 +25,46 @@ LIST_LIMITS = {"getList": 1000, "addList": 200, "deleteList": 200, "updateList":
 INITIALIZERS = {("vendorBill", "purchaseOrder"), ("itemReceipt", "purchaseOrder")}
 
 
-def _inputs(call: Call, items: list) -> list:
+def _inputs(call: Call, body: dict, element: str) -> list:
+    items = body.get(element) or []
     limit = LIST_LIMITS[call.operation]
     if len(items) > limit:
         raise SoapFault.of("record_count", limit=limit, operation=call.operation)
+    if not items:  # the schema wants at least one; only a hand-written request sends none
+        raise ClientFault(f"org.xml.sax.SAXException: {call.operation} needs at least one "
+                          f"{element} element")
     return items
 
 
-def _write_list(responses: list[dict]) -> dict:
-    if not responses:  # an empty list (only raw SOAP can send one) fails as a whole
-        return {"writeResponseList": {
-            "status": RecordError.of("user_error", message="No records were submitted.")
-            .as_status()}}
-    return {"writeResponseList": {"status": success_status(), "writeResponse": responses}}
+def _write_each(call: Call, body: dict, element: str, write_one) -> dict:
+    return {"writeResponseList": {"status": success_status(), "writeResponse": [
+        write_one(call, item) for item in _inputs(call, body, element)]}}
 
 
 @operation("getList")
 def get_list(call: Call, body: dict) -> dict:
-    refs = _inputs(call, body.get("baseRef") or [])
-    return {"readResponseList": {"status": success_status(),
-                                 "readResponse": [read_record(call, ref) for ref in refs]}}
+    return {"readResponseList": {"status": success_status(), "readResponse": [
+        read_record(call, ref) for ref in _inputs(call, body, "baseRef")]}}
 
 
 @operation("addList")
 def add_list(call: Call, body: dict) -> dict:
-    return _write_list([add_record(call, r) for r in _inputs(call, body.get("record") or [])])
+    return _write_each(call, body, "record", add_record)
 
 
 @operation("updateList")
 def update_list(call: Call, body: dict) -> dict:
-    return _write_list([update_record(call, r) for r in _inputs(call, body.get("record") or [])])
+    return _write_each(call, body, "record", update_record)
 
 
 @operation("upsertList")
 def upsert_list(call: Call, body: dict) -> dict:
-    return _write_list([upsert_record(call, r) for r in _inputs(call, body.get("record") or [])])
+    return _write_each(call, body, "record", upsert_record)
 
 
 @operation("deleteList")
 def delete_list(call: Call, body: dict) -> dict:
-    return _write_list([delete_record(call, ref)
-                        for ref in _inputs(call, body.get("baseRef") or [])])
+    return _write_each(call, body, "baseRef", delete_record)
 
 
 # -- getAll --------------------------------------------------------------------------------------
