@@ -236,6 +236,29 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "supervisor": ("employee",),
     "salesRep": ("employee",),
     "nextApprover": ("employee",),
+    "approver": ("employee",),
+    "projectManager": ("employee",),
+    "purchaseOrderApprover": ("employee",),
+    "timeApprover": ("employee",),
+    "owner": ("employee",),
+    "company": ("customer", "vendor", "job", "partner"),
+    "taxName": ("salesTaxItem", "taxGroup"),
+    "taxitem1": ("salesTaxItem", "taxGroup"),
+    "taxitem2": ("salesTaxItem", "taxGroup"),
+    "entityCurrency": ("currency",),
+    "expenseReportCurrency": ("currency",),
+    "defaultExpenseReportCurrency": ("currency",),
+    "period": ("accountingPeriod",),
+    "dept": ("department",),
+    "file": ("file",),
+    **{name: ("account",) for name in (
+        "acctCorpCardExp", "defaultAcctCorpCardExp", "billExchRateVarianceAcct",
+        "billPriceVarianceAcct", "billQtyVarianceAcct", "billableExpensesAcct",
+        "deferralAccount", "deferralAcct", "deferredRevenueAccount", "drAccount",
+        "dropshipExpenseAccount", "fxAccount", "gainLossAccount", "interCoAccount",
+        "intercoCogsAccount", "intercoDefRevAccount", "intercoIncomeAccount",
+        "openingBalanceAccount", "purchaseAccount", "purchasePriceVarianceAcct",
+        "revReclassFXAccount", "saleAccount", "tax1Acct")},
 }
 
 
@@ -258,7 +281,7 @@ def reference_targets(kind: RecordKind, field_name: str) -> tuple[str, ...]:
 def record_name(kind: RecordKind, record: dict) -> str | None:
     """The display name NetSuite puts in ``RecordRef.name`` when it returns a reference."""
     for key in ("entityId", "companyName", "tranId", "itemId", "name", "acctName", "periodName",
-                "recordName"):
+                "recordName", "label", "fullName"):
         value = record.get(key)
         if isinstance(value, str) and value:
             return value

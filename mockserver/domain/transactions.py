@@ -334,7 +334,8 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
     schema = target.schema
     record: dict = {k: order[k] for k in _HEADER if k in order and schema.field(k)}
     record["tranDate"] = account_day(now)
-    order_ref = {"internalId": order["internalId"], "name": record_name(target, order)}
+    order_ref = {"internalId": order["internalId"],
+                 "name": record_name(RECORD_TYPES["purchaseOrder"], order)}
     order_ref = {k: v for k, v in order_ref.items() if v is not None}
     items = []
     for line in lines(order, "itemList"):
