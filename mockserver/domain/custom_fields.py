@@ -3,12 +3,12 @@
 In NetSuite a custom field is a record of its own (``transactionBodyCustomField``,
 ``transactionColumnCustomField``, ``entityCustomField``, ``itemCustomField``,
 ``otherCustomField``, ``crmCustomField``) with an internalId, a scriptId, a ``fieldType`` and
-"applies to" flags (``bodyPurchase``, ``colExpense``, ``appliesToVendor``…); a custom record takes
-its fields from its custom record type. A ``customFieldList`` entry names its field by internalId
-or scriptId (internalId wins when both are sent). The mock checks that the field exists, applies
-to the record or sublist, and has the data type of the entry's ``xsi:type``, then stores the
-entry with both keys, as NetSuite returns it. An update merges entries by field; a
-``nullFieldList`` name that is a field's scriptId clears that field.
+"applies to" flags (``bodyPurchase``, ``colExpense``, ``appliesToVendor``…); a custom record
+takes its fields from its custom record type. A ``customFieldList`` entry names its field by
+internalId or scriptId (internalId wins when both are sent). The mock checks that the field
+exists, applies to the record or sublist, and has the data type of the entry's ``xsi:type``,
+then stores the entry with both keys, as NetSuite returns it. An update merges entries by
+field; a ``nullFieldList`` name that is a field's scriptId clears that field.
 """
 
 from __future__ import annotations

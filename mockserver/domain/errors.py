@@ -51,7 +51,8 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                                    "or name/parent combination."),
     "duplicate_custom_field": ("DUP_CSTM_FIELD", "This custom field already exists"),
     # custom fields
-    "custom_field_key_required": ("CSTM_FIELD_KEY_REQD", "The specified custom field key is missing."),
+    "custom_field_key_required": ("CSTM_FIELD_KEY_REQD",
+                                  "The specified custom field key is missing."),
     "custom_field_value_required": ("CSTM_FIELD_VALUE_REQD",
                                     "The specified custom field value is missing."),
     "invalid_custom_field": ("INVALID_CSTM_FIELD_REF",

@@ -73,8 +73,9 @@ def compute_amounts(kind: RecordKind, record: dict) -> None:
         for name in TOTALS.get(kind.record_type, ()):
             record[name] = line_total
     if kind.record_type == "invoice" and has_lines:
-        record["total"] = cents(line_total + _number(record.get("shippingCost") or 0, "shippingCost")
-                                + _number(record.get("handlingCost") or 0, "handlingCost"))
+        extras = sum(_number(record.get(name) or 0, name)
+                     for name in ("shippingCost", "handlingCost"))
+        record["total"] = cents(line_total + extras)
     if kind.record_type == "expenseReport" and has_lines:
         record["amount"] = cents(line_total - _number(record.get("advance") or 0, "advance"))
     _apply_totals(kind, record)
@@ -218,8 +219,9 @@ def _check_receipt_links(store: RecordStore, receipt: dict) -> None:
             ordered = _order_line(order, list_name, line["orderLine"])
             if ordered is None:
                 raise RecordError.of("invalid_line", line=line["orderLine"])
+            ordered_item = (ordered.get("item") or {}).get("internalId")
             if list_name == "itemList" and line.get("item") and \
-                    (ordered.get("item") or {}).get("internalId") != line["item"].get("internalId"):
+                    ordered_item != line["item"].get("internalId"):
                 raise RecordError.of("linked_items")
             if (list_name, str(line["orderLine"])) in seen:
                 raise RecordError.of("order_line_twice")
@@ -321,6 +323,8 @@ def derived(store: RecordStore, kind: RecordKind, record: dict) -> dict:
 _HEADER = ("entity", "subsidiary", "currency", "exchangeRate", "terms", "department", "class",
            "location")
 _LINE = ("item", "description", "department", "class", "location", "customer", "isBillable")
+_EXPENSE_LINE = ("category", "account", "amount", "memo", "department", "class", "location",
+                 "customer", "isBillable")
 
 
 def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
@@ -365,8 +369,7 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
         for line in lines(order, "expenseList"):
             if line.get("isClosed") or str(line.get("line")) in billed_lines:
                 continue
-            new = {k: line[k] for k in ("category", "account", "amount", "memo", "department",
-                                        "class", "location", "customer", "isBillable") if k in line}
+            new = {k: line[k] for k in _EXPENSE_LINE if k in line}
             new.update(orderDoc=int(order["internalId"]), orderLine=line.get("line"))
             expenses.append(new)
     if not items and not expenses:
