@@ -191,3 +191,19 @@ class RecordingTransport(zeep.Transport):
         response = super().post_xml(address, envelope, headers)
         self.last_response = response.content
         return response
+
+
+@pytest.fixture(scope="session")
+def response_schema(request):
+    """NetSuite's XSDs to validate responses with, or None when ../shared is absent (tests that
+    use it then still run, without the validation)."""
+    return request.getfixturevalue("real_schema") if REAL_WSDL_DIR.is_dir() else None
+
+
+def checked_call(client: SoapClient, schema, operation: str, **kwargs):
+    """Call an operation and validate the response against the real XSDs (when present);
+    returns the response body."""
+    response = client.call(operation, **kwargs)
+    if schema is not None:
+        assert_valid_response(schema, client.last_response)
+    return response.body

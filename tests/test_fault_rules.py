@@ -29,6 +29,11 @@ def admin(mock):
     admin.clear_rules()
 
 
+def bill_ids(admin) -> set[str]:
+    """externalIds of the vendor bills in the store (the demo data has some of its own)."""
+    return {b.get("externalId") for b in admin.records("vendorBill")}
+
+
 def get_vendor(ns, internal_id="101"):
     return ns.call("get", baseRef=ns.ref("vendor", internal_id)).body.readResponse
 
@@ -115,7 +120,7 @@ def test_status_action_fails_the_record_and_writes_nothing(ns, admin):
     assert write.status.isSuccess is False
     assert [(d.code, d.message, d.type) for d in write.status.statusDetail] == [
         ("UNEXPECTED_ERROR", "An unexpected error occurred.", "ERROR")]
-    assert admin.records("vendorBill") == []
+    assert "BILL-STATUS" not in bill_ids(admin)
 
 
 def test_status_action_on_a_read(ns, admin):
@@ -153,7 +158,7 @@ def test_drop_after_the_work_loses_only_the_answer(ns, admin):
     with pytest.raises(requests.exceptions.ConnectionError):
         upsert_bill(ns, "BILL-DROPPED")
     # NetSuite did the work; the client never heard (the classic duplicate-bill trap)
-    assert [b["externalId"] for b in admin.records("vendorBill")] == ["BILL-DROPPED"]
+    assert "BILL-DROPPED" in bill_ids(admin)
     assert admin.journal()[-1]["outcome"] == "dropped"
 
 
@@ -161,7 +166,7 @@ def test_drop_before_the_work(ns, admin):
     admin.add_rule({"operation": "upsert", "action": {"kind": "drop", "phase": "before"}})
     with pytest.raises(requests.exceptions.ConnectionError):
         upsert_bill(ns, "BILL-NEVER")
-    assert admin.records("vendorBill") == []
+    assert "BILL-NEVER" not in bill_ids(admin)
 
 
 def test_truncated_body(mock, admin):

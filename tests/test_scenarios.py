@@ -89,5 +89,6 @@ def test_third_vendor_bill_upsert_fails_while_two_integrations_hold_the_slots():
         assert all(e["duration_ms"] >= 4000 for e in held) and len(held) == 3
         assert any(e["codes"] == ["WS_REQUEST_BLOCKED"] for e in journal)
         assert [r["fired"] for r in admin.rules()] == [3, 1]
-        assert {v["externalId"] for v in admin.records("vendorBill")} == {
-            "CAPTURE-1", "CAPTURE-2", "CAPTURE-4"}
+        captured = {v.get("externalId") for v in admin.records("vendorBill")
+                    if v.get("externalId", "").startswith("CAPTURE-")}
+        assert captured == {"CAPTURE-1", "CAPTURE-2", "CAPTURE-4"}

@@ -139,3 +139,35 @@ def test_spyne_model_has_the_schema_fields_in_order(qname):
                   if isinstance(member, type) and issubclass(member, XmlAttribute)]
     assert elements == [f.name for f in ctype.fields]
     assert attributes == [a.name for a in ctype.attributes]
+
+
+# Issue 3's records and the search-basic type each is searched with (transactions share
+# TransactionSearchBasic, items ItemSearchBasic; currencies and custom record types have none).
+ISSUE_3_SEARCH_BASICS = {
+    "Vendor": "Vendor", "VendorBill": "Transaction", "VendorCredit": "Transaction",
+    "VendorPayment": "Transaction", "PurchaseOrder": "Transaction", "ItemReceipt": "Transaction",
+    "Customer": "Customer", "Invoice": "Transaction", "CreditMemo": "Transaction",
+    "CustomerPayment": "Transaction", "JournalEntry": "Transaction",
+    "AdvInterCompanyJournalEntry": "Transaction", "Employee": "Employee",
+    "ExpenseReport": "Transaction", "ExpenseCategory": "ExpenseCategory", "Account": "Account",
+    "AccountingPeriod": "AccountingPeriod", "Classification": "Classification",
+    "Department": "Department", "Location": "Location", "Subsidiary": "Subsidiary",
+    "Currency": None, "CurrencyRate": "CurrencyRate", "Term": "Term", "TaxGroup": "TaxGroup",
+    "SalesTaxItem": "SalesTaxItem", "InventoryItem": "Item", "NonInventoryPurchaseItem": "Item",
+    "NonInventorySaleItem": "Item", "ServicePurchaseItem": "Item", "ServiceSaleItem": "Item",
+    "PriceLevel": "PriceLevel", "Job": "Job", "BillingAccount": "BillingAccount",
+    "Usage": "Usage", "Folder": "Folder", "File": "File", "CustomRecord": "CustomRecord",
+    "CustomRecordType": None, "CustomList": "CustomList", "Contact": "Contact",
+}
+
+
+def test_issue_3_records_are_served_and_their_searches_modelled():
+    from mockserver.domain.records import RECORD_TYPES
+    served = {k.schema.name: k for k in RECORD_TYPES.values()}
+    for name, search in ISSUE_3_SEARCH_BASICS.items():
+        assert name in served, name
+        assert ("complexType", served[name].qname) in real_schema(), name
+        if search is not None:
+            for suffix in ("SearchBasic", "SearchRowBasic"):
+                qname = f"platformCommon:{search}{suffix}"
+                assert isinstance(registry.lookup(qname), ComplexType), qname

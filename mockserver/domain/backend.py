@@ -127,7 +127,7 @@ class Backend:
                  request_timeout: float = REQUEST_TIMEOUT_SECONDS,
                  sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
-        from mockserver.domain import operations  # noqa: F401
+        from mockserver.domain import list_operations, operations  # noqa: F401
 
         self.clock = clock or Clock()
         self.audit = LoginAuditTrail()

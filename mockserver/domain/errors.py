@@ -48,6 +48,48 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "max_records": ("MAX_RCRDS_EXCEEDED",
                     "The maximum number ( {limit} ) of records allowed for a {operation} "
                     "operation has been exceeded."),
+    # duplicates beyond entities
+    "duplicate_item": ("DUP_ITEM", "Uniqueness error - there is already an item with that name "
+                                   "or name/parent combination."),
+    "duplicate_custom_field": ("DUP_CSTM_FIELD", "This custom field already exists"),
+    # custom fields
+    "custom_field_key_required": ("CSTM_FIELD_KEY_REQD",
+                                  "The specified custom field key is missing."),
+    "custom_field_value_required": ("CSTM_FIELD_VALUE_REQD",
+                                    "The specified custom field value is missing."),
+    "invalid_custom_field": ("INVALID_CSTM_FIELD_REF",
+                             "The specified custom field reference {key} is invalid."),
+    "custom_field_data_type": ("INVALID_CSTM_FIELD_DATA_TYP",
+                               "The customfield [{key}] reference object does not match its "
+                               "data type."),
+    "custom_field_record_type": ("INVALID_CSTM_FIELD_RCRD_TYP",  # INFERRED use: not applied here
+                                 "Invalid custom field record type"),
+    "invalid_null_field": ("INVALID_FIELD_NAME_FOR_NULL",
+                           "The specified name [{name}] must exactly match an existing field "
+                           "name."),
+    # transaction lines
+    "journal_unbalanced": ("JE_AMOUNTS_MUST_BALANCE", "The amounts in the journal entry must "
+                                                      "balance."),
+    "invalid_line": ("INVALID_LINE_ID", "No line items match the entered id(s) {line}."),
+    "order_line_twice": ("DUPLICATE_KEYS",  # INFERRED use: one bill line per order line
+                         "This record contains duplicated key or keys. Please correct it before "
+                         "next update."),
+    "linked_entities": ("LINKED_ENTITIES_DONT_MATCH",
+                        "You are attempting to link transactions, but the entities on the "
+                        "transactions do not match."),
+    "linked_items": ("LINKED_ITEMS_DONT_MATCH", "Linked items don't match"),
+    # initialize and getAll
+    "initialize_type_required": ("INITIALIZE_ARG_REQD", "The initialize type is required."),
+    "initialize_ref_type_required": ("INITIALIZE_ARG_REQD",
+                                     "The initialize reference type is required."),
+    "initialize_ref_id_required": ("INITIALIZE_ARG_REQD",
+                                   "The initialize reference id is required."),
+    "initialize_mismatch": ("INVALID_INITIALIZE_ARG",
+                            "The reference type {reference} and initialize type {type} are not "
+                            "matched."),
+    "invalid_initialize_ref": ("INVALID_INITIALIZE_REF",
+                               "You can not initialize {type}: invalid reference {key}."),
+    "getall_type_required": ("GETALL_RCRD_TYPE_REQD", "The getAll record type is required."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)
@@ -83,6 +125,9 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     # The mock's own: an operation NetSuite has that the mock does not model yet.
     "not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                         "netsuite-mock does not implement the {operation} operation yet."),
+    "initialize_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                                   "netsuite-mock does not implement initializing a {type} from "
+                                   "a {reference} yet."),
 }
 
 

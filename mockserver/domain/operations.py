@@ -13,8 +13,12 @@ from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, SoapFault, success_status
 from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, record_name
+from mockserver.domain.store import RecordStore
+from mockserver.domain.transactions import derived
+from mockserver.schema import registry
 
 RECORD_REF = "platformCore:RecordRef"
+RECORD_TYPE_VALUES = frozenset(registry.lookup("platformCoreTyp:RecordType").values)
 
 
 def _write_response(status: dict, base_ref: dict | None = None) -> dict:
@@ -60,25 +64,32 @@ def _kind_of_record(record: dict) -> RecordKind:
     return kind
 
 
-def readable(kind: RecordKind, record: dict) -> dict:
-    """A stored record as a response carries it (with its ``xsi:type``)."""
+def readable(kind: RecordKind, record: dict, store: RecordStore | None = None) -> dict:
+    """A stored record as a response carries it (with its ``xsi:type``); given the store, with
+    what other records did to it (an order's billed quantities, an invoice's amount paid)."""
+    if store is not None:
+        record = derived(store, kind, record)
     return {"_type": kind.qname, **record}
 
 
 # -- get / add / update / upsert / delete ---------------------------------------------------
-@operation("get")
-def get(call: Call, body: dict) -> dict:
-    ref = body.get("baseRef") or {}
+def read_record(call: Call, ref: dict) -> dict:
+    """One get, as ``get`` and ``getList`` perform it: a readResponse body."""
     try:
         kind = _kind_of_ref(ref)
         call.require(kind, Level.VIEW)
-        record = call.account.store.find(kind.record_type, ref.get("internalId"),
-                                         ref.get("externalId"))
+        store = call.account.store
+        record = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
         if record is None:
             raise RecordError.of("record_missing")
     except RecordError as error:
-        return {"readResponse": {"status": error.as_status()}}
-    return {"readResponse": {"status": success_status(), "record": readable(kind, record)}}
+        return {"status": error.as_status()}
+    return {"status": success_status(), "record": readable(kind, record, store)}
+
+
+@operation("get")
+def get(call: Call, body: dict) -> dict:
+    return {"readResponse": read_record(call, body.get("baseRef") or {})}
 
 
 def add_record(call: Call, record: dict) -> dict:
@@ -144,7 +155,8 @@ def upsert_record(call: Call, record: dict) -> dict:
 
 
 def delete_record(call: Call, ref: dict) -> dict:
-    reply_ref = _base_ref(None, ref.get("type"), ref.get("internalId"), ref.get("externalId"))
+    echoed_type = ref.get("type") if ref.get("type") in RECORD_TYPE_VALUES else None
+    reply_ref = _base_ref(None, echoed_type, ref.get("internalId"), ref.get("externalId"))
     try:
         kind = _kind_of_ref(ref)
         call.require(kind, Level.FULL)

@@ -35,9 +35,11 @@ class RecordKind:
     record_type: str            # NetSuite RecordType value, e.g. "vendorBill"
     qname: str                  # schema type, e.g. "tranPurch:VendorBill"
     family: str                 # internalId sequence shared with: entity, transaction, item, …
-    unique_name: str | None = None  # field whose duplicate gives DUP_ENTITY (entities)
+    unique_name: str | None = None  # field whose duplicate NetSuite refuses (entityId, itemId…)
     required: tuple[Required, ...] = ()
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per-type overrides
+    duplicate: str = "duplicate_entity"  # the STATUS_MESSAGES id a duplicate name gets
+    unique_in_family: bool = False  # names unique across the family (items share one table)
 
     @property
     def schema(self) -> ComplexType:
@@ -48,6 +50,24 @@ def _kind(record_type: str, qname: str, family: str, **extra) -> RecordKind:
     return RecordKind(record_type, qname, family, **extra)
 
 
+def _item(record_type: str, qname: str, label: str = "Item Name/Number") -> RecordKind:
+    """Items share one table in NetSuite: one id sequence and one name space (DUP_ITEM)."""
+    return RecordKind(record_type, qname, "item", unique_name="itemId",
+                      required=(Required("itemId", label),), duplicate="duplicate_item",
+                      unique_in_family=True)
+
+
+def _custom_field(record_type: str, qname: str) -> RecordKind:
+    """Custom field definitions share one table: a scriptId is unique across all of them."""
+    return RecordKind(record_type, qname, "customField", unique_name="scriptId",
+                      required=(Required("label", "Label"), Required("fieldType", "Type")),
+                      duplicate="duplicate_custom_field", unique_in_family=True)
+
+
+def _named_list(record_type: str, qname: str) -> RecordKind:
+    return RecordKind(record_type, qname, record_type, required=(Required("name", "Name"),))
+
+
 _COMPANY = (Required("companyName", "Company Name", unless="isPerson"),
             Required("firstName", "First Name", only_if="isPerson"),
             Required("lastName", "Last Name", only_if="isPerson"),
@@ -55,15 +75,18 @@ _COMPANY = (Required("companyName", "Company Name", unless="isPerson"),
 
 RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
     # entities share one id sequence, as in NetSuite's entity table
-    _kind("vendor", "listRel:Vendor", "entity", unique_name="entityId", required=_COMPANY),
-    _kind("customer", "listRel:Customer", "entity", unique_name="entityId", required=_COMPANY),
+    _kind("vendor", "listRel:Vendor", "entity", unique_name="entityId", required=_COMPANY,
+          references={"category": ("vendorCategory",)}),
+    _kind("customer", "listRel:Customer", "entity", unique_name="entityId", required=_COMPANY,
+          references={"category": ()}),  # customer categories are not modelled
     _kind("employee", "listEmp:Employee", "entity", unique_name="entityId",
           required=(Required("firstName", "First Name"), Required("lastName", "Last Name"),
                     Required("subsidiary", "Subsidiary"))),
     _kind("contact", "listRel:Contact", "entity", unique_name="entityId",
           required=(Required("firstName", "First Name"),)),
     _kind("job", "listRel:Job", "entity", unique_name="entityId",
-          required=(Required("companyName", "Project Name"),)),
+          required=(Required("companyName", "Project Name"),),
+          references={"parent": ("customer", "job"), "category": ()}),
     _kind("billingAccount", "listRel:BillingAccount", "entity",
           required=(Required("name", "Name"), Required("customer", "Customer"))),
     # transactions share one id sequence
@@ -92,20 +115,13 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
     _kind("usage", "tranSales:Usage", "transaction",
           required=(Required("customer", "Customer"), Required("item", "Item"))),
     # items share one id sequence
-    _kind("inventoryItem", "listAcct:InventoryItem", "item",
-          required=(Required("itemId", "Item Name/Number"),)),
-    _kind("nonInventoryPurchaseItem", "listAcct:NonInventoryPurchaseItem", "item",
-          required=(Required("itemId", "Item Name/Number"),)),
-    _kind("nonInventorySaleItem", "listAcct:NonInventorySaleItem", "item",
-          required=(Required("itemId", "Item Name/Number"),)),
-    _kind("servicePurchaseItem", "listAcct:ServicePurchaseItem", "item",
-          required=(Required("itemId", "Item Name/Number"),)),
-    _kind("serviceSaleItem", "listAcct:ServiceSaleItem", "item",
-          required=(Required("itemId", "Item Name/Number"),)),
-    _kind("salesTaxItem", "listAcct:SalesTaxItem", "item",
-          required=(Required("itemId", "Tax Name"),)),
-    _kind("taxGroup", "listAcct:TaxGroup", "item",
-          required=(Required("itemId", "Tax Name"),)),
+    _item("inventoryItem", "listAcct:InventoryItem"),
+    _item("nonInventoryPurchaseItem", "listAcct:NonInventoryPurchaseItem"),
+    _item("nonInventorySaleItem", "listAcct:NonInventorySaleItem"),
+    _item("servicePurchaseItem", "listAcct:ServicePurchaseItem"),
+    _item("serviceSaleItem", "listAcct:ServiceSaleItem"),
+    _item("salesTaxItem", "listAcct:SalesTaxItem", "Tax Name"),
+    _item("taxGroup", "listAcct:TaxGroup", "Tax Name"),
     # lists: each has its own sequence
     _kind("currency", "listAcct:Currency", "currency",
           required=(Required("name", "Name"), Required("symbol", "ISO Code"))),
@@ -141,6 +157,33 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
           required=(Required("recType", "Custom Record Type"),)),
     _kind("customList", "setupCustom:CustomList", "customList",
           required=(Required("name", "Name"),)),
+    # custom field definitions: what a record's customFieldList may carry
+    _custom_field("transactionBodyCustomField", "setupCustom:TransactionBodyCustomField"),
+    _custom_field("transactionColumnCustomField", "setupCustom:TransactionColumnCustomField"),
+    _custom_field("entityCustomField", "setupCustom:EntityCustomField"),
+    _custom_field("itemCustomField", "setupCustom:ItemCustomField"),
+    _custom_field("otherCustomField", "setupCustom:OtherCustomField"),
+    _custom_field("crmCustomField", "setupCustom:CrmCustomField"),
+    # the lists getAll serves (GetAllRecordType), currency above among them
+    _kind("state", "listAcct:State", "state",
+          required=(Required("country", "Country"), Required("fullName", "Full Name"),
+                    Required("shortname", "Short Name"))),
+    _named_list("budgetCategory", "listAcct:BudgetCategory"),
+    _named_list("taxAcct", "listAcct:TaxAcct"),
+    _named_list("leadSource", "listAcct:LeadSource"),
+    _named_list("campaignAudience", "listMkt:CampaignAudience"),
+    _named_list("campaignCategory", "listMkt:CampaignCategory"),
+    _named_list("campaignChannel", "listMkt:CampaignChannel"),
+    _named_list("campaignFamily", "listMkt:CampaignFamily"),
+    _named_list("campaignOffer", "listMkt:CampaignOffer"),
+    _named_list("campaignSearchEngine", "listMkt:CampaignSearchEngine"),
+    _named_list("campaignSubscription", "listMkt:CampaignSubscription"),
+    _named_list("campaignVertical", "listMkt:CampaignVertical"),
+    _named_list("supportCaseIssue", "listSupport:SupportCaseIssue"),
+    _named_list("supportCaseOrigin", "listSupport:SupportCaseOrigin"),
+    _named_list("supportCasePriority", "listSupport:SupportCasePriority"),
+    _named_list("supportCaseStatus", "listSupport:SupportCaseStatus"),
+    _named_list("supportCaseType", "listSupport:SupportCaseType"),
 ]}
 
 _BY_QNAME = {k.qname: k for k in RECORD_TYPES.values()}
@@ -151,6 +194,8 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "subsidiary": ("subsidiary",),
     "representingSubsidiary": ("subsidiary",),
     "toSubsidiary": ("subsidiary",),
+    "lineSubsidiary": ("subsidiary",),
+    "dueToFromSubsidiary": ("subsidiary",),
     "currency": ("currency",),
     "baseCurrency": ("currency",),
     "transactionCurrency": ("currency",),
@@ -180,6 +225,40 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "category": ("expenseCategory",),
     "recType": ("customRecordType",),
     "priceLevel": ("priceLevel",),
+    "leadSource": ("leadSource",),
+    "taxCode": ("salesTaxItem", "taxGroup"),
+    "taxItem": ("salesTaxItem", "taxGroup"),
+    "purchaseTaxCode": ("salesTaxItem", "taxGroup"),
+    "salesTaxCode": ("salesTaxItem", "taxGroup"),
+    "taxAccount": ("account",),
+    "job": ("job",),
+    "billingAccount": ("billingAccount",),
+    "supervisor": ("employee",),
+    "salesRep": ("employee",),
+    "nextApprover": ("employee",),
+    "approver": ("employee",),
+    "projectManager": ("employee",),
+    "purchaseOrderApprover": ("employee",),
+    "timeApprover": ("employee",),
+    "owner": ("employee",),
+    "company": ("customer", "vendor", "job", "partner"),
+    "taxName": ("salesTaxItem", "taxGroup"),
+    "taxitem1": ("salesTaxItem", "taxGroup"),
+    "taxitem2": ("salesTaxItem", "taxGroup"),
+    "entityCurrency": ("currency",),
+    "expenseReportCurrency": ("currency",),
+    "defaultExpenseReportCurrency": ("currency",),
+    "period": ("accountingPeriod",),
+    "dept": ("department",),
+    "file": ("file",),
+    **{name: ("account",) for name in (
+        "acctCorpCardExp", "defaultAcctCorpCardExp", "billExchRateVarianceAcct",
+        "billPriceVarianceAcct", "billQtyVarianceAcct", "billableExpensesAcct",
+        "deferralAccount", "deferralAcct", "deferredRevenueAccount", "drAccount",
+        "dropshipExpenseAccount", "fxAccount", "gainLossAccount", "interCoAccount",
+        "intercoCogsAccount", "intercoDefRevAccount", "intercoIncomeAccount",
+        "openingBalanceAccount", "purchaseAccount", "purchasePriceVarianceAcct",
+        "revReclassFXAccount", "saleAccount", "tax1Acct")},
 }
 
 
@@ -202,7 +281,7 @@ def reference_targets(kind: RecordKind, field_name: str) -> tuple[str, ...]:
 def record_name(kind: RecordKind, record: dict) -> str | None:
     """The display name NetSuite puts in ``RecordRef.name`` when it returns a reference."""
     for key in ("entityId", "companyName", "tranId", "itemId", "name", "acctName", "periodName",
-                "recordName"):
+                "recordName", "label", "fullName"):
         value = record.get(key)
         if isinstance(value, str) and value:
             return value

@@ -20,7 +20,9 @@ from lxml import etree
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
-# Records the mock models (issue scope), by their schema type name.
+# Records the mock models (issue scope), by their schema type name: the records integrations
+# use, the custom field definitions their customFieldList entries refer to, and every list that
+# getAll serves (GetAllRecordType).
 RECORDS = """
     Vendor VendorBill VendorCredit VendorPayment PurchaseOrder ItemReceipt Customer Invoice
     CreditMemo CustomerPayment JournalEntry AdvInterCompanyJournalEntry Employee ExpenseReport
@@ -28,6 +30,11 @@ RECORDS = """
     Currency CurrencyRate Term TaxGroup SalesTaxItem InventoryItem NonInventoryPurchaseItem
     NonInventorySaleItem ServicePurchaseItem ServiceSaleItem PriceLevel Job BillingAccount Usage
     Folder File CustomRecord CustomRecordType CustomList Contact VendorCategory
+    TransactionBodyCustomField TransactionColumnCustomField EntityCustomField ItemCustomField
+    OtherCustomField CrmCustomField
+    State BudgetCategory TaxAcct LeadSource CampaignAudience CampaignCategory CampaignChannel
+    CampaignFamily CampaignOffer CampaignSearchEngine CampaignSubscription CampaignVertical
+    SupportCaseIssue SupportCaseOrigin SupportCasePriority SupportCaseStatus SupportCaseType
 """.split()
 
 # Search families: the record's own (VendorSearch) or a shared one (TransactionSearch, ItemSearch).
@@ -57,6 +64,8 @@ DESCRIPTIONS = {
     "transactions.employees": "employee transactions: expense reports",
     "lists.employees": "employees",
     "setup.customization": "custom records, lists and fields",
+    "lists.marketing": "marketing lists served by getAll: campaign categories, channels…",
+    "lists.support": "support lists served by getAll: case issues, origins, priorities…",
     "documents.fileCabinet": "files and folders",
 }
 

@@ -47,6 +47,13 @@ ns.complex_type("Term", """
     @internalId                xsd:string
     @externalId                xsd:string
 """, extends="platformCore:Record")
+ns.complex_type("LeadSource", """
+    name         xsd:string
+    description  xsd:string
+    isInactive   xsd:boolean
+    @internalId  xsd:string
+    @externalId  xsd:string
+""", extends="platformCore:Record")
 ns.complex_type("Price", """
     value     xsd:double
     quantity  xsd:double
@@ -1210,6 +1217,12 @@ ns.complex_type("ServiceItemTaskTemplatesList", """
     taskTemplates  listAcct:ServiceItemTaskTemplates *
     @replaceAll    xsd:boolean =true
 """)
+ns.complex_type("State", """
+    country      platformCommonTyp:Country
+    fullName     xsd:string
+    shortname    xsd:string
+    @internalId  xsd:string
+""", extends="platformCore:Record")
 ns.complex_type("AccountingPeriod", """
     periodName           xsd:string
     parent               platformCore:RecordRef
@@ -1228,6 +1241,12 @@ ns.complex_type("AccountingPeriod", """
     allLocked            xsd:boolean
     allowNonGLChanges    xsd:boolean
     @internalId          xsd:string
+""", extends="platformCore:Record")
+ns.complex_type("BudgetCategory", """
+    name         xsd:string
+    budgetType   xsd:boolean
+    isInactive   xsd:boolean
+    @internalId  xsd:string
 """, extends="platformCore:Record")
 ns.complex_type("AccountingPeriodSearch", """
     basic          platformCommon:AccountingPeriodSearchBasic
@@ -1333,6 +1352,16 @@ ns.complex_type("AccountingPeriodFiscalCalendarsList", """
     accountingPeriodFiscalCalendars  listAcct:AccountingPeriodFiscalCalendars *
     @replaceAll                      xsd:boolean =true
 """)
+ns.complex_type("TaxAcct", """
+    name         xsd:string
+    description  xsd:string
+    nexus        platformCore:RecordRef
+    country      platformCommonTyp:Country
+    taxAcctType  listAcctTyp:TaxAcctType
+    isInactive   xsd:boolean
+    @internalId  xsd:string
+    @externalId  xsd:string
+""", extends="platformCore:Record")
 ns.complex_type("ExpenseCategoryRates", """
     subsidiary   platformCore:RecordRef
     currency     platformCore:RecordRef

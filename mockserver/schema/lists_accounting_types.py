@@ -124,6 +124,9 @@ ns.enum("PeriodicLotSizeType", """
 ns.enum("HazmatPackingGroup", """
     _i _ii _iii
 """)
+ns.enum("TaxAcctType", """
+    _sale _purchase
+""")
 ns.enum("AccountingBookStatus", """
     _active _inactive _pending
 """)

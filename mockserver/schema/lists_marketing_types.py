@@ -8,3 +8,6 @@ from mockserver.schema.model import Namespace
 ns = Namespace("listMktTyp", "lists.marketingTypes", "urn:types.marketing_{version}.lists.webservices.netsuite.com",
                imports=())
 
+ns.enum("CampaignChannelEventType", """
+    _directMail _email _integration _other
+""")

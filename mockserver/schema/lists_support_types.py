@@ -8,3 +8,6 @@ from mockserver.schema.model import Namespace
 ns = Namespace("listSupportTyp", "lists.supportTypes", "urn:types.support_{version}.lists.webservices.netsuite.com",
                imports=())
 
+ns.enum("SupportCaseStatusStage", """
+    _closed _escalated _open
+""")

@@ -263,8 +263,407 @@ ns.complex_type("CustomFieldType", """
     fieldType  setupCustomTyp:CustomizationFieldType
     scriptId   xsd:string
 """, extends="platformCore:Record", abstract=True)
+ns.complex_type("EntityCustomField", """
+    label                xsd:string
+    owner                platformCore:RecordRef
+    description          xsd:string
+    selectRecordType     platformCore:RecordRef
+    storeValue           xsd:boolean
+    showInList           xsd:boolean
+    globalSearch         xsd:boolean
+    isParent             xsd:boolean
+    insertBefore         platformCore:RecordRef
+    availableToSso       xsd:boolean
+    subtab               platformCore:RecordRef
+    displayType          setupCustomTyp:CustomizationDisplayType
+    displayWidth         xsd:long
+    displayHeight        xsd:long
+    help                 xsd:string
+    parentSubtab         platformCore:RecordRef
+    linkText             xsd:string
+    isMandatory          xsd:boolean
+    checkSpelling        xsd:boolean
+    maxLength            xsd:long
+    minValue             xsd:double
+    maxValue             xsd:double
+    defaultChecked       xsd:boolean
+    defaultValue         xsd:string
+    isFormula            xsd:boolean
+    defaultSelection     platformCore:RecordRef
+    dynamicDefault       setupCustomTyp:CustomizationDynamicDefault
+    searchDefault        platformCore:RecordRef
+    searchCompareField   platformCore:RecordRef
+    sourceList           platformCore:RecordRef
+    sourceFrom           platformCore:RecordRef
+    sourceFilterBy       platformCore:RecordRef
+    customSegment        platformCore:RecordRef
+    appliesToCustomer    xsd:boolean
+    appliesToProject     xsd:boolean
+    appliesToVendor      xsd:boolean
+    appliesToEmployee    xsd:boolean
+    appliesToOtherName   xsd:boolean
+    appliesToContact     xsd:boolean
+    appliesToPartner     xsd:boolean
+    appliesToWebSite     xsd:boolean
+    appliesToGroup       xsd:boolean
+    availableExternally  xsd:boolean
+    filterList           setupCustom:EntityCustomFieldFilterList
+    accessLevel          setupCustomTyp:CustomizationAccessLevel
+    appliesToStatement   xsd:boolean
+    searchLevel          setupCustomTyp:CustomizationSearchLevel
+    appliesToPriceList   xsd:boolean
+    roleAccessList       setupCustom:CustomFieldRoleAccessList
+    deptAccessList       setupCustom:CustomFieldDepartmentAccessList
+    subAccessList        setupCustom:CustomFieldSubAccessList
+    translationsList     setupCustom:CustomFieldTranslationsList
+    @internalId          xsd:string
+""", extends="setupCustom:CustomFieldType")
+ns.complex_type("EntityCustomFieldFilter", """
+    fldFilter             platformCore:RecordRef
+    fldFilterChecked      xsd:boolean
+    fldFilterCompareType  setupCustomTyp:CustomizationFilterCompareType
+    fldFilterVal          xsd:string
+    fldFilterSelList      setupCustom:FldFilterSelList
+    fldFilterNotNull      xsd:boolean
+""")
+ns.complex_type("EntityCustomFieldFilterList", """
+    filter       setupCustom:EntityCustomFieldFilter *
+    @replaceAll  xsd:boolean =true
+""")
 ns.complex_type("FldFilterSelList", """
     fldFilterSel  platformCore:RecordRef +
+""")
+ns.complex_type("CrmCustomField", """
+    label                        xsd:string
+    owner                        platformCore:RecordRef
+    description                  xsd:string
+    selectRecordType             platformCore:RecordRef
+    storeValue                   xsd:boolean
+    showInList                   xsd:boolean
+    globalSearch                 xsd:boolean
+    isParent                     xsd:boolean
+    insertBefore                 platformCore:RecordRef
+    subtab                       platformCore:RecordRef
+    displayType                  setupCustomTyp:CustomizationDisplayType
+    displayWidth                 xsd:long
+    displayHeight                xsd:long
+    help                         xsd:string
+    parentSubtab                 platformCore:RecordRef
+    linkText                     xsd:string
+    isMandatory                  xsd:boolean
+    checkSpelling                xsd:boolean
+    maxLength                    xsd:long
+    minValue                     xsd:double
+    maxValue                     xsd:double
+    defaultChecked               xsd:boolean
+    defaultValue                 xsd:string
+    isFormula                    xsd:boolean
+    defaultSelection             platformCore:RecordRef
+    dynamicDefault               setupCustomTyp:CustomizationDynamicDefault
+    searchDefault                platformCore:RecordRef
+    searchCompareField           platformCore:RecordRef
+    sourceList                   platformCore:RecordRef
+    sourceFrom                   platformCore:RecordRef
+    sourceFilterBy               platformCore:RecordRef
+    customSegment                platformCore:RecordRef
+    appliesToTask                xsd:boolean
+    appliesToMfgProjectTask      xsd:boolean
+    appliesToProjectTask         xsd:boolean
+    appliesToResourceAllocation  xsd:boolean
+    appliesToPhoneCall           xsd:boolean
+    appliesToEvent               xsd:boolean
+    appliesToCase                xsd:boolean
+    appliesToCampaign            xsd:boolean
+    appliesPerKeyword            xsd:boolean
+    appliesToSolution            xsd:boolean
+    appliesToIssue               xsd:boolean
+    availableExternally          xsd:boolean
+    availableToSso               xsd:boolean
+    showIssueChanges             xsd:boolean
+    filterList                   setupCustom:CrmCustomFieldFilterList
+    accessLevel                  setupCustomTyp:CustomizationAccessLevel
+    searchLevel                  setupCustomTyp:CustomizationSearchLevel
+    roleAccessList               setupCustom:CustomFieldRoleAccessList
+    deptAccessList               setupCustom:CustomFieldDepartmentAccessList
+    subAccessList                setupCustom:CustomFieldSubAccessList
+    translationsList             setupCustom:CustomFieldTranslationsList
+    @internalId                  xsd:string
+""", extends="setupCustom:CustomFieldType")
+ns.complex_type("CrmCustomFieldFilter", """
+    fldFilter             platformCore:RecordRef
+    fldFilterChecked      xsd:boolean
+    fldFilterCompareType  setupCustomTyp:CustomizationFilterCompareType
+    fldFilterVal          xsd:string
+    fldFilterSelList      setupCustom:FldFilterSelList
+    fldFilterNotNull      xsd:boolean
+""")
+ns.complex_type("CrmCustomFieldFilterList", """
+    filter       setupCustom:CrmCustomFieldFilter *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("OtherCustomField", """
+    recType             platformCore:RecordRef
+    label               xsd:string
+    owner               platformCore:RecordRef
+    description         xsd:string
+    selectRecordType    platformCore:RecordRef
+    storeValue          xsd:boolean
+    showInList          xsd:boolean
+    insertBefore        platformCore:RecordRef
+    displayType         setupCustomTyp:CustomizationDisplayType
+    displayWidth        xsd:long
+    displayHeight       xsd:long
+    help                xsd:string
+    linkText            xsd:string
+    isMandatory         xsd:boolean
+    checkSpelling       xsd:boolean
+    maxLength           xsd:long
+    minValue            xsd:double
+    maxValue            xsd:double
+    defaultChecked      xsd:boolean
+    defaultValue        xsd:string
+    isFormula           xsd:boolean
+    defaultSelection    platformCore:RecordRef
+    dynamicDefault      setupCustomTyp:CustomizationDynamicDefault
+    searchDefault       platformCore:RecordRef
+    searchCompareField  platformCore:RecordRef
+    sourceList          platformCore:RecordRef
+    sourceFrom          platformCore:RecordRef
+    sourceFilterBy      platformCore:RecordRef
+    customSegment       platformCore:RecordRef
+    filterList          setupCustom:OtherCustomFieldFilterList
+    accessLevel         setupCustomTyp:CustomizationAccessLevel
+    searchLevel         setupCustomTyp:CustomizationSearchLevel
+    roleAccessList      setupCustom:CustomFieldRoleAccessList
+    deptAccessList      setupCustom:CustomFieldDepartmentAccessList
+    subAccessList       setupCustom:CustomFieldSubAccessList
+    translationsList    setupCustom:CustomFieldTranslationsList
+    @internalId         xsd:string
+""", extends="setupCustom:CustomFieldType")
+ns.complex_type("OtherCustomFieldFilter", """
+    fldFilter             platformCore:RecordRef
+    fldFilterChecked      xsd:boolean
+    fldFilterCompareType  setupCustomTyp:CustomizationFilterCompareType
+    fldFilterVal          xsd:string
+    fldFilterSelList      setupCustom:FldFilterSelList
+    fldFilterNotNull      xsd:boolean
+""")
+ns.complex_type("OtherCustomFieldFilterList", """
+    filter       setupCustom:OtherCustomFieldFilter *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("ItemCustomField", """
+    label                  xsd:string
+    owner                  platformCore:RecordRef
+    itemMatrix             xsd:boolean
+    description            xsd:string
+    selectRecordType       platformCore:RecordRef
+    storeValue             xsd:boolean
+    showInList             xsd:boolean
+    globalSearch           xsd:boolean
+    isParent               xsd:boolean
+    insertBefore           platformCore:RecordRef
+    subtab                 platformCore:RecordRef
+    displayType            setupCustomTyp:CustomizationDisplayType
+    displayWidth           xsd:long
+    displayHeight          xsd:long
+    help                   xsd:string
+    parentSubtab           platformCore:RecordRef
+    linkText               xsd:string
+    isMandatory            xsd:boolean
+    checkSpelling          xsd:boolean
+    maxLength              xsd:long
+    minValue               xsd:double
+    maxValue               xsd:double
+    defaultChecked         xsd:boolean
+    defaultValue           xsd:string
+    isFormula              xsd:boolean
+    defaultSelection       platformCore:RecordRef
+    dynamicDefault         setupCustomTyp:CustomizationDynamicDefault
+    searchDefault          platformCore:RecordRef
+    searchCompareField     platformCore:RecordRef
+    sourceList             platformCore:RecordRef
+    sourceFrom             platformCore:RecordRef
+    sourceFilterBy         platformCore:RecordRef
+    customSegment          platformCore:RecordRef
+    appliesToInventory     xsd:boolean
+    appliesToNonInventory  xsd:boolean
+    appliesToService       xsd:boolean
+    appliesToOtherCharge   xsd:boolean
+    appliesToGroup         xsd:boolean
+    appliesToKit           xsd:boolean
+    appliesToItemAssembly  xsd:boolean
+    availableToSso         xsd:boolean
+    itemSubType            setupCustomTyp:ItemCustomFieldItemSubType
+    filterList             setupCustom:ItemCustomFieldFilterList
+    appliesToPriceList     xsd:boolean
+    accessLevel            setupCustomTyp:CustomizationAccessLevel
+    searchLevel            setupCustomTyp:CustomizationSearchLevel
+    roleAccessList         setupCustom:CustomFieldRoleAccessList
+    deptAccessList         setupCustom:CustomFieldDepartmentAccessList
+    subAccessList          setupCustom:CustomFieldSubAccessList
+    translationsList       setupCustom:CustomFieldTranslationsList
+    @internalId            xsd:string
+""", extends="setupCustom:CustomFieldType")
+ns.complex_type("ItemCustomFieldFilter", """
+    fldFilter             platformCore:RecordRef
+    fldFilterChecked      xsd:boolean
+    fldFilterCompareType  setupCustomTyp:CustomizationFilterCompareType
+    fldFilterVal          xsd:string
+    fldFilterSelList      setupCustom:FldFilterSelList
+    fldFilterNotNull      xsd:boolean
+""")
+ns.complex_type("ItemCustomFieldFilterList", """
+    filter       setupCustom:ItemCustomFieldFilter *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("TransactionBodyCustomField", """
+    label                     xsd:string
+    owner                     platformCore:RecordRef
+    description               xsd:string
+    selectRecordType          platformCore:RecordRef
+    storeValue                xsd:boolean
+    showInList                xsd:boolean
+    globalSearch              xsd:boolean
+    isParent                  xsd:boolean
+    insertBefore              platformCore:RecordRef
+    subtab                    platformCore:RecordRef
+    availableToSso            xsd:boolean
+    displayType               setupCustomTyp:CustomizationDisplayType
+    displayWidth              xsd:long
+    displayHeight             xsd:long
+    help                      xsd:string
+    parentSubtab              platformCore:RecordRef
+    linkText                  xsd:string
+    isMandatory               xsd:boolean
+    checkSpelling             xsd:boolean
+    maxLength                 xsd:long
+    minValue                  xsd:double
+    maxValue                  xsd:double
+    defaultChecked            xsd:boolean
+    defaultValue              xsd:string
+    isFormula                 xsd:boolean
+    defaultSelection          platformCore:RecordRef
+    dynamicDefault            setupCustomTyp:CustomizationDynamicDefault
+    searchDefault             platformCore:RecordRef
+    searchCompareField        platformCore:RecordRef
+    sourceList                platformCore:RecordRef
+    sourceFrom                platformCore:RecordRef
+    sourceFilterBy            platformCore:RecordRef
+    customSegment             platformCore:RecordRef
+    bodyPurchase              xsd:boolean
+    bodySale                  xsd:boolean
+    bodyOpportunity           xsd:boolean
+    bodyJournal               xsd:boolean
+    bodyExpenseReport         xsd:boolean
+    bodyStore                 xsd:boolean
+    bodyTransferOrder         xsd:boolean
+    bodyItemReceipt           xsd:boolean
+    bodyItemReceiptOrder      xsd:boolean
+    bodyItemFulfillment       xsd:boolean
+    bodyItemFulfillmentOrder  xsd:boolean
+    bodyInventoryAdjustment   xsd:boolean
+    bodyBTegata               xsd:boolean
+    bodyAssemblyBuild         xsd:boolean
+    bodyPrintFlag             xsd:boolean
+    bodyPickingTicket         xsd:boolean
+    bodyOtherTransaction      xsd:boolean
+    bodyPrintPackingSlip      xsd:boolean
+    bodyCustomerPayment       xsd:boolean
+    bodyVendorPayment         xsd:boolean
+    bodyDeposit               xsd:boolean
+    bodyBom                   xsd:boolean
+    bodyPrintStatement        xsd:boolean
+    filterList                setupCustom:TransactionBodyCustomFieldFilterList
+    accessLevel               setupCustomTyp:CustomizationAccessLevel
+    searchLevel               setupCustomTyp:CustomizationSearchLevel
+    roleAccessList            setupCustom:CustomFieldRoleAccessList
+    deptAccessList            setupCustom:CustomFieldDepartmentAccessList
+    subAccessList             setupCustom:CustomFieldSubAccessList
+    translationsList          setupCustom:CustomFieldTranslationsList
+    @internalId               xsd:string
+""", extends="setupCustom:CustomFieldType")
+ns.complex_type("TransactionBodyCustomFieldFilter", """
+    fldFilter             platformCore:RecordRef
+    fldFilterChecked      xsd:boolean
+    fldFilterCompareType  setupCustomTyp:CustomizationFilterCompareType
+    fldFilterVal          xsd:string
+    fldFilterSelList      setupCustom:FldFilterSelList
+    fldFilterNotNull      xsd:boolean
+""")
+ns.complex_type("TransactionBodyCustomFieldFilterList", """
+    filter       setupCustom:TransactionBodyCustomFieldFilter *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("TransactionColumnCustomField", """
+    label                    xsd:string
+    owner                    platformCore:RecordRef
+    description              xsd:string
+    selectRecordType         platformCore:RecordRef
+    storeValue               xsd:boolean
+    insertBefore             platformCore:RecordRef
+    availableToSso           xsd:boolean
+    displayType              setupCustomTyp:CustomizationDisplayType
+    displayWidth             xsd:long
+    displayHeight            xsd:long
+    help                     xsd:string
+    linkText                 xsd:string
+    isMandatory              xsd:boolean
+    maxLength                xsd:long
+    minValue                 xsd:double
+    maxValue                 xsd:double
+    defaultChecked           xsd:boolean
+    defaultValue             xsd:string
+    isFormula                xsd:boolean
+    defaultSelection         platformCore:RecordRef
+    dynamicDefault           setupCustomTyp:CustomizationDynamicDefault
+    sourceList               platformCore:RecordRef
+    sourceFrom               platformCore:RecordRef
+    sourceFilterBy           platformCore:RecordRef
+    customSegment            platformCore:RecordRef
+    colExpense               xsd:boolean
+    colPurchase              xsd:boolean
+    colSale                  xsd:boolean
+    colOpportunity           xsd:boolean
+    colStore                 xsd:boolean
+    colStoreHidden           xsd:boolean
+    colJournal               xsd:boolean
+    colBuild                 xsd:boolean
+    colExpenseReport         xsd:boolean
+    colTime                  xsd:boolean
+    colTransferOrder         xsd:boolean
+    colTimeGroup             xsd:boolean
+    colItemReceipt           xsd:boolean
+    colItemReceiptOrder      xsd:boolean
+    colItemFulfillment       xsd:boolean
+    colItemFulfillmentOrder  xsd:boolean
+    colPrintFlag             xsd:boolean
+    colPickingTicket         xsd:boolean
+    colPackingSlip           xsd:boolean
+    colReturnForm            xsd:boolean
+    colStoreWithGroups       xsd:boolean
+    colGroupOnInvoices       xsd:boolean
+    colKitItem               xsd:boolean
+    filterList               setupCustom:TransactionColumnCustomFieldFilterList
+    accessLevel              setupCustomTyp:CustomizationAccessLevel
+    searchLevel              setupCustomTyp:CustomizationSearchLevel
+    roleAccessList           setupCustom:CustomFieldRoleAccessList
+    deptAccessList           setupCustom:CustomFieldDepartmentAccessList
+    subAccessList            setupCustom:CustomFieldSubAccessList
+    translationsList         setupCustom:CustomFieldTranslationsList
+    @internalId              xsd:string
+""", extends="setupCustom:CustomFieldType")
+ns.complex_type("TransactionColumnCustomFieldFilter", """
+    fldFilter             platformCore:RecordRef
+    fldFilterChecked      xsd:boolean
+    fldFilterCompareType  setupCustomTyp:CustomizationFilterCompareType
+    fldFilterVal          xsd:string
+    fldFilterSelList      setupCustom:FldFilterSelList
+    fldFilterNotNull      xsd:boolean
+""")
+ns.complex_type("TransactionColumnCustomFieldFilterList", """
+    filter       setupCustom:TransactionColumnCustomFieldFilter *
+    @replaceAll  xsd:boolean =true
 """)
 ns.complex_type("CustomRecordCustomField", """
     label               xsd:string

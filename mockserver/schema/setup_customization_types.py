@@ -29,6 +29,9 @@ ns.enum("CustomRecordTypePermissionsPermittedLevel", """
 ns.enum("CustomRecordTypePermissionsRestriction", """
     _editingOnly _viewingAndEditing
 """)
+ns.enum("ItemCustomFieldItemSubType", """
+    _both _purchase _sale
+""")
 ns.enum("CustomizationAccessLevel", """
     _none _edit _view
 """)

@@ -1,0 +1,133 @@
+"""The list operations (getList, addList, updateList, upsertList, deleteList), getAll and
+initialize.
+
+A list operation runs the single-record operation on each input, in request order, and answers
+with a list-level status (success: the request was processed) and one response per input, each
+succeeding or failing on its own, as NetSuite does. More inputs than NetSuite's per-request limit
+is refused as a whole with ``ExceededRecordCountFault``.
+"""
+
+from __future__ import annotations
+
+from mockserver.domain.backend import Call, operation
+from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
+from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
+                                          update_record, upsert_record)
+from mockserver.domain.records import kind_of
+from mockserver.domain.transactions import initialize_from_order
+from mockserver.schema import registry
+
+# NetSuite's per-request record limits for the synchronous list operations (reference §3.7).
+LIST_LIMITS = {"getList": 1000, "addList": 200, "deleteList": 200, "updateList": 100,
+               "upsertList": 100}
+
+# What the mock can initialize, and from what: (initialize type, reference type).
+INITIALIZERS = {("vendorBill", "purchaseOrder"), ("itemReceipt", "purchaseOrder")}
+
+
+def _inputs(call: Call, body: dict, element: str) -> list:
+    items = body.get(element) or []
+    limit = LIST_LIMITS[call.operation]
+    if len(items) > limit:
+        raise SoapFault.of("record_count", limit=limit, operation=call.operation)
+    if not items:  # the schema wants at least one; only a hand-written request sends none
+        raise ClientFault(f"org.xml.sax.SAXException: {call.operation} needs at least one "
+                          f"{element} element")
+    return items
+
+
+def _write_each(call: Call, body: dict, element: str, write_one) -> dict:
+    return {"writeResponseList": {"status": success_status(), "writeResponse": [
+        write_one(call, item) for item in _inputs(call, body, element)]}}
+
+
+@operation("getList")
+def get_list(call: Call, body: dict) -> dict:
+    return {"readResponseList": {"status": success_status(), "readResponse": [
+        read_record(call, ref) for ref in _inputs(call, body, "baseRef")]}}
+
+
+@operation("addList")
+def add_list(call: Call, body: dict) -> dict:
+    return _write_each(call, body, "record", add_record)
+
+
+@operation("updateList")
+def update_list(call: Call, body: dict) -> dict:
+    return _write_each(call, body, "record", update_record)
+
+
+@operation("upsertList")
+def upsert_list(call: Call, body: dict) -> dict:
+    return _write_each(call, body, "record", upsert_record)
+
+
+@operation("deleteList")
+def delete_list(call: Call, body: dict) -> dict:
+    return _write_each(call, body, "baseRef", delete_record)
+
+
+# -- getAll --------------------------------------------------------------------------------------
+GET_ALL_TYPES = registry.lookup("platformCoreTyp:GetAllRecordType").values
+
+
+@operation("getAll")
+def get_all(call: Call, body: dict) -> dict:
+    """Every record of a list type, in internalId order, without paging; the result always
+    carries a recordList, empty when there is nothing to list."""
+    record_type = (body.get("record") or {}).get("recordType")
+    kind = kind_of(record_type) if record_type in GET_ALL_TYPES else None
+    if not record_type:
+        status, records = RecordError.of("getall_type_required").as_status(), []
+    elif kind is None:
+        status, records = RecordError.of("invalid_record_type", type=record_type).as_status(), []
+    else:
+        store = call.account.store
+        status = success_status()
+        records = [readable(kind, r, store) for r in
+                   sorted(store.records(kind.record_type), key=_id_order)]
+    return {"getAllResult": {"status": status, "totalRecords": len(records),
+                             "recordList": {"record": records}}}
+
+
+def _id_order(record: dict) -> tuple:
+    internal_id = record["internalId"]
+    return (0, int(internal_id), "") if internal_id.isdigit() else (1, 0, internal_id)
+
+
+# -- initialize ----------------------------------------------------------------------------------
+@operation("initialize")
+def initialize(call: Call, body: dict) -> dict:
+    """A new record pre-filled from another (a vendor bill for what is left of an order), not
+    saved: the client changes it and sends it with ``add``."""
+    request = body.get("initializeRecord") or {}
+    try:
+        record = _initialized(call, request)
+    except RecordError as error:
+        return {"readResponse": {"status": error.as_status()}}
+    return {"readResponse": {"status": success_status(), "record": record}}
+
+
+def _initialized(call: Call, request: dict) -> dict:
+    target_type = request.get("type")
+    reference = request.get("reference") or {}
+    if not target_type:
+        raise RecordError.of("initialize_type_required")
+    if not reference.get("type"):
+        raise RecordError.of("initialize_ref_type_required")
+    if reference.get("internalId") is None and reference.get("externalId") is None:
+        raise RecordError.of("initialize_ref_id_required")
+    if (target_type, reference["type"]) not in INITIALIZERS:
+        raise SoapFault.of("initialize_not_implemented", type=target_type,
+                           reference=reference["type"])
+    store = call.account.store
+    target = kind_of(target_type)
+    with store.lock:
+        source = store.find(reference["type"], reference.get("internalId"),
+                            reference.get("externalId"))
+        record = None if source is None else initialize_from_order(store, target, source,
+                                                                   call.now)
+    if record is None:  # no such order, or nothing left on it to bill or receive
+        raise RecordError.of("invalid_initialize_ref", type=target_type,
+                             key=reference.get("internalId") or reference.get("externalId"))
+    return readable(target, record)

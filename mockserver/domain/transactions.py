@@ -1,0 +1,390 @@
+"""What NetSuite works out on transactions: line amounts and totals, values sourced from the
+entity, order links, and the progress of purchase orders and invoices.
+
+Totals are per transaction type (``TOTALS``); taxes, discounts and foreign-currency amounts are
+not modelled, so a total is the sum of its lines (plus shipping and handling on invoices). Links
+between transactions are checked where a client makes them: a vendor bill's ``orderDoc`` /
+``orderLine`` must name a line of a purchase order of the same vendor, with the same item, once
+per bill; an item receipt's lines must be lines of the order it is ``createdFrom``. How far an
+order has been received and billed, and how much of an invoice is paid, are read-time facts
+(``derived``): they follow every later write without any record being rewritten.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mockserver.domain.clock import account_day
+from mockserver.domain.errors import RecordError
+from mockserver.domain.records import RECORD_TYPES, RecordKind, record_name
+from mockserver.domain.store import RecordStore
+
+# Sublists whose lines NetSuite numbers (``line``) and merges by number on replaceAll="false".
+LINE_LISTS = ("itemList", "expenseList", "lineList")
+# Sublists whose lines apply the record to other transactions, keyed by ``doc``.
+APPLY_LISTS = ("applyList", "creditList", "depositList")
+
+# record type -> fields NetSuite sets to the sum of the item and expense lines.
+TOTALS = {
+    "vendorBill": ("userTotal",),
+    "vendorCredit": ("userTotal", "total"),
+    "purchaseOrder": ("subTotal", "total"),
+    "invoice": ("subTotal",),
+    "creditMemo": ("subTotal", "total"),
+    "expenseReport": ("total",),
+}
+ENTITY_FIELD = {"customerPayment": "customer"}  # every other transaction names it "entity"
+
+
+def cents(value: float) -> float:
+    return round(value + 0.0, 2)
+
+
+def _number(value, field: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise RecordError.of("invalid_field_value", value=value, field=field) from None
+
+
+def lines(record: dict, list_name: str) -> list[dict]:
+    """The lines of a sublist (``itemList`` holds ``item`` lines, ``lineList`` ``line`` lines)."""
+    sublist = record.get(list_name) or {}
+    return next((v for k, v in sublist.items() if isinstance(v, list)), [])
+
+
+# -- amounts and totals ------------------------------------------------------------------------
+def compute_amounts(kind: RecordKind, record: dict) -> None:
+    """Line ``amount`` = quantity × rate where the client sent none; then the type's totals."""
+    line_total = 0.0
+    has_lines = False
+    for list_name in ("itemList", "expenseList"):
+        for line in lines(record, list_name):
+            has_lines = True
+            if line.get("amount") is None:
+                if line.get("foreignAmount") is not None:       # expense reports
+                    line["amount"] = cents(_number(line["foreignAmount"], "foreignAmount"))
+                elif line.get("quantity") is not None and line.get("rate") not in (None, ""):
+                    line["amount"] = cents(_number(line["quantity"], "quantity")
+                                           * _number(line["rate"], "rate"))
+            line_total += _number(line.get("amount") or 0.0, "amount")
+    line_total = cents(line_total)
+    if has_lines:
+        for name in TOTALS.get(kind.record_type, ()):
+            record[name] = line_total
+    if kind.record_type == "invoice" and has_lines:
+        extras = sum(_number(record.get(name) or 0, name)
+                     for name in ("shippingCost", "handlingCost"))
+        record["total"] = cents(line_total + extras)
+    if kind.record_type == "expenseReport" and has_lines:
+        record["amount"] = cents(line_total - _number(record.get("advance") or 0, "advance"))
+    _apply_totals(kind, record)
+
+
+def _applied(record: dict, list_name: str = "applyList") -> float:
+    return cents(sum(_number(line.get("amount") or 0, "amount")
+                     for line in lines(record, list_name) if line.get("apply") is not False))
+
+
+def _apply_totals(kind: RecordKind, record: dict) -> None:
+    if kind.record_type == "creditMemo" and record.get("total") is not None:
+        record["applied"] = _applied(record)
+        record["unapplied"] = cents(record["total"] - record["applied"])
+    elif kind.record_type == "customerPayment":
+        applied = _applied(record)
+        payment = _number(record["payment"], "payment") if record.get("payment") is not None \
+            else applied
+        record.update(payment=payment, total=payment, applied=applied,
+                      unapplied=cents(payment - applied))
+    elif kind.record_type == "vendorPayment" and lines(record, "applyList"):
+        record["total"] = _applied(record)
+    elif kind.record_type == "vendorCredit" and lines(record, "applyList"):
+        record["applied"] = _applied(record)
+
+
+def check_balance(kind: RecordKind, record: dict) -> None:
+    """A journal entry's debits must equal its credits."""
+    if kind.record_type not in ("journalEntry", "advInterCompanyJournalEntry"):
+        return
+    journal = lines(record, "lineList")
+    debit = sum(_number(line.get("debit") or 0, "debit") for line in journal)
+    credit = sum(_number(line.get("credit") or 0, "credit") for line in journal)
+    if cents(debit) != cents(credit):
+        raise RecordError.of("journal_unbalanced")
+
+
+# -- sourcing from the entity --------------------------------------------------------------------
+def source_from_entity(store: RecordStore, kind: RecordKind, record: dict) -> None:
+    """Subsidiary, currency and terms come from the vendor or customer when the client sends
+    none; the due date follows from the terms and the transaction date."""
+    if kind.family != "transaction":
+        return
+    schema = kind.schema
+    ref = record.get(ENTITY_FIELD.get(kind.record_type, "entity")) or {}
+    entity = _find_entity(store, ref.get("internalId"))
+    if entity is not None:
+        for name in ("subsidiary", "currency", "terms"):
+            if schema.field(name) and record.get(name) is None and entity.get(name):
+                record[name] = _ref_copy(entity[name])
+    if schema.field("exchangeRate") and record.get("exchangeRate") is None \
+            and record.get("currency"):
+        currency = store.get("currency", record["currency"].get("internalId") or "")
+        if currency and currency.get("exchangeRate") is not None:
+            record["exchangeRate"] = currency["exchangeRate"]
+    if schema.field("dueDate") and record.get("dueDate") is None and record.get("terms") \
+            and isinstance(record.get("tranDate"), datetime):
+        term = store.get("term", record["terms"].get("internalId") or "")
+        if term and term.get("daysUntilNetDue") is not None:
+            record["dueDate"] = account_day(record["tranDate"], int(term["daysUntilNetDue"]))
+
+
+def _find_entity(store: RecordStore, internal_id: str | None) -> dict | None:
+    if internal_id is None:
+        return None
+    for record_type in ("vendor", "customer", "employee", "job", "contact"):
+        found = store.get(record_type, internal_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _ref_copy(ref: dict) -> dict:
+    return {k: v for k, v in ref.items() if k in ("internalId", "externalId", "name")}
+
+
+# -- links between transactions ----------------------------------------------------------------
+def check_links(store: RecordStore, kind: RecordKind, record: dict) -> None:
+    if kind.record_type == "vendorBill":
+        _check_bill_links(store, record)
+    elif kind.record_type == "itemReceipt":
+        _check_receipt_links(store, record)
+    for list_name in APPLY_LISTS:
+        for line in lines(record, list_name):
+            if line.get("doc") is not None and _find_transaction(store, str(line["doc"])) is None:
+                raise RecordError.of("invalid_reference", field="doc", key=line["doc"])
+
+
+def _order_line(order: dict, list_name: str, number) -> dict | None:
+    return next((line for line in lines(order, list_name)
+                 if str(line.get("line")) == str(number)), None)
+
+
+def _check_bill_links(store: RecordStore, bill: dict) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    orders: dict[str, dict] = {}
+    for list_name in ("itemList", "expenseList"):
+        for line in lines(bill, list_name):
+            if line.get("orderDoc") is None:
+                if line.get("orderLine") is not None:
+                    raise RecordError.of("required_fields", fields="orderDoc")
+                continue
+            order_id = str(line["orderDoc"])
+            order = store.get("purchaseOrder", order_id)
+            if order is None:
+                raise RecordError.of("invalid_reference", field="orderDoc", key=order_id)
+            if (order.get("entity") or {}).get("internalId") != \
+                    (bill.get("entity") or {}).get("internalId"):
+                raise RecordError.of("linked_entities")
+            if line.get("orderLine") is None:
+                raise RecordError.of("required_fields", fields="orderLine")
+            ordered = _order_line(order, list_name, line["orderLine"])
+            if ordered is None:
+                raise RecordError.of("invalid_line", line=line["orderLine"])
+            if list_name == "itemList" and (ordered.get("item") or {}).get("internalId") != \
+                    (line.get("item") or {}).get("internalId"):
+                raise RecordError.of("linked_items")
+            key = (list_name, order_id, str(line["orderLine"]))
+            if key in seen:
+                raise RecordError.of("order_line_twice")
+            seen.add(key)
+            orders[order_id] = order
+    if orders:
+        bill["purchaseOrderList"] = {"recordRef": [
+            {"internalId": order_id, **({"name": order["tranId"]} if order.get("tranId") else {})}
+            for order_id, order in orders.items()]}
+
+
+def _check_receipt_links(store: RecordStore, receipt: dict) -> None:
+    ref = receipt.get("createdFrom") or {}
+    order = store.get("purchaseOrder", ref.get("internalId") or "")
+    if order is None:
+        return  # created from another kind of order: lines are not checked
+    if receipt.get("entity") is None and order.get("entity"):
+        receipt["entity"] = _ref_copy(order["entity"])
+    seen: set[tuple[str, str]] = set()
+    for list_name in ("itemList", "expenseList"):
+        for line in lines(receipt, list_name):
+            if line.get("orderLine") is None:
+                continue
+            ordered = _order_line(order, list_name, line["orderLine"])
+            if ordered is None:
+                raise RecordError.of("invalid_line", line=line["orderLine"])
+            ordered_item = (ordered.get("item") or {}).get("internalId")
+            if list_name == "itemList" and line.get("item") and \
+                    ordered_item != line["item"].get("internalId"):
+                raise RecordError.of("linked_items")
+            if (list_name, str(line["orderLine"])) in seen:
+                raise RecordError.of("order_line_twice")
+            seen.add((list_name, str(line["orderLine"])))
+            if list_name == "itemList" and line.get("itemReceive") is None:
+                line["itemReceive"] = True
+
+
+def _find_transaction(store: RecordStore, internal_id: str) -> dict | None:
+    for kind in RECORD_TYPES.values():
+        if kind.family == "transaction":
+            found = store.get(kind.record_type, internal_id)
+            if found is not None:
+                return found
+    return None
+
+
+# -- progress of orders and invoices (read time) -------------------------------------------------
+def order_progress(store: RecordStore, order_id: str) -> dict[str, tuple[float, float]]:
+    """PO line number -> (quantity received, quantity billed) over every receipt and bill."""
+    received: dict[str, float] = {}
+    billed: dict[str, float] = {}
+    for receipt in store.records("itemReceipt"):
+        if (receipt.get("createdFrom") or {}).get("internalId") != order_id:
+            continue
+        for line in lines(receipt, "itemList"):
+            if line.get("orderLine") is not None and line.get("itemReceive") is not False:
+                key = str(line["orderLine"])
+                received[key] = received.get(key, 0.0) + float(line.get("quantity") or 0)
+    for bill in store.records("vendorBill"):
+        for line in lines(bill, "itemList"):
+            if str(line.get("orderDoc")) == order_id and line.get("orderLine") is not None:
+                key = str(line["orderLine"])
+                billed[key] = billed.get(key, 0.0) + float(line.get("quantity") or 0)
+    keys = set(received) | set(billed)
+    return {k: (received.get(k, 0.0), billed.get(k, 0.0)) for k in keys}
+
+
+def billed_expense_lines(store: RecordStore, order_id: str) -> set[str]:
+    return {str(line["orderLine"]) for bill in store.records("vendorBill")
+            for line in lines(bill, "expenseList")
+            if str(line.get("orderDoc")) == order_id and line.get("orderLine") is not None}
+
+
+def _order_status(order: dict, progress: dict[str, tuple[float, float]]) -> str:
+    """NetSuite's purchase order status text, from what has been received and billed."""
+    ordered = [(str(line.get("line")), float(line.get("quantity") or 0))
+               for line in lines(order, "itemList") if not line.get("isClosed")]
+    if not ordered:
+        return "Pending Bill"
+    received = [progress.get(n, (0.0, 0.0))[0] for n, _ in ordered]
+    billed = [progress.get(n, (0.0, 0.0))[1] for n, _ in ordered]
+    if all(r >= q for r, (_, q) in zip(received, ordered)):
+        return "Fully Billed" if all(b >= q for b, (_, q) in zip(billed, ordered)) \
+            else "Pending Bill"
+    if any(received):
+        waiting = any(r > b for r, b in zip(received, billed))   # received, not yet billed
+        return "Pending Billing/Partially Received" if waiting else "Partially Received"
+    return "Pending Receipt"
+
+
+def _paid(store: RecordStore, doc_id: str, sources: tuple[str, ...]) -> float:
+    total = 0.0
+    for record_type in sources:
+        for payment in store.records(record_type):
+            for line in lines(payment, "applyList"):
+                if str(line.get("doc")) == doc_id and line.get("apply") is not False:
+                    total += float(line.get("amount") or 0)
+    return cents(total)
+
+
+def derived(store: RecordStore, kind: RecordKind, record: dict) -> dict:
+    """The record as a read returns it: with what other transactions did to it."""
+    if kind.record_type == "purchaseOrder":
+        progress = order_progress(store, record["internalId"])
+        out = dict(record)
+        items = []
+        for line in lines(record, "itemList"):
+            received, billed = progress.get(str(line.get("line")), (0.0, 0.0))
+            items.append({**line, "quantityReceived": received, "quantityBilled": billed})
+        if items:
+            out["itemList"] = {**record["itemList"], "item": items}
+        out["status"] = _order_status(record, progress)
+        return out
+    if kind.record_type in ("invoice", "vendorBill"):
+        sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
+            else ("vendorPayment", "vendorCredit")
+        paid = _paid(store, record["internalId"], sources)
+        total = record.get("total", record.get("userTotal")) or 0.0
+        out = dict(record)
+        if kind.record_type == "invoice":
+            out.update(amountPaid=paid, amountRemaining=cents(total - paid))
+        out["status"] = "Paid In Full" if total and paid >= total else "Open"
+        return out
+    return record
+
+
+# -- initialize ----------------------------------------------------------------------------------
+_HEADER = ("entity", "subsidiary", "currency", "exchangeRate", "terms", "department", "class",
+           "location")
+_LINE = ("item", "description", "department", "class", "location", "customer", "isBillable")
+_EXPENSE_LINE = ("category", "account", "amount", "memo", "department", "class", "location",
+                 "customer", "isBillable")
+
+
+def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
+                          now: datetime) -> dict | None:
+    """A vendor bill or item receipt for what is left of a purchase order; None when nothing is.
+
+    The result is what NetSuite's ``initialize`` returns: a record that is not saved yet, whose
+    lines carry the order links an ``add`` checks.
+    """
+    progress = order_progress(store, order["internalId"])
+    schema = target.schema
+    record: dict = {k: order[k] for k in _HEADER if k in order and schema.field(k)}
+    record["tranDate"] = account_day(now)
+    order_ref = {"internalId": order["internalId"],
+                 "name": record_name(RECORD_TYPES["purchaseOrder"], order)}
+    order_ref = {k: v for k, v in order_ref.items() if v is not None}
+    items = []
+    for line in lines(order, "itemList"):
+        if line.get("isClosed"):
+            continue
+        received, billed = progress.get(str(line.get("line")), (0.0, 0.0))
+        done = billed if target.record_type == "vendorBill" else received
+        left = float(line.get("quantity") or 0) - done
+        if left <= 0:
+            continue
+        new = {k: line[k] for k in _LINE if k in line}
+        new["quantity"] = left
+        new["orderLine"] = line.get("line")
+        if target.record_type == "vendorBill":
+            new["orderDoc"] = int(order["internalId"])
+            if line.get("rate") is not None:
+                new["rate"] = line["rate"]
+        else:
+            new["itemReceive"] = True
+            new["quantityRemaining"] = left
+            new.pop("customer", None)
+            new.pop("isBillable", None)
+        items.append(new)
+    expenses = []
+    if target.record_type == "vendorBill":
+        billed_lines = billed_expense_lines(store, order["internalId"])
+        for line in lines(order, "expenseList"):
+            if line.get("isClosed") or str(line.get("line")) in billed_lines:
+                continue
+            new = {k: line[k] for k in _EXPENSE_LINE if k in line}
+            new.update(orderDoc=int(order["internalId"]), orderLine=line.get("line"))
+            expenses.append(new)
+    if not items and not expenses:
+        return None
+    for sublist in (items, expenses):
+        for number, line in enumerate(sublist, start=1):
+            line["line"] = number
+    if items:
+        record["itemList"] = {"item": items}
+    if expenses:
+        record["expenseList"] = {"expense": expenses}
+    if target.record_type == "vendorBill":
+        record["purchaseOrderList"] = {"recordRef": [order_ref]}
+        compute_amounts(target, record)
+        source_from_entity(store, target, record)
+    else:
+        record["createdFrom"] = order_ref
+    return record
