@@ -9,6 +9,11 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+# NetSuite writes dates in the account's time zone, and date searches ("on", "today") count days
+# there; the mock's accounts are in Pacific time.
+ACCOUNT_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 
 
 class Clock:

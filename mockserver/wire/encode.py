@@ -12,15 +12,14 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from mockserver.domain.clock import ACCOUNT_TIME_ZONE
 from mockserver.schema import registry
 from mockserver.schema.model import EnumType
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-ACCOUNT_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 
 
 @lru_cache(maxsize=None)

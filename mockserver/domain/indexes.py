@@ -1,0 +1,199 @@
+"""Secondary indexes over one account's records, kept up to date by the store on every write.
+
+Searches use them to find candidates without scanning: the records of a type in internal-id order,
+by last-modified time (a sorted array, so "modified on or after X" is a bisect and a slice), by
+``tranId``/``entityId``/``itemId`` (case-insensitive, as NetSuite compares), the inactive ones,
+and which transactions apply to which (``createdFrom``, a bill line's ``orderDoc``, a payment's
+applied documents) for the applying/applied-to transaction joins.
+
+Memory matters (a store may hold a million records): ids are the record's own ``internalId``
+string objects (an index entry is a reference, not a copy), times are packed C doubles, and a
+key maps to a single id until a second record shares it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right, insort
+from datetime import datetime
+from typing import Iterable, Iterator
+
+KEY_FIELDS = ("tranId", "entityId", "itemId")
+MODIFIED = "lastModifiedDate"
+
+
+def id_key(internal_id: str) -> tuple:
+    """Numeric order for NetSuite's numeric ids; anything else after them, alphabetically."""
+    if internal_id.isdigit():
+        return (0, len(internal_id), internal_id)
+    return (1, 0, internal_id)
+
+
+def fold(value: str) -> str:
+    """The case-insensitive key of a string, sharing the object when it is already folded."""
+    folded = value.casefold()
+    return value if folded == value else folded
+
+
+class TypeIndex:
+    """The indexes of one record type."""
+
+    __slots__ = ("order", "mod_times", "mod_ids", "keys", "inactive")
+
+    def __init__(self) -> None:
+        self.order: list[str] = []                      # internal ids, in id_key order
+        self.mod_times = array("d")                     # lastModifiedDate timestamps, sorted
+        self.mod_ids: list[str] = []                    # the id at each position of mod_times
+        self.keys: dict[str, dict[str, str | set[str]]] = {f: {} for f in KEY_FIELDS}
+        self.inactive: set[str] = set()
+
+    # -- maintenance ---------------------------------------------------------------------
+    def add(self, record: dict) -> None:
+        internal_id = record["internalId"]
+        order = self.order
+        if not order or id_key(internal_id) > id_key(order[-1]):
+            order.append(internal_id)
+        else:
+            insort(order, internal_id, key=id_key)
+        self._add_fields(internal_id, record)
+
+    def replace(self, previous: dict, record: dict) -> None:
+        internal_id = record["internalId"]
+        self._remove_fields(internal_id, previous)
+        self._add_fields(internal_id, record)
+
+    def discard(self, record: dict) -> None:
+        internal_id = record["internalId"]
+        position = bisect_left(self.order, id_key(internal_id), key=id_key)
+        if position < len(self.order) and self.order[position] == internal_id:
+            del self.order[position]
+        self._remove_fields(internal_id, record)
+
+    def _add_fields(self, internal_id: str, record: dict) -> None:
+        modified = record.get(MODIFIED)
+        if isinstance(modified, datetime):
+            stamp = modified.timestamp()
+            position = bisect_right(self.mod_times, stamp)
+            self.mod_times.insert(position, stamp)
+            self.mod_ids.insert(position, internal_id)
+        for name in KEY_FIELDS:
+            value = record.get(name)
+            if isinstance(value, str) and value:
+                table = self.keys[name]
+                key = fold(value)
+                current = table.get(key)
+                if current is None:
+                    table[key] = internal_id
+                elif isinstance(current, set):
+                    current.add(internal_id)
+                elif current != internal_id:
+                    table[key] = {current, internal_id}
+        if record.get("isInactive") is True:
+            self.inactive.add(internal_id)
+
+    def _remove_fields(self, internal_id: str, record: dict) -> None:
+        modified = record.get(MODIFIED)
+        if isinstance(modified, datetime):
+            stamp = modified.timestamp()
+            position = bisect_left(self.mod_times, stamp)
+            while position < len(self.mod_times) and self.mod_times[position] == stamp:
+                if self.mod_ids[position] == internal_id:
+                    del self.mod_times[position]
+                    del self.mod_ids[position]
+                    break
+                position += 1
+        for name in KEY_FIELDS:
+            value = record.get(name)
+            if isinstance(value, str) and value:
+                table = self.keys[name]
+                key = fold(value)
+                current = table.get(key)
+                if isinstance(current, set):
+                    current.discard(internal_id)
+                    if len(current) == 1:
+                        table[key] = next(iter(current))
+                elif current == internal_id:
+                    del table[key]
+        self.inactive.discard(internal_id)
+
+    # -- look-ups ------------------------------------------------------------------------
+    def modified_between(self, low: float | None, high: float | None) -> list[str]:
+        """Ids modified at ``low <= t < high`` (either end open when None), oldest first."""
+        start = 0 if low is None else bisect_left(self.mod_times, low)
+        end = len(self.mod_times) if high is None else bisect_left(self.mod_times, high)
+        return self.mod_ids[start:end]
+
+    def with_key(self, name: str, value: str) -> set[str]:
+        found = self.keys[name].get(fold(value))
+        if found is None:
+            return set()
+        return set(found) if isinstance(found, set) else {found}
+
+
+def transaction_links(record: dict) -> set[str]:
+    """Internal ids of the transactions a transaction applies to (its "applied-to" side)."""
+    links: set[str] = set()
+    created_from = record.get("createdFrom")
+    if isinstance(created_from, dict) and created_from.get("internalId"):
+        links.add(created_from["internalId"])
+    for line in (record.get("itemList") or {}).get("item") or ():
+        if line.get("orderDoc") is not None:
+            links.add(str(line["orderDoc"]))
+    for applied in (record.get("applyList") or {}).get("apply") or ():
+        if applied.get("apply") and applied.get("doc") is not None:
+            links.add(str(applied["doc"]))
+    return links
+
+
+class RecordIndex:
+    """Every index of one store, by record type, plus the transaction links."""
+
+    def __init__(self, link_types: Iterable[str] = ()) -> None:
+        self.types: dict[str, TypeIndex] = {}
+        self.link_types = frozenset(link_types)
+        self.applied_by: dict[str, set[tuple[str, str]]] = {}  # target id -> applying records
+        self.version = 0  # bumped on every change: cached search results compare it
+
+    def of(self, record_type: str) -> TypeIndex:
+        index = self.types.get(record_type)
+        if index is None:
+            index = self.types[record_type] = TypeIndex()
+        return index
+
+    def put(self, record_type: str, previous: dict | None, record: dict) -> None:
+        self.version += 1
+        index = self.of(record_type)
+        if previous is None:
+            index.add(record)
+        else:
+            index.replace(previous, record)
+        if record_type in self.link_types:
+            self._relink(record_type, previous, record)
+
+    def remove(self, record_type: str, record: dict) -> None:
+        self.version += 1
+        self.of(record_type).discard(record)
+        if record_type in self.link_types:
+            self._relink(record_type, record, None)
+
+    def clear(self) -> None:
+        self.version += 1
+        self.types.clear()
+        self.applied_by.clear()
+
+    def _relink(self, record_type: str, previous: dict | None, record: dict | None) -> None:
+        before = transaction_links(previous) if previous is not None else set()
+        after = transaction_links(record) if record is not None else set()
+        source = (record_type, (record or previous)["internalId"])
+        for target in before - after:
+            sources = self.applied_by.get(target)
+            if sources is not None:
+                sources.discard(source)
+                if not sources:
+                    del self.applied_by[target]
+        for target in after - before:
+            self.applied_by.setdefault(target, set()).add(source)
+
+    def applying(self, internal_id: str) -> Iterator[tuple[str, str]]:
+        """(record type, id) of the transactions that apply to transaction ``internal_id``."""
+        return iter(sorted(self.applied_by.get(internal_id, ()), key=lambda s: id_key(s[1])))
