@@ -22,6 +22,7 @@ from mockserver.domain.auth import (AccessToken, Identity, Integration, LoginAud
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import SoapFault
 from mockserver.domain.governance import ConcurrencyGate
+from mockserver.domain.search.sessions import SearchSessions
 from mockserver.domain.store import RecordStore
 from mockserver.domain.writes import RecordWriter
 
@@ -35,6 +36,7 @@ class AccountState:
     account_id: str
     gate: ConcurrencyGate
     store: RecordStore = field(default_factory=RecordStore)
+    searches: SearchSessions = field(default_factory=SearchSessions)  # open search ids
 
     def __post_init__(self) -> None:
         self.writer = RecordWriter(self.store)
@@ -81,6 +83,7 @@ class Backend:
     def __init__(self, *, clock: Clock | None = None, latency_ms: float = 0.0):
         # Register the operation handlers (they live in their own modules).
         from mockserver.domain import operations  # noqa: F401
+        from mockserver.domain.search import operations as search_operations  # noqa: F401
 
         self.clock = clock or Clock()
         self.audit = LoginAuditTrail()
