@@ -136,9 +136,10 @@ def transaction_links(record: dict) -> set[str]:
     created_from = record.get("createdFrom")
     if isinstance(created_from, dict) and created_from.get("internalId"):
         links.add(created_from["internalId"])
-    for line in (record.get("itemList") or {}).get("item") or ():
-        if line.get("orderDoc") is not None:
-            links.add(str(line["orderDoc"]))
+    for list_field, item_field in (("itemList", "item"), ("expenseList", "expense")):
+        for line in (record.get(list_field) or {}).get(item_field) or ():
+            if line.get("orderDoc") is not None:
+                links.add(str(line["orderDoc"]))
     for applied in (record.get("applyList") or {}).get("apply") or ():
         if applied.get("apply") and applied.get("doc") is not None:
             links.add(str(applied["doc"]))

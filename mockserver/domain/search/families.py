@@ -117,10 +117,12 @@ def lines(record: dict) -> list[dict]:
 
 
 def _total(record: dict):
+    """The transaction's total: its own total field, else the sum of its line amounts."""
     for name in TOTAL_FIELDS:
         if record.get(name) is not None:
             return record[name]
-    return None
+    amounts = [line["amount"] for line in lines(record) if line.get("amount") is not None]
+    return round(sum(amounts), 2) if amounts else None
 
 
 def _line_or_body(name: str) -> Callable[[Row], object]:
