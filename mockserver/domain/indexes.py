@@ -6,9 +6,9 @@ by last-modified time (a sorted array, so "modified on or after X" is a bisect a
 and which transactions apply to which (``createdFrom``, a bill line's ``orderDoc``, a payment's
 applied documents) for the applying/applied-to transaction joins.
 
-Memory matters (a store may hold a million records): ids are the record's own ``internalId``
-string objects (an index entry is a reference, not a copy), times are packed C doubles, and a
-key maps to a single id until a second record shares it.
+Memory matters (a store may hold a million records): ids and times are packed C integers and
+doubles (16 bytes a record for order and modification time), and a key maps to a single id
+until a second record shares it.
 """
 
 from __future__ import annotations
@@ -36,46 +36,76 @@ def fold(value: str) -> str:
 
 
 class TypeIndex:
-    """The indexes of one record type."""
+    """The indexes of one record type.
 
-    __slots__ = ("order", "mod_times", "mod_ids", "keys", "inactive")
+    NetSuite's internal ids are numbers, and the indexes hold them as C integers in arrays
+    (8 bytes an entry) or as ints in sets. A record with a non-numeric id (possible in a
+    hand-written seed) is kept aside in ``odd_ids``; while there is one, searches of that type
+    scan instead of using the indexes.
+    """
+
+    __slots__ = ("order", "odd_ids", "mod_times", "mod_nums", "keys", "inactive")
 
     def __init__(self) -> None:
-        self.order: list[str] = []                      # internal ids, in id_key order
+        self.order = array("q")                         # numeric internal ids, ascending
+        self.odd_ids: list[str] = []                    # non-numeric ids, in id_key order
         self.mod_times = array("d")                     # lastModifiedDate timestamps, sorted
-        self.mod_ids: list[str] = []                    # the id at each position of mod_times
-        self.keys: dict[str, dict[str, str | set[str]]] = {f: {} for f in KEY_FIELDS}
-        self.inactive: set[str] = set()
+        self.mod_nums = array("q")                      # the id at each position of mod_times
+        self.keys: dict[str, dict[str, int | set[int]]] = {f: {} for f in KEY_FIELDS}
+        self.inactive: set[int] = set()
+
+    @property
+    def numeric(self) -> bool:
+        return not self.odd_ids
+
+    def __len__(self) -> int:
+        return len(self.order) + len(self.odd_ids)
+
+    def all_ids(self) -> list[str]:
+        """Every internal id of the type, in id order."""
+        return [str(n) for n in self.order] + self.odd_ids
 
     # -- maintenance ---------------------------------------------------------------------
     def add(self, record: dict) -> None:
         internal_id = record["internalId"]
-        order = self.order
-        if not order or id_key(internal_id) > id_key(order[-1]):
-            order.append(internal_id)
+        if not internal_id.isdigit():
+            insort(self.odd_ids, internal_id, key=id_key)
+            return
+        number = int(internal_id)
+        if not self.order or number > self.order[-1]:
+            self.order.append(number)
         else:
-            insort(order, internal_id, key=id_key)
-        self._add_fields(internal_id, record)
+            self.order.insert(bisect_left(self.order, number), number)
+        self._add_fields(number, record)
 
     def replace(self, previous: dict, record: dict) -> None:
-        internal_id = record["internalId"]
-        self._remove_fields(internal_id, previous)
-        self._add_fields(internal_id, record)
+        if record["internalId"].isdigit():
+            number = int(record["internalId"])
+            self._remove_fields(number, previous)
+            self._add_fields(number, record)
 
     def discard(self, record: dict) -> None:
         internal_id = record["internalId"]
-        position = bisect_left(self.order, id_key(internal_id), key=id_key)
-        if position < len(self.order) and self.order[position] == internal_id:
+        if not internal_id.isdigit():
+            self.odd_ids.remove(internal_id)
+            return
+        number = int(internal_id)
+        position = bisect_left(self.order, number)
+        if position < len(self.order) and self.order[position] == number:
             del self.order[position]
-        self._remove_fields(internal_id, record)
+        self._remove_fields(number, record)
 
-    def _add_fields(self, internal_id: str, record: dict) -> None:
+    def _add_fields(self, number: int, record: dict) -> None:
         modified = record.get(MODIFIED)
         if isinstance(modified, datetime):
             stamp = modified.timestamp()
-            position = bisect_right(self.mod_times, stamp)
-            self.mod_times.insert(position, stamp)
-            self.mod_ids.insert(position, internal_id)
+            if not self.mod_times or stamp >= self.mod_times[-1]:
+                self.mod_times.append(stamp)
+                self.mod_nums.append(number)
+            else:
+                position = bisect_right(self.mod_times, stamp)
+                self.mod_times.insert(position, stamp)
+                self.mod_nums.insert(position, number)
         for name in KEY_FIELDS:
             value = record.get(name)
             if isinstance(value, str) and value:
@@ -83,23 +113,23 @@ class TypeIndex:
                 key = fold(value)
                 current = table.get(key)
                 if current is None:
-                    table[key] = internal_id
+                    table[key] = number
                 elif isinstance(current, set):
-                    current.add(internal_id)
-                elif current != internal_id:
-                    table[key] = {current, internal_id}
+                    current.add(number)
+                elif current != number:
+                    table[key] = {current, number}
         if record.get("isInactive") is True:
-            self.inactive.add(internal_id)
+            self.inactive.add(number)
 
-    def _remove_fields(self, internal_id: str, record: dict) -> None:
+    def _remove_fields(self, number: int, record: dict) -> None:
         modified = record.get(MODIFIED)
         if isinstance(modified, datetime):
             stamp = modified.timestamp()
             position = bisect_left(self.mod_times, stamp)
             while position < len(self.mod_times) and self.mod_times[position] == stamp:
-                if self.mod_ids[position] == internal_id:
+                if self.mod_nums[position] == number:
                     del self.mod_times[position]
-                    del self.mod_ids[position]
+                    del self.mod_nums[position]
                     break
                 position += 1
         for name in KEY_FIELDS:
@@ -109,21 +139,21 @@ class TypeIndex:
                 key = fold(value)
                 current = table.get(key)
                 if isinstance(current, set):
-                    current.discard(internal_id)
+                    current.discard(number)
                     if len(current) == 1:
                         table[key] = next(iter(current))
-                elif current == internal_id:
+                elif current == number:
                     del table[key]
-        self.inactive.discard(internal_id)
+        self.inactive.discard(number)
 
     # -- look-ups ------------------------------------------------------------------------
-    def modified_between(self, low: float | None, high: float | None) -> list[str]:
+    def modified_between(self, low: float | None, high: float | None) -> array:
         """Ids modified at ``low <= t < high`` (either end open when None), oldest first."""
         start = 0 if low is None else bisect_left(self.mod_times, low)
         end = len(self.mod_times) if high is None else bisect_left(self.mod_times, high)
-        return self.mod_ids[start:end]
+        return self.mod_nums[start:end]
 
-    def with_key(self, name: str, value: str) -> set[str]:
+    def with_key(self, name: str, value: str) -> set[int]:
         found = self.keys[name].get(fold(value))
         if found is None:
             return set()

@@ -254,7 +254,7 @@ class Joins:
             reverse: dict[str, list[tuple[str, str]]] = {}
             for record_type in target.record_types:
                 kind = RECORD_TYPES[record_type]
-                for internal_id in list(self.store.index.of(record_type).order):
+                for internal_id in self.store.index.of(record_type).all_ids():
                     record = self.store.get(record_type, internal_id)
                     if record is None:
                         continue

@@ -15,7 +15,7 @@ from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
 from mockserver.domain.records import RECORD_TYPES
 from mockserver.domain.search.criteria import InvalidEnumValue, compile_criterion
-from mockserver.domain.search.query import Query, compile_search
+from mockserver.domain.search.query import Query, Results, compile_search
 from mockserver.domain.search.results import render_record, render_row
 from mockserver.domain.search.sessions import SearchSession, SearchSessions
 from mockserver.schema import registry
@@ -68,7 +68,7 @@ def _result(status: dict, total: int, page_size: int, page_index: int, search_id
     return result
 
 
-def _run(call: Call, session: SearchSession, query: Query) -> list:
+def _run(call: Call, session: SearchSession, query: Query) -> Results:
     key = query.cache_key
     if session.cached is not None and session.cached[0] == key:
         return session.cached[1]
@@ -84,7 +84,7 @@ def _page(call: Call, session: SearchSession, query: Query, page_index: int,
     total_pages = -(-len(found) // size)
     if not 1 <= page_index <= max(total_pages, 1):
         raise RecordError.of("invalid_page_index")
-    chunk = found[(page_index - 1) * size:page_index * size]
+    chunk = found.page((page_index - 1) * size, page_index * size)
     store = call.account.store
     if query.columns is not None:
         page = [row for row in (render_row(query, store, entry) for entry in chunk)

@@ -57,46 +57,70 @@ class Query:
     resolver: Joins | None = field(default=None, repr=False)
 
     # -- running -------------------------------------------------------------------------
-    def run(self, store) -> list[tuple]:
+    def run(self, store) -> "Results":
         with store.lock:
-            found: list[tuple] = []
-            for record_type in self.record_types:
-                found.extend(self._run_type(store, record_type))
-        if len(self.record_types) > 1:
-            found.sort(key=lambda entry: id_key(entry[1]))  # stable: lines keep their order
-        return found
+            parts = [(t, self._run_type(store, t)) for t in self.record_types]
+        return Results(parts, rows=self.columns is not None)
 
-    def _run_type(self, store, record_type: str) -> list[tuple]:
+    def _run_type(self, store, record_type: str) -> list:
+        """Matches of one record type in id order: internal ids (as ints where numeric), or
+        for rows ``(internal id, line index or -1, joined records)``."""
         kind = RECORD_TYPES[record_type]
         type_index = store.index.of(record_type)
-        candidates, exact = self._candidates(store, record_type)
-        if candidates is None:
-            ordered = type_index.order
-        elif len(candidates) > len(type_index.order) // 4:
-            members = candidates if isinstance(candidates, set) else set(candidates)
-            ordered = [i for i in type_index.order if i in members]
-        else:
-            ordered = sorted(candidates, key=id_key)
-        tests = [t for t in self.tests if t[0] is not exact]
+        if type_index.numeric:
+            ordered, tests = self._narrowed(store, type_index, record_type)
+        else:  # a non-numeric id somewhere: no index can be trusted to be complete
+            ordered, tests = type_index.all_ids(), self.tests
         if self.columns is None and not tests and not self.joins:
-            return [(record_type, i) for i in ordered]  # the index answered exactly
+            return ordered if isinstance(ordered, list) else list(ordered)
         get = store.get
-        results: list[tuple] = []
+        found: list = []
         for internal_id in ordered:
-            record = get(record_type, internal_id)
+            key = str(internal_id)
+            record = get(record_type, key)
             if record is None:
                 continue
             if self.columns is None:
                 for row in rows_of(kind, record, self.family, with_lines=self.needs_lines):
                     if self._matches(row, tests):
-                        results.append((record_type, internal_id))
+                        found.append(internal_id)
                         break
                 continue
             for position, row in enumerate(rows_of(kind, record, self.family, with_lines=True)):
                 if self._matches(row, tests):
                     for related in self._row_joins(row):
-                        results.append((record_type, internal_id, position - 1, related))
-        return results
+                        found.append((key, position - 1, related))
+        return found
+
+    def _narrowed(self, store, type_index, record_type: str) -> tuple[object, list[Test]]:
+        """Candidate ids (ints, ascending) from the indexes, and the tests still to run.
+
+        The smallest index answer is the starting set; every other criterion an index answers
+        exactly filters it by membership; the rest are tested record by record.
+        """
+        answers = []
+        for test in self.tests:
+            answer = _index_answer(test[0], store, type_index, record_type)
+            if answer is not None:
+                answers.append((test, answer))
+        if not answers:
+            return type_index.order, self.tests
+        starts = [a for a in answers if a[1][0] == "in"]
+        if starts:
+            first = min(starts, key=lambda a: len(a[1][1]))
+            ordered = sorted(first[1][1])
+        else:
+            first, ordered = None, type_index.order
+        for test, (how, members) in answers:
+            if first is not None and test is first[0]:
+                continue
+            members = members if isinstance(members, (set, frozenset)) else set(members)
+            if how == "in":
+                ordered = [i for i in ordered if i in members]
+            else:
+                ordered = [i for i in ordered if i not in members]
+        answered = {id(test) for test, _ in answers}
+        return ordered, [t for t in self.tests if id(t) not in answered]
 
     def _matches(self, row: Row, tests: list[Test]) -> bool:
         for criterion, read in tests:
@@ -132,31 +156,57 @@ class Query:
                                what=f"the {name} of {self.family.name} searches")
         return found
 
-    def _candidates(self, store, record_type: str) -> tuple[object, Criterion | None]:
-        """The smallest candidate set an index gives, and the criterion it answers exactly."""
-        type_index = store.index.of(record_type)
-        best, exact = None, None
-        for criterion, _ in self.tests:
-            name, found, is_exact = criterion.field, None, False
-            if name == "internalId" and criterion.ids is not None:
-                found = {i for i in criterion.ids if store.get(record_type, i) is not None}
-                is_exact = NONE_ID not in criterion.ids
-            elif name == "externalId" and criterion.ids is not None:
-                records = (store.get_by_external_id(record_type, e) for e in criterion.ids)
-                found = {r["internalId"] for r in records if r is not None}
-                is_exact = True
-            elif name in KEY_FIELDS and criterion.equals is not None:
-                found = type_index.with_key(name, criterion.equals)
-                is_exact = True
-            elif name == "lastModifiedDate" and criterion.time_range is not None:
-                low, high = criterion.time_range
-                found = type_index.modified_between(_stamp(low), _stamp(high))
-                is_exact = True
-            elif name == "isInactive" and criterion.flag is True:
-                found = type_index.inactive
-            if found is not None and (best is None or len(found) < len(best)):
-                best, exact = found, (criterion if is_exact else None)
-        return best, exact  # (exact criteria read the body, the same on every row)
+
+class Results:
+    """A search's matches in paging order, without a tuple per hit for whole records.
+
+    ``parts`` holds each record type's matches in id order; with several types they are merged
+    by internal id. ``page(start, end)`` gives (record type, internal id) or, for rows,
+    (record type, internal id, line index, joined records).
+    """
+
+    def __init__(self, parts: list[tuple[str, list]], *, rows: bool):
+        self.rows = rows
+        parts = [(t, found) for t, found in parts if found]
+        if len(parts) <= 1:
+            self._type = parts[0][0] if parts else None
+            self._found = parts[0][1] if parts else []
+            self._types = None
+        else:
+            merged = sorted(((id_key(str(e[0] if rows else e)), t, e)
+                             for t, found in parts for e in found), key=lambda m: m[0])
+            self._type = None
+            self._types = [t for _, t, _ in merged]
+            self._found = [e for _, _, e in merged]
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def page(self, start: int, end: int) -> list[tuple]:
+        chunk = self._found[start:end]
+        types = self._types[start:end] if self._types is not None else [self._type] * len(chunk)
+        if self.rows:
+            return [(t, *entry) for t, entry in zip(types, chunk)]
+        return [(t, str(internal_id)) for t, internal_id in zip(types, chunk)]
+
+
+def _index_answer(criterion: Criterion, store, type_index, record_type: str):
+    """("in" | "not in", ids) when an index answers ``criterion`` exactly for this type."""
+    name = criterion.field
+    if name == "internalId" and criterion.ids is not None and NONE_ID not in criterion.ids:
+        return "in", {int(i) for i in criterion.ids
+                      if i.isdigit() and store.get(record_type, i) is not None}
+    if name == "externalId" and criterion.ids is not None:
+        records = (store.get_by_external_id(record_type, e) for e in criterion.ids)
+        return "in", {int(r["internalId"]) for r in records if r is not None}
+    if name in KEY_FIELDS and criterion.equals is not None:
+        return "in", type_index.with_key(name, criterion.equals)
+    if name == "lastModifiedDate" and criterion.time_range is not None:
+        low, high = criterion.time_range
+        return "in", type_index.modified_between(_stamp(low), _stamp(high))
+    if name == "isInactive" and criterion.flag is not None:
+        return ("in" if criterion.flag else "not in"), type_index.inactive
+    return None
 
 
 def _all(tests: list[Test], row: Row) -> bool:
