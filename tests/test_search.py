@@ -592,3 +592,44 @@ def test_get_deleted_with_filter_and_paging(wall_clock_ns, mock_server, real_sch
                                          '</c:searchValue></c:type>')
     assert_valid_response(real_schema, warned.content)
     assert b'type="WARN"' in warned.content and number(warned, "totalRecords") == 0
+
+
+# -- what the mock refuses rather than guesses ------------------------------------------------------
+def test_what_the_mock_cannot_evaluate_is_a_clear_fault(sns):
+    from zeep.exceptions import Fault
+    with pytest.raises(Fault) as raised:
+        search(sns, "TransactionSearchBasic", tranDate=field(
+            sns, "Date", operator="within", predefinedSearchValue="lastRollingQuarter"))
+    assert raised.value.message == ("netsuite-mock cannot search on the relative date "
+                                    "lastRollingQuarter yet.")
+    with pytest.raises(Fault) as raised:
+        search(sns, "VendorSearchBasic", pec=field(sns, "String", "x", operator="is"))
+    assert "the pec field of Vendor searches" in raised.value.message
+    saved = zeep_type(sns, "TransactionSearchAdvanced")(savedSearchId="42")
+    result = sns.call("search", searchRecord=saved).body.searchResult
+    assert error(result)[0] == "INVALID_SAVED_SRCH"
+
+
+def test_relative_date_ranges():
+    from datetime import datetime, timezone
+    from mockserver.domain.search.dates import predefined_range
+    now = datetime(2024, 3, 15, 19, 0, tzinfo=timezone.utc)  # Friday noon, Pacific
+    days = {name: tuple(d.date().isoformat() for d in predefined_range(name, now))
+            for name in ("today", "yesterday", "thisWeek", "lastWeek", "thisMonth", "lastMonth",
+                         "thisMonthToDate", "lastMonthToDate", "thisFiscalQuarter",
+                         "lastFiscalYear", "startOfThisMonth", "tenDaysAgo",
+                         "previousOneMonth", "nextBusinessWeek")}
+    assert days == {
+        "today": ("2024-03-15", "2024-03-16"), "yesterday": ("2024-03-14", "2024-03-15"),
+        "thisWeek": ("2024-03-10", "2024-03-17"), "lastWeek": ("2024-03-03", "2024-03-10"),
+        "thisMonth": ("2024-03-01", "2024-04-01"), "lastMonth": ("2024-02-01", "2024-03-01"),
+        "thisMonthToDate": ("2024-03-01", "2024-03-16"),
+        "lastMonthToDate": ("2024-02-01", "2024-02-16"),
+        "thisFiscalQuarter": ("2024-01-01", "2024-04-01"),
+        "lastFiscalYear": ("2023-01-01", "2024-01-01"),
+        "startOfThisMonth": ("2024-03-01", "2024-03-02"),
+        "tenDaysAgo": ("2024-03-05", "2024-03-06"),
+        "previousOneMonth": ("2024-02-15", "2024-03-15"),
+        "nextBusinessWeek": ("2024-03-18", "2024-03-23")}
+    late_evening = datetime(2024, 3, 16, 6, 30, tzinfo=timezone.utc)  # still the 15th in Pacific
+    assert predefined_range("today", late_evening)[0].date().isoformat() == "2024-03-15"

@@ -106,20 +106,23 @@ class TypeIndex:
                 position = bisect_right(self.mod_times, stamp)
                 self.mod_times.insert(position, stamp)
                 self.mod_nums.insert(position, number)
+        for table, key in self._keys_of(record):
+            current = table.get(key)
+            if current is None:
+                table[key] = number
+            elif isinstance(current, set):
+                current.add(number)
+            elif current != number:
+                table[key] = {current, number}
+        if record.get("isInactive") is True:
+            self.inactive.add(number)
+
+    def _keys_of(self, record: dict):
+        """(key table, folded key) for each indexed key field the record has."""
         for name in KEY_FIELDS:
             value = record.get(name)
             if isinstance(value, str) and value:
-                table = self.keys[name]
-                key = fold(value)
-                current = table.get(key)
-                if current is None:
-                    table[key] = number
-                elif isinstance(current, set):
-                    current.add(number)
-                elif current != number:
-                    table[key] = {current, number}
-        if record.get("isInactive") is True:
-            self.inactive.add(number)
+                yield self.keys[name], fold(value)
 
     def _remove_fields(self, number: int, record: dict) -> None:
         modified = record.get(MODIFIED)
@@ -132,18 +135,14 @@ class TypeIndex:
                     del self.mod_nums[position]
                     break
                 position += 1
-        for name in KEY_FIELDS:
-            value = record.get(name)
-            if isinstance(value, str) and value:
-                table = self.keys[name]
-                key = fold(value)
-                current = table.get(key)
-                if isinstance(current, set):
-                    current.discard(number)
-                    if len(current) == 1:
-                        table[key] = next(iter(current))
-                elif current == number:
-                    del table[key]
+        for table, key in self._keys_of(record):
+            current = table.get(key)
+            if isinstance(current, set):
+                current.discard(number)
+                if len(current) == 1:
+                    table[key] = next(iter(current))
+            elif current == number:
+                del table[key]
         self.inactive.discard(number)
 
     # -- look-ups ------------------------------------------------------------------------
