@@ -128,6 +128,7 @@ def test_purchase_orders_with_their_receipts_as_advanced_rows(sns, real_schema):
     assert first.internalId[0].searchValue.internalId == "1001"
     assert first.tranDate[0].searchValue.date().isoformat() == "2024-03-01"
     assert rows[0].applyingTransactionJoin.internalId[0].searchValue.internalId == "1003"
+    assert first.externalId[0].searchValue.externalId == "PO-EXT-1"
 
 
 # -- operators -----------------------------------------------------------------------------------
@@ -605,6 +606,10 @@ def test_what_the_mock_cannot_evaluate_is_a_clear_fault(sns):
     with pytest.raises(Fault) as raised:
         search(sns, "VendorSearchBasic", pec=field(sns, "String", "x", operator="is"))
     assert "the pec field of Vendor searches" in raised.value.message
+    with pytest.raises(Fault) as raised:  # statuses are not computed by the mock
+        search(sns, "TransactionSearchBasic",
+               status=field(sns, "EnumMultiSelect", "_vendorBillOpen", operator="anyOf"))
+    assert "the status field of Transaction searches" in raised.value.message
     saved = zeep_type(sns, "TransactionSearchAdvanced")(savedSearchId="42")
     result = sns.call("search", searchRecord=saved).body.searchResult
     assert error(result)[0] == "INVALID_SAVED_SRCH"

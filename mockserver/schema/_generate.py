@@ -39,9 +39,9 @@ SEARCHES = """
 """.split()
 
 # Enumerations the domain needs that no modelled type refers to (search values are plain strings):
-# the values a TransactionSearchBasic ``type`` or ``status`` criterion accepts.
+# the values a TransactionSearchBasic ``type`` criterion accepts.
 ENUMS = """
-    TransactionType TransactionStatus
+    TransactionType
 """.split()
 
 # One line each, our words, for the generated modules' docstrings.

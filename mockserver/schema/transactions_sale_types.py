@@ -18,59 +18,6 @@ ns.enum("TransactionType", """
     _vendorCredit _vendorPayment _vendorReturnAuthorization _workOrder _workOrderClose
     _workOrderCompletion _workOrderIssue
 """)
-ns.enum("TransactionStatus", """
-    _billCancelled _billOpen _billPaidInFull _billPaymentApproved _billPaymentConfirmed
-    _billPaymentDeclined _billPaymentInTransit
-    _billPaymentOnlineBillPayPendingAccountingApproval _billPaymentPendingApproval
-    _billPaymentRejected _billPaymentVoided _billPendingApproval _billRejected
-    _cashSaleDeposited _cashSaleNotDeposited _cashSaleUnapprovedPayment
-    _checkOnlineBillPayPendingAccountingApproval _checkVoided _commissionOverpaid
-    _commissionPaidInFull _commissionPendingAccountingApproval _commissionPendingPayment
-    _commissionRejectedByAccounting _creditMemoFullyApplied _creditMemoOpen _creditMemoVoided
-    _customerDepositCancelled _customerDepositDeposited _customerDepositFullyApplied
-    _customerDepositNotDeposited _customerDepositUnapprovedPayment _customerRefundCancelled
-    _customerRefundVoided _estimateClosed _estimateExpired _estimateOpen _estimateProcessed
-    _estimateVoided _expenseReportApprovedByAccounting
-    _expenseReportApprovedOverriddenByAccounting _expenseReportInProgress
-    _expenseReportPaidInFull _expenseReportPaymentInTransit
-    _expenseReportPendingAccountingApproval _expenseReportPendingSupervisorApproval
-    _expenseReportRejectedByAccounting _expenseReportRejectedBySupervisor
-    _expenseReportRejectedOverriddenByAccounting _expenseReportVoided _invoiceOpen
-    _invoicePaidInFull _invoicePendingApproval _invoiceRejected _invoiceVoided
-    _itemFulfillmentPacked _itemFulfillmentPicked _itemFulfillmentShipped
-    _journalApprovedForPosting _journalPendingApproval _journalRejected _opportunityClosedLost
-    _opportunityClosedWon _opportunityInProgress _opportunityIssuedEstimate _paycheckCommitted
-    _paycheckCreated _paycheckError _paycheckPendingCommitment _paycheckPendingTaxCalculation
-    _paycheckPreview _paycheckReversed _paymentCancelled _paymentDeposited _paymentNotDeposited
-    _paymentUnapprovedPayment _payrollLiabilityCheckVoided _periodEndJournalApprovedForPosting
-    _periodEndJournalPendingApproval _periodEndJournalRejected _purchaseOrderClosed
-    _purchaseOrderFullyBilled _purchaseOrderPartiallyReceived _purchaseOrderPendingBill
-    _purchaseOrderPendingBillingPartiallyReceived _purchaseOrderPendingReceipt
-    _purchaseOrderPendingSupervisorApproval _purchaseOrderPlanned
-    _purchaseOrderRejectedBySupervisor _requisitionCancelled _requisitionClosed
-    _requisitionFullyOrdered _requisitionFullyReceived _requisitionPartiallyOrdered
-    _requisitionPartiallyReceived _requisitionPendingApproval _requisitionPendingOrder
-    _requisitionRejected _returnAuthorizationCancelled _returnAuthorizationClosed
-    _returnAuthorizationPartiallyReceived _returnAuthorizationPendingApproval
-    _returnAuthorizationPendingReceipt _returnAuthorizationPendingRefund
-    _returnAuthorizationPendingRefundPartiallyReceived _returnAuthorizationRefunded
-    _salesOrderBilled _salesOrderCancelled _salesOrderClosed _salesOrderPartiallyFulfilled
-    _salesOrderPendingApproval _salesOrderPendingBilling
-    _salesOrderPendingBillingPartiallyFulfilled _salesOrderPendingFulfillment
-    _salesTaxPaymentOnlineBillPayPendingAccountingApproval _salesTaxPaymentVoided
-    _statementChargeOpen _statementChargePaidInFull _taxLiabilityChequeVoided
-    _tegataPayableEndorsed _tegataPayableIssued _tegataPayablePaid _tegataReceivablesCollected
-    _tegataReceivablesDiscounted _tegataReceivablesEndorsed _tegataReceivablesHolding
-    _tegataReceivablesVoided _transferOrderClosed _transferOrderPartiallyFulfilled
-    _transferOrderPendingApproval _transferOrderPendingFulfillment _transferOrderPendingReceipt
-    _transferOrderPendingReceiptPartiallyFulfilled _transferOrderReceived _transferOrderRejected
-    _vendorReturnAuthorizationCancelled _vendorReturnAuthorizationClosed
-    _vendorReturnAuthorizationCredited _vendorReturnAuthorizationPartiallyReturned
-    _vendorReturnAuthorizationPendingApproval _vendorReturnAuthorizationPendingCredit
-    _vendorReturnAuthorizationPendingCreditPartiallyReturned
-    _vendorReturnAuthorizationPendingReturn _workOrderBuilt _workOrderCancelled _workOrderClosed
-    _workOrderPartiallyBuilt _workOrderPendingBuild _workOrderPlanned
-""")
 ns.enum("UsageStatus", """
     _active _voided
 """)

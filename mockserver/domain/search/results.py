@@ -76,7 +76,12 @@ def _columns(fam: Family | None, row_basic: str, requested: dict, row: Row, stor
         if read is None:
             raise SoapFault.of("search_not_implemented",
                                what=f"the {name} column of {row_basic.partition(':')[2]}")
-        value = _column_value(schema.field(name).type_ref, read(row))
+        column_type = schema.field(name).type_ref
+        if name == "externalId" and column_type.endswith("SelectField"):
+            external_id = read(row)
+            value = {"externalId": external_id} if external_id else None
+        else:
+            value = _column_value(column_type, read(row))
         if value is None:
             continue
         out[name] = [{"customLabel": ask.get("customLabel"), "searchValue": value}
