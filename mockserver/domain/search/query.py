@@ -2,14 +2,14 @@
 
 ``compile_search`` turns the decoded ``searchRecord`` (a ``*SearchBasic``, a ``*Search`` with
 joins, or a ``*SearchAdvanced`` with criteria and columns) into a ``Query``; ``Query.run`` returns
-result keys in NetSuite's paging order: ``(record type, internal id)`` per record, or with a line
-number and joined records per row for an advanced search with columns.
+``Results`` in paging order: records, or for an advanced search with columns, rows (a record's
+main line or one of its lines, with the joined records the columns ask for).
 
-Running does not scan when it can avoid it: for each record type the most selective indexed
-criterion (internalId, externalId, tranId/entityId/itemId ``is``, a lastModifiedDate range,
-isInactive true) gives the candidates, and only those are tested against the other criteria.
-Results are ordered by internal id, which for records created through the mock is the order they
-were created in.
+Running does not scan when it can avoid it: for each record type, the smallest candidate set an
+index gives (internalId, externalId, tranId/entityId/itemId ``is``, a lastModifiedDate range,
+isInactive) is filtered by the other indexed criteria, and only what is left is read and tested
+against the rest. Results are ordered by internal id, which for records created through the mock
+is the order they were created in.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Join:
     target: Family
     related: Callable[[Row], list]
     tests: list[Test]
-    reads_lines: bool
+    line_level: bool   # the join follows a line field (itemJoin), so lines must be searched
 
 
 @dataclass
