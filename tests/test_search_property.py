@@ -20,11 +20,10 @@ START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 WORDS = ["acme", "Acme", "beta", "gamma", "ACME beta", "delta co", "gam"]
 
 
-def build(vendors, bills, updates, deletes) -> tuple[RecordStore, dict]:
+def build(vendors, bills, updates, deletes) -> RecordStore:
     store = RecordStore()
     writer = RecordWriter(store)
-    now = START
-    store.put("subsidiary", writer.for_add(kind_of("subsidiary"), {"name": "Parent"}, now,
+    store.put("subsidiary", writer.for_add(kind_of("subsidiary"), {"name": "Parent"}, START,
                                            internal_id="1"))
     for index, (name, inactive, minutes) in enumerate(vendors):
         record = {"companyName": f"{name} {index}", "isInactive": inactive,
@@ -47,7 +46,7 @@ def build(vendors, bills, updates, deletes) -> tuple[RecordStore, dict]:
         if remaining:
             victim = remaining[position % len(remaining)]
             store.remove("vendor", victim["internalId"], name=None, at=START)
-    return store, {}
+    return store
 
 
 def ordered(records_) -> list[str]:
@@ -79,7 +78,7 @@ deletes = st.lists(st.integers(0, 30), max_size=5)
                                       st.integers(0, 60 * 24 * 60), st.integers(0, 60 * 24 * 5))))
 def test_vendor_searches_match_brute_force(vendors, bills, updates_, deletes_, operator, word,
                                            inactive, modified):
-    store, _ = build(vendors, bills, updates_, deletes_)
+    store = build(vendors, bills, updates_, deletes_)
     criteria = {"_type": "platformCommon:VendorSearchBasic",
                 "entityId": {"operator": operator, "searchValue": word}}
     checks = [lambda r: STRING_CHECKS[operator](r["entityId"], word)]
@@ -108,7 +107,7 @@ def test_vendor_searches_match_brute_force(vendors, bills, updates_, deletes_, o
                                       st.floats(0, 500, allow_nan=False))),
        st.lists(st.integers(0, 30), max_size=3))
 def test_transaction_searches_match_brute_force(vendors, bills, tran_id, amounts, entities):
-    store, _ = build(vendors, bills, [], [])
+    store = build(vendors, bills, [], [])
     vendor_ids = [r["internalId"] for r in store.records("vendor")]
     criteria = {"_type": "platformCommon:TransactionSearchBasic",
                 "type": {"operator": "anyOf", "searchValue": ["_vendorBill"]},
