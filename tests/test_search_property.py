@@ -75,9 +75,12 @@ deletes = st.lists(st.integers(0, 30), max_size=5)
 @given(vendor_rows, bill_rows, updates, deletes, st.sampled_from(sorted(STRING_CHECKS)),
        st.sampled_from(WORDS), st.sampled_from([None, True, False]),
        st.one_of(st.none(), st.tuples(st.sampled_from(["onOrAfter", "before", "within"]),
-                                      st.integers(0, 60 * 24 * 60), st.integers(0, 60 * 24 * 5))))
+                                      st.integers(0, 60 * 24 * 60), st.integers(0, 60 * 24 * 5))),
+       st.booleans())
 def test_vendor_searches_match_brute_force(vendors, bills, updates_, deletes_, operator, word,
-                                           inactive, modified):
+                                           inactive, modified, in_order):
+    if in_order:  # created in id order, as a bulk load is: the date index is then in id order
+        vendors = sorted(vendors, key=lambda v: v[2])
     store = build(vendors, bills, updates_, deletes_)
     criteria = {"_type": "platformCommon:VendorSearchBasic",
                 "entityId": {"operator": operator, "searchValue": word}}

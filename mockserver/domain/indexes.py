@@ -44,13 +44,16 @@ class TypeIndex:
     scan instead of using the indexes.
     """
 
-    __slots__ = ("order", "odd_ids", "mod_times", "mod_nums", "keys", "inactive")
+    __slots__ = ("order", "odd_ids", "mod_times", "mod_nums", "mod_sorted", "keys", "inactive")
 
     def __init__(self) -> None:
         self.order = array("q")                         # numeric internal ids, ascending
         self.odd_ids: list[str] = []                    # non-numeric ids, in id_key order
         self.mod_times = array("d")                     # lastModifiedDate timestamps, sorted
         self.mod_nums = array("q")                      # the id at each position of mod_times
+        # True while mod_nums is also ascending (records written in id order, as a bulk load
+        # is): a range of modification times is then already in id order.
+        self.mod_sorted = True
         self.keys: dict[str, dict[str, int | set[int]]] = {f: {} for f in KEY_FIELDS}
         self.inactive: set[int] = set()
 
@@ -99,13 +102,18 @@ class TypeIndex:
         modified = record.get(MODIFIED)
         if isinstance(modified, datetime):
             stamp = modified.timestamp()
+            if not self.mod_times:
+                self.mod_sorted = True
             if not self.mod_times or stamp >= self.mod_times[-1]:
+                if self.mod_nums and number < self.mod_nums[-1]:
+                    self.mod_sorted = False
                 self.mod_times.append(stamp)
                 self.mod_nums.append(number)
             else:
                 position = bisect_right(self.mod_times, stamp)
                 self.mod_times.insert(position, stamp)
                 self.mod_nums.insert(position, number)
+                self.mod_sorted = False
         for table, key in self._keys_of(record):
             current = table.get(key)
             if current is None:

@@ -62,7 +62,7 @@ class Query:
             parts = [(t, self._run_type(store, t)) for t in self.record_types]
         return Results(parts, rows=self.columns is not None)
 
-    def _run_type(self, store, record_type: str) -> list:
+    def _run_type(self, store, record_type: str):
         """Matches of one record type in id order: internal ids (as ints where numeric), or
         for rows ``(internal id, line index or -1, joined records)``."""
         kind = RECORD_TYPES[record_type]
@@ -72,7 +72,7 @@ class Query:
         else:  # a non-numeric id somewhere: no index can be trusted to be complete
             ordered, tests = type_index.all_ids(), self.tests
         if self.columns is None and not tests and not self.joins:
-            return ordered if isinstance(ordered, list) else list(ordered)
+            return ordered  # a list, or an array of ids straight from an index
         get = store.get
         found: list = []
         for internal_id in ordered:
@@ -104,13 +104,15 @@ class Query:
             if answer is not None:
                 answers.append((test, answer))
         if not answers:
-            return type_index.order, self.tests
+            return type_index.order[:], self.tests  # a copy: the index changes with the store
         starts = [a for a in answers if a[1][0] == "in"]
         if starts:
             first = min(starts, key=lambda a: len(a[1][1]))
-            ordered = sorted(first[1][1])
+            members = first[1][1]
+            already_ordered = (first[0][0].field == "lastModifiedDate" and type_index.mod_sorted)
+            ordered = members if already_ordered else sorted(members)
         else:
-            first, ordered = None, type_index.order
+            first, ordered = None, type_index.order[:]
         for test, (how, members) in answers:
             if first is not None and test is first[0]:
                 continue
@@ -167,7 +169,7 @@ class Results:
 
     def __init__(self, parts: list[tuple[str, list]], *, rows: bool):
         self.rows = rows
-        parts = [(t, found) for t, found in parts if found]
+        parts = [(t, found) for t, found in parts if len(found)]
         if len(parts) <= 1:
             self._type = parts[0][0] if parts else None
             self._found = parts[0][1] if parts else []
