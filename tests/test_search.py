@@ -638,3 +638,64 @@ def test_relative_date_ranges():
         "nextBusinessWeek": ("2024-03-18", "2024-03-23")}
     late_evening = datetime(2024, 3, 16, 6, 30, tzinfo=timezone.utc)  # still the 15th in Pacific
     assert predefined_range("today", late_evening)[0].date().isoformat() == "2024-03-15"
+
+
+def _searchable_families():
+    from mockserver.domain.records import RECORD_TYPES
+    from mockserver.domain.search.families import family_of_kind
+    found = {}
+    for kind in RECORD_TYPES.values():
+        fam = family_of_kind(kind)
+        if fam is not None:
+            found[fam.name] = fam
+    return sorted(found.values(), key=lambda f: f.name)
+
+
+@pytest.mark.parametrize("fam", _searchable_families(), ids=lambda f: f.name)
+def test_every_modelled_record_type_is_searchable(sns, real_schema, fam):
+    """Each family answers its *SearchBasic, *Search and *SearchAdvanced with every record of
+    its types (an empty search returns everything), in NetSuite's shape."""
+    import requests
+    counts = requests.get(sns.server.url + "/__admin/records", timeout=10).json()
+    expected = sum(counts.get(t, 0) for t in fam.record_types)
+    required = {"recType": sns.ref(internal_id="1")} if fam.name == "CustomRecord" else {}
+    basic = search(sns, f"{fam.name}SearchBasic", **required)
+    valid(sns, real_schema)
+    assert basic.status.isSuccess and basic.totalRecords == expected
+    wrapped = sns.call("search", searchRecord=zeep_type(sns, f"{fam.name}Search")(
+        basic=zeep_type(sns, f"{fam.name}SearchBasic")(**required))).body.searchResult
+    assert ids(wrapped) == ids(basic)
+    advanced = sns.call("search", searchRecord=zeep_type(sns, f"{fam.name}SearchAdvanced")(
+        criteria=zeep_type(sns, f"{fam.name}Search")(
+            basic=zeep_type(sns, f"{fam.name}SearchBasic")(**required)),
+        columns=zeep_type(sns, f"{fam.name}SearchRow")(basic=zeep_type(
+            sns, f"{fam.name}SearchRowBasic")(**required, internalId=[zeep_type(
+                sns, "SearchColumnSelectField")()])))).body.searchResult
+    valid(sns, real_schema)
+    rows = advanced.searchRowList.searchRow if advanced.searchRowList is not None else []
+    assert {r.basic.internalId[0].searchValue.internalId for r in rows} == set(ids(basic))
+
+
+def test_custom_records_by_record_type(sns, real_schema):
+    def add(type_name, **fields):
+        response = sns.call("add", record=zeep_type(sns, type_name)(**fields)).body.writeResponse
+        assert response.status.isSuccess, response
+        return response.baseRef.internalId
+    type_a = add("CustomRecordType", recordName="Freight lanes", scriptId="customrecord_lane")
+    type_b = add("CustomRecordType", recordName="Buyers", scriptId="customrecord_buyer")
+    lane = add("CustomRecord", name="Oakland-Hamburg", recType=sns.ref(internal_id=type_a))
+    add("CustomRecord", name="Ms Buyer", recType=sns.ref(internal_id=type_b))
+    found = search(sns, "CustomRecordSearchBasic", recType=sns.ref(internal_id=type_a))
+    assert ids(found) == [lane]
+    valid(sns, real_schema)
+    row_basic = zeep_type(sns, "CustomRecordSearchRowBasic")
+    advanced = zeep_type(sns, "CustomRecordSearchAdvanced")(
+        criteria=zeep_type(sns, "CustomRecordSearch")(basic=zeep_type(
+            sns, "CustomRecordSearchBasic")(recType=sns.ref(internal_id=type_a))),
+        columns=zeep_type(sns, "CustomRecordSearchRow")(basic=row_basic(
+            recType=sns.ref(internal_id=type_a),
+            name=[zeep_type(sns, "SearchColumnStringField")()])))
+    rows = sns.call("search", searchRecord=advanced).body.searchResult.searchRowList.searchRow
+    valid(sns, real_schema)
+    assert [(r.basic.recType.internalId, r.basic.name[0].searchValue) for r in rows] == \
+        [(type_a, "Oakland-Hamburg")]

@@ -288,6 +288,9 @@ def _compile_part(fam: Family, spec: dict, store, now: datetime, *, narrow: bool
             continue
         declared = schema.field(name)
         kind = kind_of_field(declared.type_ref) if declared is not None else None
+        if declared is not None and declared.type_ref == "platformCore:RecordRef":
+            # a plain reference criterion (CustomRecordSearchBasic.recType, postingPeriod)
+            kind, value = "multiSelect", {"operator": "anyOf", "searchValue": [value]}
         read = accessor(fam, name, store)
         if kind is None or read is None:
             raise SoapFault.of("search_not_implemented",

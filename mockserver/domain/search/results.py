@@ -70,9 +70,17 @@ def _columns(fam: Family | None, row_basic: str, requested: dict, row: Row, stor
     schema = registry.complex(row_basic)
     out: dict = {}
     for name, asks in requested.items():
-        if name in ("_type", "customFieldList") or not isinstance(asks, list):
+        if name in ("_type", "customFieldList"):
             continue
         read = accessor(fam, name, store) if fam is not None else None
+        if isinstance(asks, dict) and schema.field(name).type_ref == "platformCore:RecordRef":
+            # a reference the row must carry (CustomRecordSearchRowBasic.recType): the record's
+            ref = read(row) if read is not None else None
+            out[name] = {"internalId": str(ref["internalId"])} if isinstance(ref, dict) \
+                and ref.get("internalId") is not None else dict(asks)
+            continue
+        if not isinstance(asks, list):
+            continue
         if read is None:
             raise SoapFault.of("search_not_implemented",
                                what=f"the {name} column of {row_basic.partition(':')[2]}")
