@@ -699,3 +699,12 @@ def test_custom_records_by_record_type(sns, real_schema):
     valid(sns, real_schema)
     assert [(r.basic.recType.internalId, r.basic.name[0].searchValue) for r in rows] == \
         [(type_a, "Oakland-Hamburg")]
+
+
+def test_multi_selects_need_an_operator_too(sns):
+    no_operator = search(sns, "TransactionSearchBasic",
+                         type=field(sns, "EnumMultiSelect", "_vendorBill"))
+    assert error(no_operator)[0] == "INVALID_SEARCH_OPERATOR"
+    no_values = search(sns, "TransactionSearchBasic",
+                       entity=field(sns, "MultiSelect", operator="anyOf"))
+    assert error(no_values)[0] == "INVALID_SEARCH_VALUE"

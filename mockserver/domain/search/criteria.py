@@ -21,7 +21,7 @@ the search turns into NetSuite's no-match warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -88,7 +88,7 @@ class Criterion:
     time_range: tuple[datetime | None, datetime | None] | None = None  # date: low <= t < high
     enum_values: frozenset[str] | None = None       # enumMultiSelect anyOf
     flag: bool | None = None                        # boolean
-    range_key: tuple = field(default=())             # the resolved relative dates (cache key)
+    range_key: tuple = ()                           # the resolved relative dates (cache key)
 
 
 def kind_of_field(type_ref: str) -> str | None:
@@ -148,7 +148,7 @@ def ref_ids(value) -> set[str]:
     return {str(value)}
 
 
-def _require_operator(name: str, operator: str | None, allowed: set[str]) -> str:
+def _require_operator(operator: str | None, allowed: set[str]) -> str:
     """The operator, or INVALID_SEARCH_OPERATOR (NetSuite's docs make it required)."""
     if operator not in allowed:
         raise RecordError.of("invalid_search_operator")
@@ -163,7 +163,7 @@ def _require(value):
 
 # -- kinds --------------------------------------------------------------------------------------
 def _string(name, kind, operator, spec, now, enums) -> Criterion:
-    operator = _require_operator(name, operator, STRING_OPERATORS)
+    operator = _require_operator(operator, STRING_OPERATORS)
     if operator == "empty":
         return Criterion(name, kind, operator, lambda v: is_empty(as_text(v)))
     if operator == "notEmpty":
@@ -194,7 +194,7 @@ def _string(name, kind, operator, spec, now, enums) -> Criterion:
 
 
 def _number(name, kind, operator, spec, now, enums) -> Criterion:
-    operator = _require_operator(name, operator, set(NUMBER_OPERATORS) | {"empty", "notEmpty"})
+    operator = _require_operator(operator, set(NUMBER_OPERATORS) | {"empty", "notEmpty"})
     if operator == "empty":
         return Criterion(name, kind, operator, lambda v: as_number(v) is None)
     if operator == "notEmpty":
@@ -217,7 +217,7 @@ def _number(name, kind, operator, spec, now, enums) -> Criterion:
 
 
 def _date(name, kind, operator, spec, now, enums) -> Criterion:
-    operator = _require_operator(name, operator, DATE_OPERATORS)
+    operator = _require_operator(operator, DATE_OPERATORS)
     if operator == "empty":
         return Criterion(name, kind, operator, lambda v: not isinstance(v, datetime))
     if operator == "notEmpty":
@@ -260,7 +260,7 @@ def _boolean(name, kind, operator, spec, now, enums) -> Criterion:
 
 
 def _multi_select(name, kind, operator, spec, now, enums) -> Criterion:
-    operator = _require_operator(name, operator or "anyOf", {"anyOf", "noneOf"})
+    operator = _require_operator(operator, {"anyOf", "noneOf"})
     refs = tuple(r for r in spec.get("searchValue") or () if isinstance(r, dict))
     if not refs:
         raise RecordError.of("invalid_search_value")
@@ -278,7 +278,7 @@ def _multi_select(name, kind, operator, spec, now, enums) -> Criterion:
 
 
 def _enum_multi_select(name, kind, operator, spec, now, enums) -> Criterion:
-    operator = _require_operator(name, operator or "anyOf", {"anyOf", "noneOf"})
+    operator = _require_operator(operator, {"anyOf", "noneOf"})
     values = [v for v in spec.get("searchValue") or () if v]
     if not values:
         raise RecordError.of("invalid_search_value")
