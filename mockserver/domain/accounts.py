@@ -15,6 +15,7 @@ from enum import IntEnum
 
 from mockserver.domain.errors import ConfigurationError, RecordError
 from mockserver.domain.governance import ConcurrencyGate
+from mockserver.domain.search.sessions import SearchSessions
 from mockserver.domain.store import RecordStore
 from mockserver.domain.writes import RecordWriter
 
@@ -145,6 +146,7 @@ class AccountState:
         self.store = store if store is not None else RecordStore()
         self.writer = RecordWriter(self.store)
         self.lockouts = Lockouts()
+        self.searches = SearchSessions()  # open search ids
         self.seed = "none"  # what a reset reloads
 
     @property

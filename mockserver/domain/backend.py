@@ -128,6 +128,7 @@ class Backend:
                  sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
         from mockserver.domain import list_operations, operations  # noqa: F401
+        from mockserver.domain.search import operations as search_operations  # noqa: F401
 
         self.clock = clock or Clock()
         self.audit = LoginAuditTrail()

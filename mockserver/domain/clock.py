@@ -11,7 +11,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-# NetSuite keeps a date as midnight in the account's time zone and writes every date-time in it.
+# NetSuite keeps a date as midnight in the account's time zone and writes every date-time in it;
+# date searches ("on", "today") count days there. The mock's accounts are in Pacific time.
 ACCOUNT_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 
 

@@ -90,6 +90,27 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_initialize_ref": ("INVALID_INITIALIZE_REF",
                                "You can not initialize {type}: invalid reference {key}."),
     "getall_type_required": ("GETALL_RCRD_TYPE_REQD", "The getAll record type is required."),
+    # search, searchMoreWithId, getDeleted
+    "invalid_job_id": ("INVALID_JOB_ID", "You have specified an invalid Job Id"),
+    "invalid_page_size": ("INVALID_SEARCH_PAGE_SIZE", "Invalid search page size."),
+    "invalid_page_index": ("INVALID_SEARCH_PAGE_INDEX", "Invalid search page index."),
+    "columns_without_return": ("INVALID_SEARCH_PREF",
+                               "You cannot set returnSearchColumns to false while you specify "
+                               "search columns."),
+    "return_without_columns": ("INVALID_SEARCH_PREF",
+                               "You cannot set returnSearchColumns to true without specifying "
+                               "search columns or referencing a saved search."),
+    "invalid_search_operator": ("INVALID_SEARCH_OPERATOR",
+                                "You need to provide a valid search field operator."),
+    "invalid_search_value": ("INVALID_SEARCH_VALUE", "You need to provide a search value."),
+    "max_values": ("MAX_VALUES_EXCEEDED",
+                   "Too many values specified for a MultiSelectField, the maximum is 1000"),
+    "invalid_search_type": ("INVALID_SRCH_TYP", "The search type [{type}] is invalid."),  # INFERRED
+    "invalid_saved_search": ("INVALID_SAVED_SRCH",  # INFERRED wording
+                             "The saved search {id} does not exist."),
+    # type WARN (isSuccess stays true): an enum value the field does not have
+    "invalid_enum_value": ("WARNING", "The field {field}'s enum value <{value}> is invalid for "
+                                      "this search."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)
@@ -128,6 +149,10 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     "initialize_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                    "netsuite-mock does not implement initializing a {type} from "
                                    "a {reference} yet."),
+    # The mock's own: a search the mock cannot evaluate faithfully (a join or a search field it
+    # has no data for, a relative date it does not compute).
+    "search_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                               "netsuite-mock cannot search on {what} yet."),
 }
 
 
@@ -194,3 +219,10 @@ class ClientFault(SoapFault):
 
 def success_status() -> dict:
     return {"isSuccess": True}
+
+
+def warning_status(message_id: str, **params: object) -> dict:
+    """A successful status carrying one ``WARN`` detail, as NetSuite reports a no-match warning."""
+    code, template = STATUS_MESSAGES[message_id]
+    return {"isSuccess": True, "statusDetail": [
+        {"type": "WARN", "code": code, "message": template.format(**params)}]}

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
+from mockserver.domain.indexes import RecordIndex
+from mockserver.domain.records import RECORD_TYPES
+
 # Where each id sequence starts, so ids look like a small real account's (vendors in the 100s,
 # transactions in the 1000s) and never collide within a family, as in NetSuite.
 SEQUENCE_START = {"entity": 100, "item": 200, "transaction": 1000, "account": 50}
@@ -33,6 +36,9 @@ class RecordStore:
         self._external: dict[tuple[str, str], str] = {}
         self._last_id: dict[str, int] = {}
         self._deleted: list[DeletedRecord] = []
+        # Search indexes, maintained under the lock by put/remove/clear.
+        self.index = RecordIndex(k.record_type for k in RECORD_TYPES.values()
+                                 if k.family == "transaction")
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, record_type: str, internal_id: str) -> dict | None:
@@ -95,6 +101,7 @@ class RecordStore:
             if previous is not None and previous.get("externalId") != record.get("externalId"):
                 self._external.pop((record_type, previous.get("externalId")), None)
             table[internal_id] = record
+            self.index.put(record_type, previous, record)
             if record.get("externalId") is not None:
                 self._external[(record_type, record["externalId"])] = internal_id
 
@@ -106,6 +113,7 @@ class RecordStore:
                 return None
             if record.get("externalId") is not None:
                 self._external.pop((record_type, record["externalId"]), None)
+            self.index.remove(record_type, record)
             self._deleted.append(DeletedRecord(record_type, internal_id,
                                                record.get("externalId"), name, at))
             return record
@@ -116,6 +124,7 @@ class RecordStore:
             self._external.clear()
             self._last_id.clear()
             self._deleted.clear()
+            self.index.clear()
 
     # -- whole-store state (snapshots) ---------------------------------------------------------
     def state(self) -> dict:
@@ -137,3 +146,7 @@ class RecordStore:
                               for i, r in recs.items() if r.get("externalId") is not None}
             self._deleted = deleted
             self._last_id = sequences
+            self.index.clear()
+            for record_type, table in records.items():
+                for record in table.values():
+                    self.index.put(record_type, None, record)

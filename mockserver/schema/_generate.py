@@ -45,6 +45,12 @@ SEARCHES = """
     InboundShipment ConsolidatedExchangeRate
 """.split()
 
+# Enumerations the domain needs that no modelled type refers to (search values are plain strings):
+# the values a TransactionSearchBasic ``type`` criterion accepts.
+ENUMS = """
+    TransactionType
+""".split()
+
 # One line each, our words, for the generated modules' docstrings.
 DESCRIPTIONS = {
     "platform.core": "references, status, search fields and results, TokenPassport",
@@ -164,6 +170,8 @@ def closure(src: Source) -> set[str]:
     for k in src.defs:
         by_local.setdefault(k.split(":", 1)[1], []).append(k)
     for name in RECORDS:
+        todo += by_local[name]
+    for name in ENUMS:
         todo += by_local[name]
     for family in SEARCHES:
         for suffix in ("Search", "SearchAdvanced", "SearchRow"):

@@ -8,6 +8,16 @@ from mockserver.schema.model import Namespace
 ns = Namespace("tranSalesTyp", "transactions.saleTypes", "urn:types.sales_{version}.transactions.webservices.netsuite.com",
                imports=())
 
+ns.enum("TransactionType", """
+    _assemblyBuild _assemblyUnbuild _binTransfer _binWorksheet _cashRefund _cashSale _check
+    _creditMemo _custom _customPurchase _customSale _customerDeposit _customerPayment
+    _customerRefund _deposit _depositApplication _estimate _expenseReport _inboundShipment
+    _inventoryAdjustment _inventoryCostRevaluation _inventoryTransfer _invoice _itemFulfillment
+    _itemReceipt _journal _opportunity _paycheck _paycheckJournal _periodEndJournal
+    _purchaseOrder _requisition _returnAuthorization _salesOrder _transferOrder _vendorBill
+    _vendorCredit _vendorPayment _vendorReturnAuthorization _workOrder _workOrderClose
+    _workOrderCompletion _workOrderIssue
+""")
 ns.enum("UsageStatus", """
     _active _voided
 """)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 from functools import lru_cache
+
 from lxml import etree
 
 from mockserver.domain.clock import ACCOUNT_TIME_ZONE
@@ -23,12 +24,25 @@ XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 @lru_cache(maxsize=None)
 def _layout(qname: str) -> tuple:
-    """(fields as (name, clark tag, type, repeating), attributes, text type, abstract)."""
+    """(fields as (name, clark tag, type, repeating, leaf), attributes, text type, abstract).
+
+    A *leaf* field holds text (an XSD simple type or an enumeration): it is written in place,
+    without a recursive call, which matters for large search pages.
+    """
     ctype = registry.complex(qname)
-    fields = tuple((f.name, f"{{{registry.uri(f.prefix)}}}{f.name}", f.type_ref, f.repeating)
+    fields = tuple((f.name, f"{{{registry.uri(f.prefix)}}}{f.name}", f.type_ref, f.repeating,
+                    _is_leaf(f.type_ref))
                    for f in ctype.fields)
     attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
     return fields, attributes, ctype.text_type, ctype.abstract
+
+
+def _is_leaf(type_ref: str) -> str | None:
+    """"xsd" for an XSD simple type, "text" for an enumeration (or unmodelled type), else None."""
+    if type_ref.startswith("xsd:"):
+        return "xsd"
+    declared = registry.lookup(type_ref)
+    return "text" if declared is None or isinstance(declared, EnumType) else None
 
 
 def clark(qname: str) -> str:
@@ -63,11 +77,16 @@ def encode(parent: etree._Element, tag: str, value, type_ref: str, xsi_prefixes:
                         if attr_type.startswith("xsd:") else str(attr_value))
     if text_type is not None and value.get("value") is not None:
         element.text = format_simple(value["value"], text_type)
-    for name, child_tag, child_type, repeating in fields:
+    sub_element = etree.SubElement
+    for name, child_tag, child_type, repeating, leaf in fields:
         child = value.get(name)
         if child is None:
             continue
-        if repeating:
+        if leaf:
+            for item in (child if repeating else (child,)):
+                sub_element(element, child_tag).text = (
+                    format_simple(item, child_type) if leaf == "xsd" else str(item))
+        elif repeating:
             for item in child:
                 encode(element, child_tag, item, child_type, xsi_prefixes)
         else:
@@ -75,6 +94,8 @@ def encode(parent: etree._Element, tag: str, value, type_ref: str, xsi_prefixes:
 
 
 def format_simple(value, type_ref: str) -> str:
+    if type_ref == "xsd:string" and value.__class__ is str:
+        return value
     if type_ref == "xsd:boolean":
         return "true" if value else "false"
     if type_ref == "xsd:dateTime" and isinstance(value, datetime):

@@ -108,7 +108,9 @@ def decode_body(operation: str, body_element: etree._Element) -> dict:
 
 
 def response_document(operation: str, body: dict, ns_id: str | None) -> etree._Element:
-    envelope = etree.Element(f"{ENV}Envelope", nsmap=ENVELOPE_NSMAP)
+    # NetSuite's namespaces declared up front, so the body's elements reuse them (lxml would
+    # otherwise declare one per element); the cleanup below drops the unused ones.
+    envelope = etree.Element(f"{ENV}Envelope", nsmap={**ENVELOPE_NSMAP, **NETSUITE_NSMAP})
     if ns_id is not None:
         header = etree.SubElement(envelope, f"{ENV}Header")
         info = etree.SubElement(header, f"{{{MESSAGES_URI}}}documentInfo",

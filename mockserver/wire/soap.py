@@ -18,7 +18,7 @@ from lxml import etree
 
 from mockserver.wire import spyne_compat  # noqa: F401  (must precede Spyne imports)
 
-from spyne import Application, ServiceBase, rpc
+from spyne import Application, ServiceBase, const as spyne_const, rpc
 from spyne.error import ResourceNotFoundError
 from spyne.model.fault import Fault
 from spyne.protocol.soap import Soap11
@@ -32,6 +32,11 @@ from mockserver.wire import envelope
 from mockserver.wire.models import model_for
 
 log = logging.getLogger("netsuite_mock.wire")
+
+# Spyne forces a full gc.collect() when a request ends (at most once a second), to release
+# uploaded files promptly. With a large record store that full collection costs hundreds of
+# milliseconds per request; the mock takes no uploads, so Python's own collector is enough.
+spyne_const.MIN_GC_INTERVAL = float("inf")
 
 # Spyne logs every fault at ERROR with a traceback; NetSuite faults are normal answers here.
 for _name in ("spyne", "spyne.application", "spyne.application.client",

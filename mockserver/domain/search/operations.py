@@ -1,0 +1,193 @@
+"""The ``search``, ``searchMoreWithId`` and ``getDeleted`` operations.
+
+``search`` validates the SearchPreferences header (``pageSize`` 5-1000, default 1000;
+``returnSearchColumns`` against the columns sent), runs the search, opens a search id (the
+response's ``nsId``) and answers with page 1. ``searchMoreWithId`` re-runs the search of that id
+with its original page size and preferences (clients send none with it) and answers with the
+page asked for. Failures are statuses, never faults: INVALID_SEARCH_PAGE_SIZE,
+INVALID_SEARCH_PREF, INVALID_JOB_ID (unknown or unused for 15 minutes),
+INVALID_SEARCH_PAGE_INDEX; an enum value the field does not have gives 0 results and a WARN.
+"""
+
+from __future__ import annotations
+
+from mockserver.domain.backend import Call, operation
+from mockserver.domain.errors import RecordError, success_status, warning_status
+from mockserver.domain.records import RECORD_TYPES
+from mockserver.domain.search.criteria import InvalidEnumValue, compile_criterion
+from mockserver.domain.search.query import Query, Results, compile_search
+from mockserver.domain.search.results import render_record, render_row
+from mockserver.domain.search.sessions import SearchSession, SearchSessions
+from mockserver.schema import registry
+from mockserver.schema.model import ComplexType
+
+MIN_PAGE_SIZE, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 5, 1000, 1000
+
+
+def sessions_of(call: Call) -> SearchSessions:
+    return call.account.searches
+
+
+def _page_size(prefs: dict) -> int:
+    size = prefs.get("pageSize")
+    if size is None:
+        return DEFAULT_PAGE_SIZE
+    if not MIN_PAGE_SIZE <= size <= MAX_PAGE_SIZE:
+        raise RecordError.of("invalid_page_size")
+    return size
+
+
+def _is_advanced(search_record: dict) -> bool:
+    ctype = registry.lookup(search_record.get("_type", ""))
+    return isinstance(ctype, ComplexType) and ctype.field("columns") is not None
+
+
+def _check_return_columns(prefs: dict, search_record: dict, query: Query) -> None:
+    """``returnSearchColumns`` false with columns, or set true without them, is refused."""
+    flag = prefs.get("returnSearchColumns")
+    if query.columns is None:
+        if flag is True and _is_advanced(search_record):
+            raise RecordError.of("return_without_columns")
+    elif flag is False:
+        raise RecordError.of("columns_without_return")
+
+
+def _result(status: dict, total: int, page_size: int, page_index: int, search_id: str,
+            page: list, rows: bool) -> dict:
+    result: dict = {"status": status, "totalRecords": total}
+    if total:
+        result["pageSize"] = page_size
+    result["totalPages"] = -(-total // page_size)
+    if total:
+        result["pageIndex"] = page_index
+    result["searchId"] = search_id
+    if rows:
+        result["searchRowList"] = {"searchRow": page}
+    else:
+        result["recordList"] = {"record": page}
+    return result
+
+
+def _run(call: Call, session: SearchSession, query: Query) -> Results:
+    key = query.cache_key
+    if session.cached is not None and session.cached[0] == key:
+        return session.cached[1]
+    found = query.run(call.account.store)
+    sessions_of(call).remember(session, key, found)
+    return found
+
+
+def _page(call: Call, session: SearchSession, query: Query, page_index: int,
+          status: dict | None = None) -> dict:
+    found = _run(call, session, query)
+    size = session.page_size
+    total_pages = -(-len(found) // size)
+    if not 1 <= page_index <= max(total_pages, 1):
+        raise RecordError.of("invalid_page_index")
+    chunk = found.page((page_index - 1) * size, page_index * size)
+    store = call.account.store
+    if query.columns is not None:
+        page = [row for row in (render_row(query, store, entry) for entry in chunk)
+                if row is not None]
+    else:
+        page = []
+        for record_type, internal_id in chunk:
+            record = store.get(record_type, internal_id)
+            if record is not None:
+                page.append(render_record(RECORD_TYPES[record_type], record,
+                                          session.body_fields_only))
+    return _result(status or success_status(), len(found), size, page_index,
+                   session.search_id, page, query.columns is not None)
+
+
+@operation("search")
+def search(call: Call, body: dict) -> dict:
+    search_record = body.get("searchRecord") or {}
+    prefs = call.headers.get("searchPreferences") or {}
+    sessions = sessions_of(call)
+    try:
+        page_size = _page_size(prefs)
+        session = SearchSession(call.ns_id, search_record, page_size,
+                                prefs.get("bodyFieldsOnly") is not False, call.now.timestamp())
+        try:
+            query = compile_search(search_record, call.account.store, call.now)
+        except InvalidEnumValue as invalid:
+            sessions.open(session)
+            status = warning_status("invalid_enum_value", field=invalid.field_name,
+                                    value=invalid.value)
+            rows = _is_advanced(search_record) and search_record.get("columns") is not None
+            return {"searchResult": _result(status, 0, page_size, 1, call.ns_id, [], rows)}
+        _check_return_columns(prefs, search_record, query)
+        sessions.open(session)
+        return {"searchResult": _page(call, session, query, 1)}
+    except RecordError as error:
+        return {"searchResult": {"status": error.as_status()}}
+
+
+@operation("searchMoreWithId")
+def search_more_with_id(call: Call, body: dict) -> dict:
+    try:
+        session = sessions_of(call).use(body.get("searchId") or "", call.now.timestamp())
+        if session is None:
+            raise RecordError.of("invalid_job_id")
+        try:
+            query = compile_search(session.search_record, call.account.store, call.now)
+        except InvalidEnumValue:  # the first page already said so; every page is empty
+            raise RecordError.of("invalid_page_index") from None
+        return {"searchResult": _page(call, session, query, body.get("pageIndex") or 0)}
+    except RecordError as error:
+        return {"searchResult": {"status": error.as_status()}}
+
+
+# -- getDeleted ---------------------------------------------------------------------------------
+@operation("getDeleted")
+def get_deleted(call: Call, body: dict) -> dict:
+    """Deleted records matching the filter (type, deletedDate, scriptId), oldest first."""
+    spec = body.get("getDeletedFilter") or {}
+    page_index = body.get("pageIndex") or 0
+    try:
+        page_size = _page_size(call.headers.get("searchPreferences") or {})
+        tests = []
+        for name, kind, enums in (
+                ("type", "enumMultiSelect",
+                 frozenset(registry.lookup("platformCoreTyp:DeletedRecordType").values)),
+                ("deletedDate", "date", None), ("scriptId", "string", None)):
+            if spec.get(name) is not None:
+                tests.append((name, compile_criterion(name, kind, spec[name], call.now, enums)))
+        deleted = [entry for entry in call.account.store.deleted()
+                   if all(criterion.test(_deleted_value(entry, name))
+                          for name, criterion in tests)]
+    except InvalidEnumValue as invalid:
+        return {"getDeletedResult": {
+            "status": warning_status("invalid_enum_value", field=invalid.field_name,
+                                     value=invalid.value),
+            "totalRecords": 0, "totalPages": 0, "deletedRecordList": {"deletedRecord": []}}}
+    except RecordError as error:
+        return {"getDeletedResult": {"status": error.as_status()}}
+    total_pages = -(-len(deleted) // page_size)
+    if not 1 <= page_index <= max(total_pages, 1):
+        return {"getDeletedResult": {"status": RecordError.of("invalid_page_index").as_status()}}
+    chunk = deleted[(page_index - 1) * page_size:page_index * page_size]
+    return {"getDeletedResult": {
+        "status": success_status(), "totalRecords": len(deleted), "pageSize": page_size,
+        "totalPages": total_pages, "pageIndex": page_index,
+        "deletedRecordList": {"deletedRecord": [_deleted_record(entry) for entry in chunk]}}}
+
+
+def _deleted_value(entry, name: str):
+    if name == "type":
+        return entry.record_type
+    if name == "deletedDate":
+        return entry.deleted_at
+    return None  # scriptId: the mock keeps no script ids of deleted custom records
+
+
+def _deleted_record(entry) -> dict:
+    ref = {"_type": "platformCore:RecordRef", "internalId": entry.internal_id,
+           "type": entry.record_type}
+    if entry.external_id is not None:
+        ref["externalId"] = entry.external_id
+    if entry.name is not None:
+        ref["name"] = entry.name
+    return {"deletedDate": entry.deleted_at, "record": ref}
+
