@@ -255,3 +255,22 @@ def test_governance_info_is_for_administrators_only(accounts_server, wsdl_client
 def test_bad_account_set_ups_are_explained(change, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_account({**AP, **change})
+
+
+def test_search_and_get_all_respect_record_permissions(accounts_server, wsdl_client, admin):
+    clerk = client(accounts_server, wsdl_client, "t-clerk")        # vendors: view; no customers
+    vendors = clerk.call("search", searchRecord=clerk.type("ns5:VendorSearchBasic")()
+                         ).body.searchResult
+    assert vendors.status.isSuccess and vendors.totalRecords == 12
+    customers = clerk.call("search", searchRecord=clerk.type("ns5:CustomerSearchBasic")()
+                           ).body.searchResult
+    assert customers.status.statusDetail[0].code == "INSUFFICIENT_PERMISSION"
+    currencies = clerk.call("getAll", record=clerk.type("ns0:GetAllRecord")(
+        recordType="currency")).body.getAllResult
+    assert currencies.status.statusDetail[0].message.startswith(
+        "Permission Violation: You need a higher level of the 'Lists -> Currency' permission")
+    # a transaction search sees only the transaction types the role may view
+    bills_only = clerk.call("search", searchRecord=clerk.type("ns5:TransactionSearchBasic")()
+                            ).body.searchResult
+    types = {type(r).__name__ for r in (bills_only.recordList.record or [])}
+    assert types == {"VendorBill"}

@@ -9,6 +9,7 @@ is refused as a whole with ``ExceededRecordCountFault``.
 
 from __future__ import annotations
 
+from mockserver.domain.accounts import Level, permission_label
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
 from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
@@ -81,6 +82,10 @@ def get_all(call: Call, body: dict) -> dict:
         status, records = RecordError.of("getall_type_required").as_status(), []
     elif kind is None:
         status, records = RecordError.of("invalid_record_type", type=record_type).as_status(), []
+    elif call.role.level_for(kind.record_type) < Level.VIEW:
+        status = RecordError.of("insufficient_permission",
+                                permission=permission_label(kind.record_type)).as_status()
+        records = []
     else:
         store = call.account.store
         status = success_status()

@@ -11,6 +11,7 @@ INVALID_SEARCH_PAGE_INDEX; an enum value the field does not have gives 0 results
 
 from __future__ import annotations
 
+from mockserver.domain.accounts import Level, permission_label
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
 from mockserver.domain.records import RECORD_TYPES
@@ -68,6 +69,18 @@ def _result(status: dict, total: int, page_size: int, page_index: int, search_id
     return result
 
 
+def _restrict_to_role(call: Call, query: Query) -> None:
+    """Search only the record types the role may view; none at all is NetSuite's permission
+    violation for the first of them."""
+    allowed = tuple(t for t in query.record_types if call.role.level_for(t) >= Level.VIEW)
+    if query.record_types and not allowed:
+        raise RecordError.of("insufficient_permission",
+                             permission=permission_label(query.record_types[0]))
+    if allowed != query.record_types:
+        query.record_types = allowed
+        query.cache_key = query.cache_key + (allowed,)
+
+
 def _run(call: Call, session: SearchSession, query: Query) -> Results:
     key = query.cache_key
     if session.cached is not None and session.cached[0] == key:
@@ -118,6 +131,7 @@ def search(call: Call, body: dict) -> dict:
             rows = _is_advanced(search_record) and search_record.get("columns") is not None
             return {"searchResult": _result(status, 0, page_size, 1, call.ns_id, [], rows)}
         _check_return_columns(prefs, search_record, query)
+        _restrict_to_role(call, query)
         sessions.open(session)
         return {"searchResult": _page(call, session, query, 1)}
     except RecordError as error:
@@ -134,6 +148,7 @@ def search_more_with_id(call: Call, body: dict) -> dict:
             query = compile_search(session.search_record, call.account.store, call.now)
         except InvalidEnumValue:  # the first page already said so; every page is empty
             raise RecordError.of("invalid_page_index") from None
+        _restrict_to_role(call, query)
         return {"searchResult": _page(call, session, query, body.get("pageIndex") or 0)}
     except RecordError as error:
         return {"searchResult": {"status": error.as_status()}}
