@@ -264,7 +264,7 @@ def to_json(value, declared=None):
         if declared is None or getattr(declared, "qname", None) != getattr(xsd_type, "qname",
                                                                                None):
             out[TYPE_KEY] = type_name(xsd_type)
-        elements = dict(xsd_type.elements)
+        elements = {**dict(xsd_type.attributes), **dict(xsd_type.elements)}
         for key, item in value.__values__.items():
             if item is None or (isinstance(item, list) and not item):
                 continue
@@ -279,6 +279,12 @@ def to_json(value, declared=None):
         return [to_json(v, declared) for v in value]
     if isinstance(value, AnyObject):
         return to_json(value.value, value.xsd_type)
+    if isinstance(value, str) and declared is not None and not isinstance(
+            declared, (ComplexType, xsd.String)):
+        try:  # zeep leaves attribute defaults as text (replaceAll="true")
+            return to_json(NetSuiteTypes.scalar(value, declared, ""))
+        except RequestError:
+            return value
     if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
         return value
     if isinstance(value, Decimal):
