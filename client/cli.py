@@ -21,7 +21,7 @@ from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings, strip_
 from client.errors import LoginError, NetSuiteError, RequestError
 from client.objects import TYPE_KEY, to_json
 from client.progress import Progress
-from client.runner import Runner, load_run_config, parse_assignments, resolve
+from client.runner import Runner, load_run_config, parse_assignments, resolve, select
 from client.wsdl_cache import WsdlCache
 
 LOGIN_HINT = ("NetSuite never says why a login failed: check the account id (case-sensitive, "
@@ -111,13 +111,14 @@ def _client(settings: NetSuiteSettings, args):
 
 
 def run_command(args) -> int:
-    config = resolve(load_run_config(args.config), parse_assignments(args.assignments))
+    config = resolve(select(load_run_config(args.config), args.only),
+                     parse_assignments(args.assignments))
     NetSuiteSecrets.load(args.secrets)  # a secrets problem is reported before the WSDL is fetched
     progress = Progress(enabled=False if args.no_progress else None)
     with _client(config.settings, args) as client:
         runner = Runner(client, args.out, progress=progress, report=sys.stdout)
         try:
-            results = runner.run(config, only=args.only)
+            results = runner.run(config)
         finally:
             progress.close()
     failed = [r for r in results if not r.ok]

@@ -156,6 +156,19 @@ def _export_job(item, index: int, source: str) -> ExportJob:
     return ExportJob(index + 1, method, record)
 
 
+def select(config: RunConfig, only: list[str] | None) -> RunConfig:
+    """Only the imports named (and no exports), or the whole configuration."""
+    if not only:
+        return config
+    names = [j.name for j in config.imports]
+    unknown = sorted(set(only) - set(names))
+    if unknown:
+        raise ConfigError(f"{config.source}: no import named {', '.join(unknown)} "
+                          f"(there are: {', '.join(names)})")
+    return RunConfig(config.source, config.settings, config.run_async,
+                     [j for j in config.imports if j.name in only], [])
+
+
 # -- placeholders ----------------------------------------------------------------------------------
 def placeholders(value) -> set[str]:
     if isinstance(value, str):
@@ -225,17 +238,10 @@ class Runner:
         if self.report is not None:
             self.progress.println(result.line(), self.report)
 
-    def run(self, config: RunConfig, only: list[str] | None = None) -> list[JobResult]:
-        imports = config.imports
-        if only:
-            unknown = sorted(set(only) - {j.name for j in imports})
-            if unknown:
-                raise ConfigError(f"{config.source}: no import named {', '.join(unknown)} "
-                                  f"(there are: {', '.join(j.name for j in imports)})")
-            imports = [j for j in imports if j.name in only]
+    def run(self, config: RunConfig) -> list[JobResult]:
+        imports, exports = config.imports, config.exports
         for job in imports:  # refuse a bad request before anything is sent
             self.client.prepare(job.method, tuple(job.args), {}, job.headers)
-        exports = [] if only else config.exports
         for job in exports:
             self.client.prepare(job.method, (job.record,), {}, None)
         self.out_dir.mkdir(parents=True, exist_ok=True)
