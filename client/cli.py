@@ -15,9 +15,9 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings, strip_json_comments
+from client.config import (ConfigError, NetSuiteSecrets, NetSuiteSettings, parse_jsonc,
+                           read_text)
 from client.errors import LoginError, NetSuiteError, RequestError
 from client.objects import TYPE_KEY, to_json
 from client.progress import Progress
@@ -162,21 +162,10 @@ def _arguments(client, method: str, value) -> tuple[list, dict]:
 
 
 def _read_json(text: str, what: str):
-    source = what
+    """JSON given on the command line, or read from the file named after ``@``."""
     if text.startswith("@"):
-        path = Path(text[1:])
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: no such file") from None
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
-    try:
-        return json.loads(strip_json_comments(text))
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"{source}: invalid JSON at line {error.lineno}, column "
-                          f"{error.colno}: {error.msg}") from None
+        return parse_jsonc(read_text(text[1:]), text[1:])
+    return parse_jsonc(text, what)
 
 
 if __name__ == "__main__":

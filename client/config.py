@@ -52,22 +52,31 @@ def strip_json_comments(text: str) -> str:
     return "".join(out)
 
 
-def load_jsonc(path: str | os.PathLike) -> dict:
-    """A JSON-with-comments file as a dict, or a ``ConfigError`` naming the file and line."""
+def read_text(path: str | os.PathLike) -> str:
+    """A file's text, or a ``ConfigError`` saying why it cannot be read."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{p}: no such file") from None
     except OSError as error:
         raise ConfigError(f"{p}: cannot read ({error.strerror})") from None
+
+
+def parse_jsonc(text: str, source: str):
+    """JSON with comments, or a ``ConfigError`` naming ``source``, line and column."""
     try:
-        data = json.loads(strip_json_comments(text))
+        return json.loads(strip_json_comments(text))
     except json.JSONDecodeError as error:
-        raise ConfigError(f"{p}: invalid JSON at line {error.lineno}, column {error.colno}: "
-                          f"{error.msg}") from None
+        raise ConfigError(f"{source}: invalid JSON at line {error.lineno}, column "
+                          f"{error.colno}: {error.msg}") from None
+
+
+def load_jsonc(path: str | os.PathLike) -> dict:
+    """A JSON-with-comments file as a dict, or a ``ConfigError`` naming the file and line."""
+    data = parse_jsonc(read_text(path), str(Path(path)))
     if not isinstance(data, dict):
-        raise ConfigError(f"{p}: expected a JSON object at the top level")
+        raise ConfigError(f"{Path(path)}: expected a JSON object at the top level")
     return data
 
 

@@ -14,6 +14,24 @@ from client.netsuite_client import NetSuiteClient
 from client.wsdl_cache import WsdlCache
 from mockserver.config import client_secrets, client_settings
 
+VENDOR_101 = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
+# A vendor bill with an item line and an expense line, in the demo data's terms.
+VENDOR_BILL = {
+    "_ns_type": "VendorBill", "externalId": "client-test-0001", "tranId": "INV-T-1",
+    "tranDate": "2024-03-01T00:00:00Z",
+    "entity": {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"},
+    "subsidiary": {"_ns_type": "RecordRef", "type": "subsidiary", "internalId": "1"},
+    "currency": {"_ns_type": "RecordRef", "type": "currency", "internalId": "1"},
+    "itemList": {"_ns_type": "VendorBillItemList", "item": [
+        {"_ns_type": "VendorBillItem",
+         "item": {"_ns_type": "RecordRef", "type": "inventoryItem", "internalId": "201"},
+         "quantity": 3, "rate": 12.5, "description": "Widgets"}]},
+    "expenseList": {"_ns_type": "VendorBillExpenseList", "expense": [
+        {"_ns_type": "VendorBillExpense",
+         "account": {"_ns_type": "RecordRef", "type": "account", "internalId": "58"},
+         "amount": 40.0, "memo": "Freight"}]},
+}
+
 # Quick retries keep the tests fast; the shape (exponential, jittered) is the production one.
 FAST_RETRY = RetryPolicy(max_attempts=12, base_delay=0.05, max_delay=1.0)
 

@@ -14,27 +14,11 @@ from client import (ConnectionFailed, LoginError, NetSuiteClient, NetSuiteFault,
                     RequestError, to_json)
 from client.config import ConfigError
 from client.governance import RetryPolicy
-from tests.client_helpers import make_client, settings_for, secrets_for, wsdl_cache  # noqa: F401
+from tests.client_helpers import (VENDOR_101, VENDOR_BILL, make_client, secrets_for,  # noqa: F401
+                                  settings_for, wsdl_cache)
 from tests.conftest import CORE, last_audit
 
 pytestmark = pytest.mark.server
-
-VENDOR_101 = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
-VENDOR_BILL = {
-    "_ns_type": "VendorBill", "externalId": "client-test-0001", "tranId": "INV-T-1",
-    "tranDate": "2024-03-01T00:00:00Z",
-    "entity": {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"},
-    "subsidiary": {"_ns_type": "RecordRef", "type": "subsidiary", "internalId": "1"},
-    "currency": {"_ns_type": "RecordRef", "type": "currency", "internalId": "1"},
-    "itemList": {"_ns_type": "VendorBillItemList", "item": [
-        {"_ns_type": "VendorBillItem",
-         "item": {"_ns_type": "RecordRef", "type": "inventoryItem", "internalId": "201"},
-         "quantity": 3, "rate": 12.5, "description": "Widgets"}]},
-    "expenseList": {"_ns_type": "VendorBillExpenseList", "expense": [
-        {"_ns_type": "VendorBillExpense",
-         "account": {"_ns_type": "RecordRef", "type": "account", "internalId": "58"},
-         "amount": 40.0, "memo": "Freight"}]},
-}
 
 
 @pytest.fixture

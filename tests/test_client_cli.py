@@ -14,23 +14,15 @@ import pytest
 from client.cli import main
 from client.config import NetSuiteSecrets, NetSuiteSettings
 from mockserver.config import client_secrets, client_settings
-from tests.client_helpers import admin_records, governance, read_lines, write_json
+from tests.client_helpers import VENDOR_101, admin_records, governance, read_lines, write_json
+from tests.client_helpers import VENDOR_BILL as HELPER_BILL
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.server
 
-VENDOR_101 = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
-VENDOR_BILL = {
-    "_ns_type": "VendorBill", "externalId": "cli-0001", "tranId": "INV-CLI-1",
-    "tranDate": "2024-03-01T00:00:00Z",
-    "entity": {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"},
-    "subsidiary": {"_ns_type": "RecordRef", "type": "subsidiary", "internalId": "1"},
-    "currency": {"_ns_type": "RecordRef", "type": "currency", "internalId": "1"},
-    "expenseList": {"_ns_type": "VendorBillExpenseList", "expense": [
-        {"_ns_type": "VendorBillExpense",
-         "account": {"_ns_type": "RecordRef", "type": "account", "internalId": "58"},
-         "amount": 40.0, "memo": "Freight"}]},
-}
+# this file's own bill: an expense line only, its own externalId
+VENDOR_BILL = {k: v for k, v in HELPER_BILL.items() if k != "itemList"} | {
+    "externalId": "cli-0001", "tranId": "INV-CLI-1"}
 
 
 @pytest.fixture(autouse=True)

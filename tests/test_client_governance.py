@@ -15,12 +15,9 @@ from client import ConcurrencyLimitError
 from client.governance import ConcurrencyGate, RetryPolicy
 from mockserver.config import MockSettings
 from mockserver.server import MockServer
-from tests.client_helpers import governance, make_client, wsdl_cache  # noqa: F401
+from tests.client_helpers import VENDOR_101 as VENDOR, governance, make_client, wsdl_cache  # noqa: F401,E501
 
 pytestmark = pytest.mark.server
-
-VENDOR = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
-
 
 def slow_mock(limit: int, latency_ms: int) -> MockServer:
     return MockServer(MockSettings(port=0, seed="demo", concurrency_limit=limit,
