@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-wsdl-cache", action="store_true",
                        help="parse the WSDL afresh instead of using the on-disk cache")
         p.add_argument("-v", "--verbose", action="store_true",
-                       help="log retries and warnings to stderr")
+                       help="also log each retry to stderr (NetSuite's warnings always are)")
 
     run = commands.add_parser(
         "run", help="run a settings file's import_configs and export_configs",
@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="netsuite-client: %(message)s", stream=sys.stderr)
     try:
         if args.command == "run":

@@ -62,6 +62,7 @@ class NetSuiteClient:
         self._executor: ThreadPoolExecutor | None = None
         self._sleep = time.sleep
 
+        self._own_session = session is None
         self.session = session or _pooled_session(settings.concurrency_limit)
         self.transport = zeep.Transport(session=self.session, timeout=WSDL_TIMEOUT,
                                         operation_timeout=timeout)
@@ -254,7 +255,8 @@ class NetSuiteClient:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
-        self.session.close()
+        if self._own_session:
+            self.session.close()
 
     def __enter__(self) -> "NetSuiteClient":
         return self

@@ -145,6 +145,17 @@ def test_bad_json_in_a_settings_file(capsys, files, tmp_path):
                    f"Expecting value\n")
 
 
+def test_an_unreachable_wsdl(capsys, files, tmp_path):
+    closed = write_json(tmp_path / "closed.json", {"netsuite_settings": {
+        "account": "1234567_SB1", "wsdl_url": "http://127.0.0.1:9/wsdl/netsuite.wsdl",
+        "service_url": "http://127.0.0.1:9/services/NetSuitePort_2024_1"}})
+    status, _, err = cli(capsys, "call", "getServerTime", "--settings", closed,
+                         "--secrets", files.secrets)
+    assert status == 1
+    assert err.startswith("netsuite-client: wsdl: cannot fetch the WSDL "
+                          "http://127.0.0.1:9/wsdl/netsuite.wsdl: ")
+
+
 def test_no_secrets_anywhere(capsys, files):
     status, _, err = cli(capsys, "call", "getServerTime", "--settings", files.settings())
     assert status == 2

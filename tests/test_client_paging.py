@@ -143,3 +143,17 @@ def test_no_progress_bar_when_not_a_terminal(nsc):
     assert not progress.enabled
     list(nsc.search_all({"_ns_type": "VendorSearchBasic"}, page_size=5, progress=progress))
     assert log.getvalue() == ""
+
+
+def test_several_tasks_share_one_line_and_summaries_stay_above_it():
+    terminal, report = io.StringIO(), io.StringIO()
+    progress = Progress(terminal, enabled=True, interval=0)
+    vendors, bills = progress.task("vendors"), progress.task("bills")
+    vendors.update(done=100, total=200, detail="page 1/2")
+    assert terminal.getvalue().endswith("\r\x1b[2Kvendors 100/200  bills 0/?")
+    vendors.finish()
+    progress.println("vendors: 200 records", report)
+    assert report.getvalue() == "vendors: 200 records\n"
+    assert terminal.getvalue().rsplit("\r", 1)[-1].startswith("\x1b[2Kbills [")  # the one left
+    progress.close()
+    assert terminal.getvalue().endswith("\r\x1b[2K")
