@@ -154,9 +154,7 @@ def _arguments(client, method: str, value) -> tuple[list, dict]:
     if isinstance(value, list):
         return value, {}
     if isinstance(value, dict) and TYPE_KEY not in value and value:
-        op = client._operations.get(method)
-        params = {name for name, _ in op.input.body.type.elements} if op is not None else set()
-        if set(value) <= params:
+        if set(value) <= set(client.parameters(method)):
             return [], value
     return [value], {}
 

@@ -26,7 +26,9 @@ class RequestError(ValueError):
 
 
 class NetSuiteError(Exception):
-    """NetSuite's code and message, and the operation they answer."""
+    """NetSuite's code and message, the operation they answer, and how often it was tried."""
+
+    attempts: int = 1
 
     def __init__(self, message: str, *, code: str | None = None, operation: str | None = None):
         super().__init__(message)
@@ -37,7 +39,8 @@ class NetSuiteError(Exception):
     def __str__(self) -> str:
         where = f"{self.operation}: " if self.operation else ""
         code = f"{self.code}: " if self.code else ""
-        return f"{where}{code}{self.message}"
+        tries = f" (gave up after {self.attempts} attempts)" if self.attempts > 1 else ""
+        return f"{where}{code}{self.message}{tries}"
 
 
 class NetSuiteFault(NetSuiteError):
@@ -59,8 +62,6 @@ class LoginError(NetSuiteFault):
 
 class ConcurrencyLimitError(NetSuiteFault):
     """The account's concurrency limit turned the request away, and retrying did not help."""
-
-    attempts: int = 1
 
 
 class RecordError(NetSuiteError):

@@ -31,7 +31,7 @@ from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 from client.errors import (ConcurrencyLimitError, ConnectionFailed, NetSuiteError, RecordError,
                            RequestError, error_from_fault)
 from client.governance import ClientStats, ConcurrencyGate, RetryPolicy, is_read
-from client.objects import NetSuiteTypes, _suggest, to_json
+from client.objects import NetSuiteTypes, suggest, to_json
 from client.passport import make_passport
 from client.wsdl_cache import DEFAULT_CACHE, LoadedWsdl, WsdlCache
 
@@ -130,13 +130,18 @@ class NetSuiteClient:
     def operation_names(self) -> list[str]:
         return sorted(self._operations)
 
+    def parameters(self, operation: str) -> list[str]:
+        """The body parameters of an operation, in the WSDL's order."""
+        op = self._operations.get(operation)
+        return [name for name, _ in op.input.body.type.elements] if op is not None else []
+
     def prepare(self, operation: str, args: tuple = (), kwargs: dict | None = None,
                 headers: dict | None = None) -> tuple[dict, dict]:
         """The zeep body parameters and SOAP headers for a call, or a ``RequestError``."""
         op = self._operations.get(operation)
         if op is None:
             raise RequestError(f"unknown operation {operation!r}"
-                               + _suggest(operation, self._operations))
+                               + suggest(operation, self._operations))
         body_type = op.input.body.type
         params = [name for name, _ in body_type.elements]
         if len(args) > len(params):
@@ -240,8 +245,6 @@ class NetSuiteClient:
                 return response
             if retry_reason is None or attempt >= self.retry.max_attempts:
                 error.attempts = attempt
-                if attempt > 1:
-                    error.message += f" (gave up after {attempt} attempts)"
                 with self._stats_lock:
                     self.stats.failed += 1
                 raise error

@@ -32,7 +32,7 @@ _INTEGERS = (xsd.Integer,)
 _FLOATS = (xsd.Float, xsd.Double, xsd.Decimal)
 
 
-def _suggest(word: str, choices, n: int = 3) -> str:
+def suggest(word: str, choices, n: int = 3) -> str:
     close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
@@ -76,7 +76,7 @@ class NetSuiteTypes:
         candidates = self._index().get(name)
         if not candidates:
             raise RequestError(f"{where + ': ' if where else ''}unknown NetSuite type {name!r}"
-                               + _suggest(name, self._index()))
+                               + suggest(name, self._index()))
         if len(candidates) > 1 and declared is not None:
             fitting = [c for c in candidates if is_subtype(c, declared)]
             if len(fitting) == 1:
@@ -156,7 +156,7 @@ class NetSuiteTypes:
                 kwargs[key] = self.build(item, attributes[key].type, path)
             else:
                 known = [k for k in list(elements) + list(attributes) if not k.startswith("_")]
-                hint = _suggest(key, known)
+                hint = suggest(key, known)
                 if not known:
                     hint = (f" ({type_name(xsd_type)} is a base type: say which one with "
                             f"{TYPE_KEY})")

@@ -7,6 +7,7 @@ import socket
 import threading
 
 import pytest
+import zeep
 from lxml import etree
 from zeep.plugins import HistoryPlugin
 
@@ -14,9 +15,10 @@ from client import (ConnectionFailed, LoginError, NetSuiteClient, NetSuiteFault,
                     RequestError, to_json)
 from client.config import ConfigError
 from client.governance import RetryPolicy
+from client.objects import NetSuiteTypes
 from tests.client_helpers import (VENDOR_101, VENDOR_BILL, make_client, secrets_for,  # noqa: F401
                                   settings_for, wsdl_cache)
-from tests.conftest import CORE, last_audit
+from tests.conftest import CORE, REAL_WSDL_DIR, last_audit, requires_shared
 
 pytestmark = pytest.mark.server
 
@@ -249,6 +251,14 @@ def test_a_write_whose_connection_drops_is_not_sent_again(dropping_client):
     assert "gave up" not in str(raised.value)
 
 
+def test_retried_errors_say_how_often_they_were_tried(dropping_client):
+    client, _ = dropping_client
+    with pytest.raises(ConnectionFailed) as raised:
+        client.call("get", VENDOR_101)
+    assert str(raised.value).endswith("(gave up after 3 attempts)")
+    assert "gave up" not in raised.value.message
+
+
 def test_a_write_that_never_connected_is_retried(mock, wsdl_cache):  # noqa: F811
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
@@ -303,3 +313,17 @@ def test_bad_requests_are_refused_before_sending(nsc, mock, operation, args, kwa
 def test_missing_urls_are_config_errors(mock):
     with pytest.raises(ConfigError, match="wsdl_url is missing"):
         NetSuiteClient(settings_for(mock, wsdl_url=""), secrets_for(mock))
+
+
+@requires_shared
+def test_a_name_two_namespaces_share_is_resolved_by_the_field_or_refused():
+    """NetSuite's WSDL has CurrencyRate in core (a structure) and in accounting (a record)."""
+    types = NetSuiteTypes(zeep.Client(str(REAL_WSDL_DIR / "netsuite.wsdl")))
+    record = types.get("Record")
+    assert types.get("CurrencyRate", record).qname.namespace.startswith("urn:accounting_")
+    with pytest.raises(RequestError, match="'CurrencyRate' is defined in several namespaces; "
+                                           "name one: {urn:core_2024_1"):
+        types.get("CurrencyRate")
+    core = types.get("{urn:core_2024_1.platform.webservices.netsuite.com}CurrencyRate")
+    assert core.qname.namespace.startswith("urn:core_")
+    assert types.get("ns0:CurrencyRate") is core

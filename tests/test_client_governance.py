@@ -86,7 +86,7 @@ def test_retries_give_up_with_a_concurrency_limit_error(wsdl_cache):  # noqa: F8
     assert error.attempts == 3
     assert (error.code, error.fault) == ("WS_REQUEST_BLOCKED",
                                          "exceededConcurrentRequestLimitFault")
-    assert error.message.startswith("SuiteTalk concurrent request limit exceeded. Request blocked.")
+    assert error.message == "SuiteTalk concurrent request limit exceeded. Request blocked."
     assert "gave up after 3 attempts" in str(error)
     assert client.stats.retries == {"concurrency": 2}
 
