@@ -79,8 +79,10 @@ class JobResult:
         if self.kind == "import":
             if self.ok:
                 pages = f", {self.pages} page{'s' if self.pages != 1 else ''}" if self.pages else ""
-                return (f"{self.name}: {self.records} records{pages} in {self.seconds:.1f}s "
-                        f"-> {self.path}")
+                counted = (f" (NetSuite counted {self.total_records})"
+                           if self.total_records not in (None, self.records) else "")
+                return (f"{self.name}: {self.records} records{counted}{pages} in "
+                        f"{self.seconds:.1f}s -> {self.path}")
             return f"{self.name}: FAILED: {self.error}"
         if self.ok:
             ref = (self.response or {}).get("baseRef") or {}

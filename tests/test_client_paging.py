@@ -157,3 +157,24 @@ def test_several_tasks_share_one_line_and_summaries_stay_above_it():
     assert terminal.getvalue().rsplit("\r", 1)[-1].startswith("\x1b[2Kbills [")  # the one left
     progress.close()
     assert terminal.getvalue().endswith("\r\x1b[2K")
+
+
+def test_the_runner_writes_every_page_of_a_search_import(searchable, tmp_path, capsys,
+                                                         monkeypatch):
+    from client.cli import main
+    from mockserver.config import client_secrets, client_settings
+    from tests.client_helpers import read_lines, write_json
+    monkeypatch.setenv("NETSUITE_CLIENT_CACHE_DIR", str(tmp_path / "cache"))
+    config = write_json(tmp_path / "settings.json", {
+        **client_settings(searchable.settings, searchable.url),
+        "import_configs": [{"master_data_name": "vendors", "payload": {
+            "method_name": "search", "method_args": [{"_ns_type": "VendorSearchBasic"}],
+            "method_headers": {"searchPreferences": {"pageSize": 5}}}}]})
+    secrets = write_json(tmp_path / "secrets.json", client_secrets(searchable.settings))
+    status = main(["run", str(config), "--secrets", str(secrets), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    lines = read_lines(tmp_path / "out" / "vendors.jsonl")
+    assert len(lines) == 12 and {line["_ns_type"] for line in lines} == {"Vendor"}
+    assert "vendors: 12 records, 3 pages in " in out
+    assert "1 of 1 done, 12 records imported, 3 requests (0 retried)" in out
