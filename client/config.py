@@ -3,8 +3,9 @@
 Both are JSON with ``//`` comments. Settings live under ``netsuite_settings`` (account,
 concurrency_limit, wsdl_url, service_url, service_binding_name); secrets hold consumer_key,
 consumer_secret, token_key (the token id) and token_secret. Environment variables
-(``NETSUITE_ACCOUNT``, ``NETSUITE_CONSUMER_KEY``, …) fill in or override. The mock reads the same
-files with the same code, so a file that works here works there.
+(``NETSUITE_ACCOUNT``, ``NETSUITE_CONSUMER_KEY``, …) fill in what a file lacks, or everything
+when there is no file (``load``). The mock reads the same files with the same code, so a file
+that works here works there.
 """
 
 from __future__ import annotations
@@ -51,22 +52,31 @@ def strip_json_comments(text: str) -> str:
     return "".join(out)
 
 
-def load_jsonc(path: str | os.PathLike) -> dict:
-    """A JSON-with-comments file as a dict, or a ``ConfigError`` naming the file and line."""
+def read_text(path: str | os.PathLike) -> str:
+    """A file's text, or a ``ConfigError`` saying why it cannot be read."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{p}: no such file") from None
     except OSError as error:
         raise ConfigError(f"{p}: cannot read ({error.strerror})") from None
+
+
+def parse_jsonc(text: str, source: str):
+    """JSON with comments, or a ``ConfigError`` naming ``source``, line and column."""
     try:
-        data = json.loads(strip_json_comments(text))
+        return json.loads(strip_json_comments(text))
     except json.JSONDecodeError as error:
-        raise ConfigError(f"{p}: invalid JSON at line {error.lineno}, column {error.colno}: "
-                          f"{error.msg}") from None
+        raise ConfigError(f"{source}: invalid JSON at line {error.lineno}, column "
+                          f"{error.colno}: {error.msg}") from None
+
+
+def load_jsonc(path: str | os.PathLike) -> dict:
+    """A JSON-with-comments file as a dict, or a ``ConfigError`` naming the file and line."""
+    data = parse_jsonc(read_text(path), str(Path(path)))
     if not isinstance(data, dict):
-        raise ConfigError(f"{p}: expected a JSON object at the top level")
+        raise ConfigError(f"{Path(path)}: expected a JSON object at the top level")
     return data
 
 
@@ -101,6 +111,24 @@ class NetSuiteSettings:
     def from_file(cls, path: str | os.PathLike) -> "NetSuiteSettings":
         return cls.from_dict(load_jsonc(path), source=str(path))
 
+    ENV = {"account": "NETSUITE_ACCOUNT", "concurrency_limit": "NETSUITE_CONCURRENCY_LIMIT",
+           "wsdl_url": "NETSUITE_WSDL_URL", "service_url": "NETSUITE_SERVICE_URL",
+           "service_binding_name": "NETSUITE_SERVICE_BINDING_NAME"}
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None,
+             environ: dict | None = None) -> "NetSuiteSettings":
+        """From a settings file (if given), with ``NETSUITE_*`` variables filling the gaps."""
+        block = {}
+        source = "environment (" + ", ".join(cls.ENV.values()) + ")"
+        if path is not None:
+            data = load_jsonc(path)
+            block = data.get("netsuite_settings", data)
+            if not isinstance(block, dict):
+                raise ConfigError(f"{path}: netsuite_settings must be an object")
+            source = str(path)
+        return cls.from_dict(_fill_from_env(block, cls.ENV, environ), source=source)
+
 
 @dataclass
 class NetSuiteSecrets:
@@ -129,5 +157,23 @@ class NetSuiteSecrets:
         return cls.from_dict({name: environ.get(var) for name, var in cls.ENV.items()},
                              source="environment (" + ", ".join(cls.ENV.values()) + ")")
 
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None,
+             environ: dict | None = None) -> "NetSuiteSecrets":
+        """From a secrets file (if given), with ``NETSUITE_*`` variables filling the gaps."""
+        if path is None:
+            return cls.from_env(environ)
+        return cls.from_dict(_fill_from_env(load_jsonc(path), cls.ENV, environ),
+                             source=str(path))
+
     def __repr__(self) -> str:  # secrets never end up in logs or tracebacks
         return f"NetSuiteSecrets(consumer_key={self.consumer_key[:4]}…, …)"
+
+
+def _fill_from_env(values: dict, names: dict, environ: dict | None) -> dict:
+    environ = os.environ if environ is None else environ
+    filled = dict(values)
+    for field_name, variable in names.items():
+        if filled.get(field_name) in (None, "") and environ.get(variable):
+            filled[field_name] = environ[variable]
+    return filled

@@ -10,6 +10,7 @@ declarations Spyne's models are built from.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from lxml import etree
@@ -109,6 +110,17 @@ def _enum_type(parent: etree._Element, etype: EnumType) -> None:
         etree.SubElement(restriction, XSD + "enumeration", value=value)
 
 
+@lru_cache(maxsize=None)
+def schema_fingerprint() -> str:
+    """SHA-256 over every schema document. The WSDL carries it in a comment, so a client that
+    caches the parsed WSDL by its content (as ``client.wsdl_cache`` does) notices a new schema
+    behind an unchanged WSDL; NetSuite gets the same effect from versioned schema URLs."""
+    digest = hashlib.sha256()
+    for name in document_names():
+        digest.update(schema_document(name))
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=64)
 def wsdl_document(service_url: str) -> bytes:
     """The WSDL with ``soap:address`` pointing at ``service_url`` (the mock's own)."""
@@ -169,7 +181,9 @@ def wsdl_document(service_url: str) -> bytes:
     port = etree.SubElement(service, WSDL + "port", name="NetSuitePort",
                             binding="tns:NetSuiteBinding")
     etree.SubElement(port, SOAP + "address", location=service_url)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    root.addprevious(etree.Comment(f" netsuite-mock schema sha256:{schema_fingerprint()} "))
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8",
+                          pretty_print=True)
 
 
 def _all_faults() -> list[str]:
