@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 # NetSuite keeps a date as midnight in the account's time zone and writes every date-time in it;
@@ -16,12 +16,15 @@ from zoneinfo import ZoneInfo
 ACCOUNT_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 
 
+def account_midnight(day: date) -> datetime:
+    """Midnight of a calendar day in the account's time zone."""
+    return datetime(day.year, day.month, day.day, tzinfo=ACCOUNT_TIME_ZONE)
+
+
 def account_day(moment: datetime, plus_days: int = 0) -> datetime:
     """Midnight of ``moment``'s day in the account's time zone, ``plus_days`` later (calendar
     days, so a due date stays at midnight across a daylight-saving change)."""
-    local = moment.astimezone(ACCOUNT_TIME_ZONE)
-    day = local.date() + timedelta(days=plus_days)
-    return datetime(day.year, day.month, day.day, tzinfo=ACCOUNT_TIME_ZONE)
+    return account_midnight(moment.astimezone(ACCOUNT_TIME_ZONE).date() + timedelta(days=plus_days))
 
 
 class Clock:

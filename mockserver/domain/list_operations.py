@@ -10,6 +10,7 @@ is refused as a whole with ``ExceededRecordCountFault``.
 from __future__ import annotations
 
 from mockserver.domain.accounts import Level, permission_label
+from mockserver.domain.governance import RECORDS_PER_REQUEST
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
 from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
@@ -18,17 +19,13 @@ from mockserver.domain.records import kind_of
 from mockserver.domain.transactions import initialize_from_order
 from mockserver.schema import registry
 
-# NetSuite's per-request record limits for the synchronous list operations (reference §3.7).
-LIST_LIMITS = {"getList": 1000, "addList": 200, "deleteList": 200, "updateList": 100,
-               "upsertList": 100}
-
 # What the mock can initialize, and from what: (initialize type, reference type).
 INITIALIZERS = {("vendorBill", "purchaseOrder"), ("itemReceipt", "purchaseOrder")}
 
 
 def _inputs(call: Call, body: dict, element: str) -> list:
     items = body.get(element) or []
-    limit = LIST_LIMITS[call.operation]
+    limit = RECORDS_PER_REQUEST[call.operation]
     if len(items) > limit:
         raise SoapFault.of("record_count", limit=limit, operation=call.operation)
     if not items:  # the schema wants at least one; only a hand-written request sends none

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from mockserver.domain.clock import ACCOUNT_TIME_ZONE
+from mockserver.domain.clock import ACCOUNT_TIME_ZONE, account_midnight
 
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "thirty": 30, "sixty": 60,
            "ninety": 90}
@@ -24,7 +24,8 @@ _UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 
 
 def day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=ACCOUNT_TIME_ZONE)
+    """Midnight of a calendar day in the account's time zone."""
+    return account_midnight(day)
 
 
 def _add_months(day: date, months: int) -> date:
