@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 import peers  # noqa: E402
 from client.passport import make_passport  # noqa: E402
+from mockserver.config import MockSettings  # noqa: E402
 
 RESULTS = HERE / "results"
 SHARED = Path(os.environ.get("NETSUITE_SHARED", ROOT.parent / "shared"))
@@ -192,9 +194,9 @@ def throughput(tools, servers: dict, internal_id: str, work: Path, runs: int,
 
 
 # -- 2. server time ----------------------------------------------------------------------------
-def server_time(runs: int, batch: int = 400) -> dict:
-    """The mock's whole WSGI app against the bare lxml handler, alternating, in one process."""
-    import floor
+def in_process_mock():
+    """(the mock's WSGI app with the demo data and the benchmark Vendor, its id, its get
+    response)."""
     from search_page import call_wsgi
     from mockserver.config import MockSettings
     from mockserver.server import build_app
@@ -203,6 +205,114 @@ def server_time(runs: int, batch: int = 400) -> dict:
     _, added = call_wsgi(app, signed_envelope(BENCH_VENDOR))
     internal_id = added.split(b'internalId="')[1].split(b'"')[0].decode()
     _, canned = call_wsgi(app, signed_envelope(get_body(internal_id)))
+    return app, internal_id, canned
+
+
+# Where a get's server time goes: (stage, the functions whose cumulative time it is).
+STAGES = (
+    ("XML parse (lxml, safe parser)", (("parse_envelope", "wire/envelope.py"),)),
+    ("XML to dicts (headers, body)", (("decode_headers", "wire/envelope.py"),
+                                      ("decode_body", "wire/envelope.py"))),
+    ("TokenPassport verification (HMAC, nonce, audit)", (("verify", "domain/auth.py"),)),
+    ("dicts to XML (response)", (("response_bytes", "wire/envelope.py"),)),
+    ("journal entry", (("add", "domain/journal.py"), ("outcome_of", "domain/journal.py"))),
+)
+
+
+def profile_get(count: int = 600) -> dict:
+    """cProfile over in-process gets: the share of each stage, and the top functions."""
+    import cProfile
+    import pstats
+
+    from search_page import call_wsgi
+
+    app, internal_id, _ = in_process_mock()
+    requests = [signed_envelope(get_body(internal_id)) for _ in range(count)]
+    for data in requests[:50]:
+        call_wsgi(app, data)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for data in requests[50:]:
+        call_wsgi(app, data)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    n = count - 50
+
+    def cumulative(name: str, where: str = "") -> float:
+        return sum(v[3] for (file, _, func), v in stats.items()
+                   if func == name and where in file)
+
+    total = cumulative("__call__", "mockserver/wire/http.py")
+    stages = {label: sum(cumulative(f, where) for f, where in functions)
+              for label, functions in STAGES}
+    handle = cumulative("handle", "mockserver/domain/backend.py")
+    stages["the operation (governance, fault rules, store, nsId)"] = \
+        handle - stages["TokenPassport verification (HMAC, nonce, audit)"]
+    ours = sum(stages.values())
+    rpc = cumulative("handle_rpc", "mockserver/wire/soap.py")
+    inside_rpc = ours - cumulative("add", "domain/journal.py")
+    stages["Spyne (context, dispatch, events, service call)"] = rpc - inside_rpc
+    stages["HTTP layer of the mock (routing, body, journal hand-off)"] = \
+        total - rpc - cumulative("add", "domain/journal.py")
+    top = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:20]
+    return {"requests": n, "profiled_us_per_get": total / n * 1e6,
+            "stage_share": {k: round(v / total, 3) for k, v in stages.items()},
+            "top_functions_by_own_time": [
+                {"function": f"{Path(file).name}:{line}({func})", "calls_per_get": v[1] / n,
+                 "own_us_per_get": round(v[2] / n * 1e6, 1),
+                 "cumulative_us_per_get": round(v[3] / n * 1e6, 1)}
+                for (file, line, func), v in top]}
+
+
+def py_spy_under_load(tools, mock: peers.Peer, internal_id: str, work: Path,
+                      seconds: int = 4) -> dict:
+    """py-spy on the mock's process while wrk drives 8 connections: where the interpreter's
+    time goes (samples of the thread holding the GIL, grouped by package)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        return {"skipped": "py-spy is not installed (make bench installs it)"}
+    out = work / "py-spy.txt"
+    envelopes = write_envelopes(work / "spy-envelopes.txt", internal_id, seconds * 4000)
+    sampler = subprocess.Popen(
+        [spy, "record", "--pid", str(mock.process.pid), "--format", "raw", "--output", str(out),
+         "--duration", str(seconds + 1), "--rate", "200", "--gil", "--idle", "--nonblocking"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(0.5)
+    load = wrk(tools, mock.url, envelopes, 8, seconds)
+    report = sampler.communicate(timeout=60)[0].decode(errors="replace")
+    if not out.exists():
+        return {"skipped": f"py-spy recorded nothing: {report[-300:]}"}
+    groups: dict[str, int] = {}
+    leaves: dict[str, int] = {}
+    for line in out.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        leaf = stack.split(";")[-1].strip()
+        group = next((g for g, marks in SPY_GROUPS if any(m in leaf for m in marks)), "other")
+        groups[group] = groups.get(group, 0) + int(count)
+        leaves[leaf] = leaves.get(leaf, 0) + int(count)
+    total = sum(groups.values()) or 1
+    return {"samples": total, "rps_while_sampled": round(load["rps"]),
+            "share": {g: round(n / total, 3)
+                      for g, n in sorted(groups.items(), key=lambda x: -x[1])},
+            "top_leaves": [{"function": f, "share": round(n / total, 3)}
+                           for f, n in sorted(leaves.items(), key=lambda x: -x[1])[:15]]}
+
+
+SPY_GROUPS = (("waitress (HTTP server)", ("waitress/",)),
+              ("threads (hand-off to workers)", ("threading.py", "queue.py")),
+              ("Spyne", ("spyne/",)),
+              ("mock: wire layer", ("mockserver/wire/",)),
+              ("mock: domain", ("mockserver/domain/", "client/passport")),
+              ("lxml / stdlib", ("lxml", "hmac.py", "base64.py", "logging/")))
+
+def server_time(runs: int, batch: int = 400) -> dict:
+    """The mock's whole WSGI app against the bare lxml handler, alternating, in one process."""
+    import floor
+    from search_page import call_wsgi
+
+    app, internal_id, canned = in_process_mock()
     floor_app = floor.make_app(canned)
     apps = {"mock": app, "floor": floor_app}
     medians = {"mock": [], "floor": []}
@@ -439,14 +549,17 @@ def main() -> int:
             if "throughput" not in args.skip:
                 print("1. get throughput (wrk)", flush=True)
                 root = peers.write_peer_files(work, canned, wsdl)
+                threads = MockSettings(concurrency_limit=CONCURRENCY_LIMIT).worker_threads()
                 others = {"wiremock": peers.wiremock(tools, work, root),
                           "mountebank": peers.mountebank(tools, work, canned, wsdl),
-                          "floor": peers.floor(work, work / "get.xml", threads=8)}
+                          "floor": peers.floor(work, work / "get.xml", threads=threads),
+                          "empty": peers.floor(work, work / "get.xml", threads=threads,
+                                               empty=True)}
                 try:
                     for peer in others.values():
                         peer.start()
                     for name, peer in others.items():
-                        if name == "floor":
+                        if name in ("floor", "empty"):
                             _wait_port(peer)
                         else:
                             peers.wait_for(peer.url + peers.WSDL_PATH, timeout=120, peer=peer)
@@ -456,6 +569,9 @@ def main() -> int:
                 finally:
                     for peer in others.values():
                         peer.stop()
+                print("   py-spy on the mock under load", flush=True)
+                results.setdefault("profiles", {})["mock_under_load_py_spy"] = \
+                    py_spy_under_load(tools, mock, internal_id, work)
             if "zeep_wsdl" not in args.skip:
                 print("5. zeep loading the WSDL", flush=True)
                 results["zeep_wsdl"] = zeep_load(mock.url, args.runs)
@@ -464,6 +580,7 @@ def main() -> int:
         if "server_time" not in args.skip:
             print("2. server time for one get (in process)", flush=True)
             results["server_time"] = server_time(args.runs * 2)
+            results.setdefault("profiles", {})["get_in_process_cprofile"] = profile_get()
         if "startup" not in args.skip:
             print("4. process start to first served WSDL", flush=True)
             results["startup"] = startup(tools, work, args.runs, canned, wsdl)

@@ -189,11 +189,13 @@ def mountebank(tools: Tools, work: Path, canned_get: bytes, wsdl: bytes,
         "--noLogFile", "--loglevel", "warn", "--localOnly"], work / "mountebank.log")
 
 
-def floor(work: Path, canned_file: Path, threads: int, port: int | None = None) -> Peer:
+def floor(work: Path, canned_file: Path, threads: int, port: int | None = None, *,
+          empty: bool = False) -> Peer:
     port = port or free_port()
-    return Peer("bare lxml + waitress", port, [
+    return Peer("waitress, empty app" if empty else "bare lxml + waitress", port, [
         sys.executable, str(HERE / "floor.py"), str(port), str(canned_file),
-        "--threads", str(threads)], work / "floor.log")
+        "--threads", str(threads), *(("--empty",) if empty else ())],
+        work / ("empty.log" if empty else "floor.log"))
 
 
 def mock(work: Path, concurrency_limit: int, port: int | None = None,

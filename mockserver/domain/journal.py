@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MAX_BODY_CHARS = 256 * 1024
 REDACTED = "[redacted]"
@@ -83,21 +84,29 @@ class JournalEntry:
     decoded and redacted when first read: most entries are never read, and redacting every
     request as it is served cost more than the rest of the bookkeeping together."""
 
-    __slots__ = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
+    __slots__ = ("id", "_time", "account", "integration", "operation", "record_types", "outcome",
                  "codes", "rule", "http_status", "duration_ms", "_request", "_response")
     FIELDS = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
               "codes", "rule", "http_status", "duration_ms")
 
-    def __init__(self, *, id: int, time: str, account: str | None, integration: str | None,
+    def __init__(self, *, id: int, time: "str | datetime", account: str | None,
+                 integration: str | None,
                  operation: str | None, record_types: list[str], outcome: str | None,
                  codes: list[str], rule: str | None, http_status: int | None,
                  duration_ms: float | None, request: bytes | str, response: bytes | str):
-        self.id, self.time, self.account, self.integration = id, time, account, integration
+        self.id, self._time, self.account, self.integration = id, time, account, integration
         self.operation, self.record_types, self.outcome = operation, record_types, outcome
         self.codes, self.rule, self.http_status = codes, rule, http_status
         self.duration_ms = duration_ms
         self._request = _cut(request)
         self._response = _cut(response)
+
+    @property
+    def time(self) -> str:
+        """When the exchange ended, ISO 8601 with milliseconds (formatted when first read)."""
+        if not isinstance(self._time, str):
+            self._time = self._time.isoformat(timespec="milliseconds")
+        return self._time
 
     @property
     def request(self) -> str:
@@ -143,7 +152,7 @@ class Journal:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def add(self, exchange: Exchange, at: str) -> JournalEntry:
+    def add(self, exchange: Exchange, at: "str | datetime") -> JournalEntry:
         entry = JournalEntry(
             id=0, time=at, account=exchange.account, integration=exchange.integration,
             operation=exchange.operation, record_types=sorted(set(exchange.record_types)),

@@ -156,6 +156,17 @@ def _text_layout(qname: str) -> tuple:
     return fields, attributes, ctype.text_type, ctype.abstract
 
 
+@lru_cache(maxsize=None)
+def _declared(type_ref: str) -> tuple:
+    """("xsd" | "text" | "complex", the declared type) of a type reference, looked up once."""
+    if type_ref.startswith("xsd:"):
+        return "xsd", None
+    declared = registry.lookup(type_ref)
+    if declared is None or isinstance(declared, EnumType):
+        return "text", declared
+    return "complex", declared
+
+
 class _Fragments:
     """Written XML of stored record versions, with the namespace prefixes each one uses."""
 
@@ -184,11 +195,11 @@ def encode_text(out: list, tag: str, value, type_ref: str, prefixes: set[str]) -
     """Append ``value`` to ``out`` as text: element ``tag`` (qualified, ``prefix:name``) of
     declared type ``type_ref``. ``prefixes`` collects every namespace prefix the text uses
     (element names and ``xsi:type`` values; ``xsi`` itself when an ``xsi:type`` is written)."""
-    if type_ref.startswith("xsd:"):
+    kind, declared = _declared(type_ref)
+    if kind == "xsd":
         _leaf(out, tag, format_simple(value, type_ref))
         return
-    declared = registry.lookup(type_ref)
-    if declared is None or isinstance(declared, EnumType):
+    if kind == "text":
         _leaf(out, tag, str(value))
         return
     version = getattr(value, "version", None)

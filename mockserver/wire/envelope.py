@@ -8,6 +8,8 @@ that resolves no entities, loads no DTD and fetches nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 from mockserver.domain.errors import ClientFault, SoapFault
@@ -128,18 +130,25 @@ def response_document(operation: str, body: dict, ns_id: str | None) -> etree._E
     return envelope
 
 
+@lru_cache(maxsize=4096)
+def _envelope_start(prefixes: frozenset) -> str:
+    """The XML declaration and the Envelope start tag declaring the namespaces used, in the
+    order lxml's namespace cleanup leaves them (soapenv, xsi, then NetSuite's order)."""
+    declarations = [f'xmlns:soapenv="{SOAP_ENV}"']
+    if "xsi" in prefixes:
+        declarations.append(f'xmlns:xsi="{XSI_URI}"')
+    declarations += [f'xmlns:{prefix}="{uri}"' for prefix, uri in NETSUITE_NSMAP.items()
+                     if prefix in prefixes]
+    return f"<?xml version='1.0' encoding='UTF-8'?>\n<soapenv:Envelope {' '.join(declarations)}>"
+
+
 def response_bytes(operation: str, body: dict, ns_id: str | None) -> bytes:
     """``to_bytes(response_document(...))``, written as text: the same bytes, faster."""
     element = registry.elements[f"platformMsgs:{operation}Response"]
     prefixes: set[str] = {"platformMsgs"} if ns_id is not None else set()
     out: list[str] = []
     encode_text(out, f"platformMsgs:{operation}Response", body, element.type_ref, prefixes)
-    declarations = [f'xmlns:soapenv="{SOAP_ENV}"']
-    if "xsi" in prefixes:
-        declarations.append(f'xmlns:xsi="{XSI_URI}"')
-    declarations += [f'xmlns:{prefix}="{uri}"' for prefix, uri in NETSUITE_NSMAP.items()
-                     if prefix in prefixes]
-    head = f"<?xml version='1.0' encoding='UTF-8'?>\n<soapenv:Envelope {' '.join(declarations)}>"
+    head = _envelope_start(frozenset(prefixes))
     if ns_id is not None:
         head += (f"<soapenv:Header><platformMsgs:documentInfo><platformMsgs:nsId>"
                  f"{escape_text(ns_id)}</platformMsgs:nsId></platformMsgs:documentInfo>"

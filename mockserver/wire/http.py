@@ -97,8 +97,7 @@ class MockApplication:
             return self._carry_out(action, exchange, environ, start_response, body)
         finally:
             exchange.duration_ms = round((time.time() - exchange.started) * 1000, 3)
-            self.backend.journal.add(exchange, self.backend.clock.now().isoformat(
-                timespec="milliseconds"))
+            self.backend.journal.add(exchange, self.backend.clock.now())
 
     def _carry_out(self, action, exchange, environ, start_response, body: bytes):
         """A fault rule's wire-level action on the answer the mock had produced."""

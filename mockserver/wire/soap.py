@@ -24,7 +24,9 @@ from spyne.error import RequestTooLongError, ResourceNotFoundError
 from spyne.evmgr import EventManager
 from spyne.model.fault import Fault
 from spyne.protocol.soap import Soap11
-from spyne.server.wsgi import WsgiApplication, WsgiMethodContext, _gen_http_headers
+from spyne.server.http import HttpTransportContext
+from spyne.server.wsgi import (WsgiApplication, WsgiMethodContext, WsgiTransportContext,
+                              _gen_http_headers, _get_http_headers)
 from spyne.application import get_fault_string_from_exception
 
 from mockserver.domain.backend import Backend, Reply
@@ -140,6 +142,31 @@ class QuietEventManager(EventManager):
                 handler(ctx, *args, **kwargs)
 
 
+class _WsgiTransport(WsgiTransportContext):
+    """Spyne's WSGI transport context, with the request headers parsed when first asked for
+    (nothing here asks; Spyne parsed them, with a debug log call each, on every request)."""
+
+    def __init__(self, parent, transport, req_env, content_type):
+        HttpTransportContext.__init__(self, parent, transport, req_env, content_type)
+        self.req_env = self.req
+        self.req_method = req_env.get("REQUEST_METHOD", None)
+
+    @property
+    def headers(self):
+        headers = self.__dict__.get("_headers")
+        if headers is None:
+            headers = self.__dict__["_headers"] = _get_http_headers(self.req_env)
+        return headers
+
+    @headers.setter
+    def headers(self, value):
+        self.__dict__["_headers"] = value
+
+
+class _WsgiMethodContext(WsgiMethodContext):
+    HttpTransportContext = _WsgiTransport
+
+
 class NetSuiteWsgiApplication(WsgiApplication):
     """Spyne's WSGI server for the mock's SOAP endpoint, which only ever receives POSTs.
 
@@ -163,7 +190,7 @@ class NetSuiteWsgiApplication(WsgiApplication):
         return self.handle_rpc(req_env, start_response)
 
     def handle_rpc(self, req_env, start_response):
-        ctx = WsgiMethodContext(self, req_env, self.app.out_protocol.mime_type)
+        ctx = _WsgiMethodContext(self, req_env, self.app.out_protocol.mime_type)
         self.event_manager.fire_event("wsgi_call", ctx)
         length = int(req_env.get("CONTENT_LENGTH") or 0)
         ctx.in_string = _too_long() if length > self.max_content_length else \
