@@ -164,7 +164,14 @@ class _WsgiTransport(WsgiTransportContext):
 
 
 class _WsgiMethodContext(WsgiMethodContext):
+    """Spyne's WSGI method context with the lazy-header transport. Spyne routes each of the
+    ~60 attribute sets of a request through a Python ``__setattr__`` whose only job is to
+    refuse attribute names a built (frozen) context does not have; the mock sets none, so
+    plain attribute setting (properties such as ``descriptor`` still apply) behaves the same
+    for less."""
+
     HttpTransportContext = _WsgiTransport
+    __setattr__ = object.__setattr__
 
 
 class NetSuiteWsgiApplication(WsgiApplication):
