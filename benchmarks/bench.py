@@ -45,18 +45,13 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import peers  # noqa: E402
-from client.passport import make_passport  # noqa: E402
+from search_page import envelope  # noqa: E402
 from mockserver.config import MockSettings  # noqa: E402
 
 RESULTS = HERE / "results"
 SHARED = Path(os.environ.get("NETSUITE_SHARED", ROOT.parent / "shared"))
 REAL_WSDL_DIR = SHARED / "netsuite-wsdl" / "v2024_1_0"
-MSGS = "urn:messages_2024_1.platform.webservices.netsuite.com"
-CORE = "urn:core_2024_1.platform.webservices.netsuite.com"
-REL = "urn:relationships_2024_1.lists.webservices.netsuite.com"
-ACCOUNT, CONSUMER_KEY, CONSUMER_SECRET, TOKEN_ID, TOKEN_SECRET = (
-    "1234567_SB1", "mock-consumer-key-0001", "mock-consumer-secret-0001",
-    "mock-token-id-0001", "mock-token-secret-0001")
+SETTINGS = MockSettings()  # the account and credentials `netsuite-mock serve` uses by default
 CONNECTIONS = (1, 8)
 CONCURRENCY_LIMIT = 16   # above the 8 clients, so no request is refused for concurrency
 
@@ -76,15 +71,7 @@ BENCH_VENDOR = (
 # -- requests ------------------------------------------------------------------------------
 def signed_envelope(body: str) -> bytes:
     """One SOAP request with a fresh TokenPassport, on one line (the wrk script reads lines)."""
-    p = make_passport(ACCOUNT, CONSUMER_KEY, CONSUMER_SECRET, TOKEN_ID, TOKEN_SECRET)
-    sig = p.pop("signature")
-    passport = "".join(f"<c:{k}>{v}</c:{k}>" for k, v in p.items())
-    passport += f'<c:signature algorithm="{sig["algorithm"]}">{sig["value"]}</c:signature>'
-    return (f'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:m="{MSGS}" '
-            f'xmlns:c="{CORE}" xmlns:r="{REL}"><soapenv:Header>'
-            f'<m:tokenPassport>{passport}</m:tokenPassport></soapenv:Header>'
-            f'<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>').encode()
+    return envelope(SETTINGS, body, page_size=None)
 
 
 def get_body(internal_id: str) -> str:

@@ -37,6 +37,7 @@ from mockserver.server import build_app  # noqa: E402
 MSGS = "urn:messages_2024_1.platform.webservices.netsuite.com"
 CORE = "urn:core_2024_1.platform.webservices.netsuite.com"
 COMMON = "urn:common_2024_1.platform.webservices.netsuite.com"
+REL = "urn:relationships_2024_1.lists.webservices.netsuite.com"
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
@@ -60,17 +61,20 @@ def fill(store, count: int) -> None:
             "lastModifiedDate": modified})
 
 
-def envelope(settings: MockSettings, body: str) -> bytes:
+def envelope(settings: MockSettings, body: str, *, page_size: int | None = 1000) -> bytes:
+    """A SOAP request with a freshly signed TokenPassport, on one line (prefixes: m messages,
+    c core, pc common, r relationships), with a searchPreferences page size unless None."""
     p = make_passport(settings.account, settings.consumer_key, settings.consumer_secret,
                       settings.token_id, settings.token_secret)
     sig = p.pop("signature")
     passport = "".join(f"<c:{k}>{v}</c:{k}>" for k, v in p.items())
     passport += f'<c:signature algorithm="{sig["algorithm"]}">{sig["value"]}</c:signature>'
+    preferences = "" if page_size is None else (
+        f"<m:searchPreferences><m:pageSize>{page_size}</m:pageSize></m:searchPreferences>")
     return (f'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
             f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:m="{MSGS}" '
-            f'xmlns:c="{CORE}" xmlns:pc="{COMMON}"><soapenv:Header>'
-            f'<m:tokenPassport>{passport}</m:tokenPassport>'
-            f'<m:searchPreferences><m:pageSize>1000</m:pageSize></m:searchPreferences>'
+            f'xmlns:c="{CORE}" xmlns:pc="{COMMON}" xmlns:r="{REL}"><soapenv:Header>'
+            f'<m:tokenPassport>{passport}</m:tokenPassport>{preferences}'
             f'</soapenv:Header><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>').encode()
 
 
