@@ -85,7 +85,7 @@ def serve(args: argparse.Namespace) -> int:
     # Listen at once and serve the WSDL while the backend, the seed and Spyne load.
     server = MockServer(settings, starting=True).start()
     try:
-        server.ready()  # a bad seed or state file stops the mock here
+        server.ready(hurry=False)  # a bad seed or state file stops the mock here
     except BaseException:
         server.stop()
         raise

@@ -123,9 +123,12 @@ class MockServer:
         self._thread: threading.Thread | None = None
         self._building = False
 
-    def ready(self, timeout: float | None = None) -> MockApplication:
-        """The built application (at once unless the mock is still starting)."""
-        return self.app.wait(timeout) if isinstance(self.app, StartingApplication) else self.app
+    def ready(self, timeout: float | None = None, *, hurry: bool = True) -> MockApplication:
+        """The built application (at once unless the mock is still starting; ``hurry=False``
+        waits without starting the build before the first request)."""
+        if isinstance(self.app, StartingApplication):
+            return self.app.wait(timeout, hurry=hurry)
+        return self.app
 
     @property
     def backend(self):

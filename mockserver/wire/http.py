@@ -174,7 +174,7 @@ class StartingApplication:
     arrives, or ``build_delay`` seconds have passed), so it does not compete for the
     interpreter with rendering that first WSDL."""
 
-    def __init__(self, build: "Callable[[], MockApplication]", build_delay: float = 1.0):
+    def __init__(self, build: "Callable[[], MockApplication]", build_delay: float = 0.5):
         self._build = build
         self._build_delay = build_delay
         self._go = threading.Event()
@@ -197,9 +197,11 @@ class StartingApplication:
         finally:
             self._done.set()
 
-    def wait(self, timeout: float | None = None) -> "MockApplication":
-        """The built application (re-raising what stopped the build)."""
-        self._go.set()
+    def wait(self, timeout: float | None = None, *, hurry: bool = True) -> "MockApplication":
+        """The built application (re-raising what stopped the build); ``hurry=False`` lets the
+        build keep waiting for the first request (or the delay) before it starts."""
+        if hurry:
+            self._go.set()
         if not self._done.wait(timeout):
             raise TimeoutError("the mock is still starting")
         if self.error is not None:
