@@ -117,6 +117,7 @@ class Peer:
     port: int
     command: list[str]
     log: Path
+    cwd: Path = ROOT
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -127,7 +128,7 @@ class Peer:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command, stdout=log, stderr=log,
-                                            stdin=subprocess.DEVNULL, cwd=ROOT,
+                                            stdin=subprocess.DEVNULL, cwd=self.cwd,
                                             start_new_session=True)
         return self
 
@@ -184,9 +185,11 @@ def mountebank(tools: Tools, work: Path, canned_get: bytes, wsdl: bytes,
     port = port or free_port()
     admin_port = free_port()
     config = mountebank_config(work, port, canned_get, wsdl)
+    # mountebank writes mb.log/mb.pid files into its working directory: the work folder
     return Peer("mountebank " + MOUNTEBANK_VERSION, port, [
         str(tools.mountebank), "start", "--port", str(admin_port), "--configfile", str(config),
-        "--noLogFile", "--loglevel", "warn", "--localOnly"], work / "mountebank.log")
+        "--noLogFile", "--loglevel", "warn", "--localOnly", "--pidfile",
+        str(work / f"mb-{port}.pid")], work / "mountebank.log", cwd=work)
 
 
 def floor(work: Path, canned_file: Path, threads: int, port: int | None = None, *,

@@ -125,24 +125,28 @@ _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_XML = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
 
 
-def escape_text(text: str) -> str:
-    """Element text as lxml writes it (``ValueError`` for what lxml refuses, as lxml does)."""
-    if _TEXT_SPECIAL.search(text) is None:
+_TEXT_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTR_ENTITIES = _TEXT_ENTITIES + (('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
+def _escaped(text: str, special: re.Pattern, entities: tuple) -> str:
+    if special.search(text) is None:
         return text
     if _INVALID.search(text):
         raise ValueError(_NOT_XML)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;"))
+    for char, entity in entities:  # "&" first
+        text = text.replace(char, entity)
+    return text
+
+
+def escape_text(text: str) -> str:
+    """Element text as lxml writes it (``ValueError`` for what lxml refuses, as lxml does)."""
+    return _escaped(text, _TEXT_SPECIAL, _TEXT_ENTITIES)
 
 
 def escape_attribute(text: str) -> str:
-    if _ATTR_SPECIAL.search(text) is None:
-        return text
-    if _INVALID.search(text):
-        raise ValueError(_NOT_XML)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
-            .replace("\t", "&#9;"))
+    """An attribute value as lxml writes it (inside double quotes)."""
+    return _escaped(text, _ATTR_SPECIAL, _ATTR_ENTITIES)
 
 
 @lru_cache(maxsize=None)
