@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: serve test browser test-other-pythons fuzz load clean
+.PHONY: serve test browser test-other-pythons fuzz load bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -53,6 +53,16 @@ fuzz: $(BIN)/.installed
 
 load: $(BIN)/.installed
 	NETSUITE_MOCK_LOAD_REQUESTS=$${REQUESTS:-100000} $(BIN)/python -m pytest -q -s tests/test_load.py
+
+# The benchmark suite against WireMock, mountebank and a bare lxml floor (benchmarks/README.md):
+# installs wrk (Debian), WireMock and mountebank (npm, into benchmarks/.cache) and py-spy (PyPI),
+# runs every figure and writes benchmarks/results/latest.json and latest.md. ARGS="--runs 3".
+bench: $(BIN)/.installed $(BIN)/.bench-installed
+	$(BIN)/python benchmarks/bench.py $(ARGS)
+
+$(BIN)/.bench-installed: pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
 
 clean:
 	rm -rf $(VENV) .venv-3.12 .venv-3.13 .pytest_cache *.egg-info

@@ -23,7 +23,7 @@ def sign(account: str, consumer_key: str, token: str, nonce: str, timestamp: int
          consumer_secret: str, token_secret: str, *, digest=hashlib.sha256) -> str:
     base = "&".join([account, consumer_key, token, nonce, str(timestamp)])
     key = f"{consumer_secret}&{token_secret}"
-    return base64.b64encode(hmac.new(key.encode(), base.encode(), digest).digest()).decode()
+    return base64.b64encode(hmac.digest(key.encode(), base.encode(), digest)).decode()
 
 
 def new_nonce(length: int = 20) -> str:

@@ -80,9 +80,15 @@ def serve(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    from mockserver.server import MockServer  # imports Spyne: only once arguments are valid
+    from mockserver.server import MockServer
 
-    server = MockServer(settings)
+    # Listen at once and serve the WSDL while the backend, the seed and Spyne load.
+    server = MockServer(settings, starting=True).start()
+    try:
+        server.ready(hurry=False)  # a bad seed or state file stops the mock here
+    except BaseException:
+        server.stop()
+        raise
     base = server.url
     if not args.quiet:
         print(f"netsuite-mock {settings.account} listening on {base} "
@@ -94,7 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         print("Client secrets (secrets.json):")
         print(json.dumps(client_secrets(settings), indent=2, ensure_ascii=False), flush=True)
     try:
-        server.serve_forever()
+        server.wait()
     except KeyboardInterrupt:
         pass
     finally:

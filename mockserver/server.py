@@ -14,16 +14,12 @@ from pathlib import Path
 
 from waitress.server import create_server
 
-from mockserver.admin import AdminApi
 from mockserver.config import MockSettings
-from mockserver.domain.accounts import parse_account
-from mockserver.domain.backend import Backend
-from mockserver.domain.durable import DurableRecordStore
 from mockserver.domain.errors import ConfigurationError
-from mockserver.domain.latency import LatencyModel, LatencyPlan
-from mockserver.domain.seed import load_seed, read_seed
-from mockserver.domain.values import parse_datetime
-from mockserver.wire.http import ConnectionDropped, MockApplication
+from mockserver.wire.http import ConnectionDropped, MockApplication, StartingApplication
+
+# The backend, the admin API and Spyne are imported where they are built (``build_backend``,
+# ``build_app``), so a starting mock can serve its WSDL before they are loaded.
 
 log = logging.getLogger("netsuite_mock")
 
@@ -58,7 +54,14 @@ def state_path(settings: MockSettings, index: int, account_id: str) -> Path:
     return path if index == 0 else path.with_name(f"{path.stem}.{account_id}{path.suffix}")
 
 
-def build_backend(settings: MockSettings) -> Backend:
+def build_backend(settings: MockSettings) -> "Backend":
+    from mockserver.domain.accounts import parse_account
+    from mockserver.domain.backend import Backend
+    from mockserver.domain.durable import DurableRecordStore
+    from mockserver.domain.latency import LatencyModel, LatencyPlan
+    from mockserver.domain.seed import load_seed, read_seed
+    from mockserver.domain.values import parse_datetime
+
     if settings.latency:
         latency = LatencyPlan.parse({op: _with_default_seed(spec, settings.seed_value)
                                      for op, spec in settings.latency.items()})
@@ -89,19 +92,26 @@ def build_backend(settings: MockSettings) -> Backend:
     return backend
 
 
-def build_app(settings: MockSettings, backend: Backend | None = None) -> MockApplication:
+def build_app(settings: MockSettings, backend: "Backend | None" = None) -> MockApplication:
+    from mockserver.admin import AdminApi
+
     backend = backend or build_backend(settings)
     return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
                            max_request_bytes=settings.max_request_bytes)
 
 
 class MockServer:
-    """A mock listening on ``settings.host:settings.port`` (port 0 picks a free one)."""
+    """A mock listening on ``settings.host:settings.port`` (port 0 picks a free one).
 
-    def __init__(self, settings: MockSettings | None = None, **overrides):
+    ``starting=True`` listens at once and builds the backend (seed included) and the Spyne
+    application in the background: the WSDL is served meanwhile, other requests wait for the
+    build, and ``ready()`` re-raises what stopped it (a bad seed)."""
+
+    def __init__(self, settings: MockSettings | None = None, *, starting: bool = False,
+                 **overrides):
         self.settings = settings or MockSettings(**overrides)
-        self.app = build_app(self.settings)
-        self.backend = self.app.backend
+        self.app = StartingApplication(lambda: build_app(self.settings)) if starting \
+            else build_app(self.settings)
         self._server = create_server(self.app, host=self.settings.host, port=self.settings.port,
                                      threads=self.settings.worker_threads(),
                                      # bodies up to twice NetSuite's limit get its SOAP fault;
@@ -111,6 +121,23 @@ class MockServer:
                                          self.settings.max_request_bytes + 65536),
                                      ident="netsuite-mock", clear_untrusted_proxy_headers=True)
         self._thread: threading.Thread | None = None
+        self._building = False
+
+    def ready(self, timeout: float | None = None, *, hurry: bool = True) -> MockApplication:
+        """The built application (at once unless the mock is still starting; ``hurry=False``
+        waits without starting the build before the first request)."""
+        if isinstance(self.app, StartingApplication):
+            return self.app.wait(timeout, hurry=hurry)
+        return self.app
+
+    @property
+    def backend(self):
+        return self.ready().backend
+
+    def _start_building(self) -> None:
+        if isinstance(self.app, StartingApplication) and not self._building:
+            self._building = True
+            self.app.start_building()
 
     @property
     def port(self) -> int:
@@ -131,9 +158,16 @@ class MockServer:
         return f"{self.url}/services/NetSuitePort_2024_1"
 
     def serve_forever(self) -> None:
+        self._start_building()
         self._server.run()
 
+    def wait(self) -> None:
+        """Until the server started by ``start()`` stops (Ctrl-C interrupts)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=1.0)
+
     def start(self) -> "MockServer":
+        self._start_building()
         self._thread = threading.Thread(target=self._server.run, name="netsuite-mock",
                                         daemon=True)
         self._thread.start()

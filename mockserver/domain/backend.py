@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import random
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,8 +74,9 @@ class Reply:
 
 def new_ns_id(account: str, now: datetime) -> str:
     """A documentInfo nsId in NetSuite's shape (INFERRED from captures, see the reference §3.1)."""
-    digits = "".join(random.choices("0123456789", k=19))
-    return f"WEBSERVICES_{account.upper()}_{now:%m%d%Y}{digits}_{secrets.token_hex(5)}"
+    digits = random.getrandbits(64) % 10 ** 19
+    return (f"WEBSERVICES_{account.upper()}_{now.month:02d}{now.day:02d}{now.year:04d}"
+            f"{digits:019d}_{random.getrandbits(40):010x}")
 
 
 def failed_response(operation_name: str, error: RecordError) -> dict:

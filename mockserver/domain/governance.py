@@ -10,8 +10,6 @@ exception, client gone), so the counts stay exact.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
-from typing import Iterator
 
 from mockserver.domain.errors import ConfigurationError, SoapFault
 
@@ -22,6 +20,22 @@ RECORDS_PER_REQUEST = {"addList": 200, "deleteList": 200, "getList": 1000, "upda
                        "asyncGetList": 2000, "asyncUpdateList": 200, "asyncUpsertList": 200,
                        "asyncDeleteList": 400, "asyncInitializeList": 400}
 SHARED = None      # the pool of integrations without a limit of their own
+
+
+class _Slot:
+    """One request's slot: taken on entering (or the concurrency fault), given back on leaving
+    whatever happened (a class, not a generator: this runs on every request)."""
+
+    __slots__ = ("gate", "pool")
+
+    def __init__(self, gate: "ConcurrencyGate", pool: str | None):
+        self.gate, self.pool = gate, pool
+
+    def __enter__(self) -> None:
+        self.gate._take(self.pool)
+
+    def __exit__(self, *exc) -> None:
+        self.gate._give_back(self.pool)
 
 
 class ConcurrencyGate:
@@ -66,9 +80,11 @@ class ConcurrencyGate:
     def in_flight(self) -> int:
         return sum(self._in_flight.values())
 
-    @contextmanager
-    def slot(self, integration: str | None = None) -> Iterator[None]:
-        pool = integration if integration in self._allocations else SHARED
+    def slot(self, integration: str | None = None) -> "_Slot":
+        """A context manager holding one of the integration's slots (or raising the fault)."""
+        return _Slot(self, integration if integration in self._allocations else SHARED)
+
+    def _take(self, pool: str | None) -> None:
         with self._lock:
             cap = self._allocations.get(pool) if pool is not SHARED else self.unallocated
             if self._in_flight[pool] >= cap:
@@ -77,11 +93,10 @@ class ConcurrencyGate:
             self._in_flight[pool] += 1
             self.admitted += 1
             self.peak = max(self.peak, sum(self._in_flight.values()))
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._in_flight[pool] -= 1
+
+    def _give_back(self, pool: str | None) -> None:
+        with self._lock:
+            self._in_flight[pool] -= 1
 
     def snapshot(self) -> dict:
         with self._lock:

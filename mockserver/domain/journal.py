@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MAX_BODY_CHARS = 256 * 1024
 REDACTED = "[redacted]"
@@ -29,6 +30,11 @@ _SECRET_TEXT = re.compile(
 def redact(xml_text: str) -> str:
     """The XML with every credential element's text replaced."""
     return _SECRET_TEXT.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(4)}", xml_text)
+
+
+# Keys whose values never hold an operation status: the status itself, and records (a search
+# page holds a thousand; walking them was most of the journal's cost).
+_NO_STATUS_INSIDE = frozenset({"status", "record", "recordList", "searchRowList"})
 
 
 def outcome_of(body) -> tuple[str, list[str]]:
@@ -48,7 +54,7 @@ def outcome_of(body) -> tuple[str, list[str]]:
                 codes.extend(d.get("code") for d in status.get("statusDetail", [])
                              if d.get("code"))
             for key, item in value.items():
-                if key != "status":
+                if key not in _NO_STATUS_INSIDE:
                     visit(item)
     visit(body)
     return ("error" if failed else "success"), codes
@@ -73,38 +79,68 @@ class Exchange:
     duration_ms: float | None = None
 
 
-@dataclass
 class JournalEntry:
-    id: int
-    time: str
-    account: str | None
-    integration: str | None
-    operation: str | None
-    record_types: list[str]
-    outcome: str | None
-    codes: list[str]
-    rule: str | None
-    http_status: int | None
-    duration_ms: float | None
-    request: str
-    response: str
+    """One journal entry. The bodies are kept as received (cut to ``MAX_BODY_CHARS``) and
+    decoded and redacted when first read: most entries are never read, and redacting every
+    request as it is served cost more than the rest of the bookkeeping together."""
+
+    __slots__ = ("id", "_time", "account", "integration", "operation", "record_types", "outcome",
+                 "codes", "rule", "http_status", "duration_ms", "_request", "_response")
+    FIELDS = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
+              "codes", "rule", "http_status", "duration_ms")
+
+    def __init__(self, *, id: int, time: "str | datetime", account: str | None,
+                 integration: str | None,
+                 operation: str | None, record_types: list[str], outcome: str | None,
+                 codes: list[str], rule: str | None, http_status: int | None,
+                 duration_ms: float | None, request: bytes | str, response: bytes | str):
+        self.id, self._time, self.account, self.integration = id, time, account, integration
+        self.operation, self.record_types, self.outcome = operation, record_types, outcome
+        self.codes, self.rule, self.http_status = codes, rule, http_status
+        self.duration_ms = duration_ms
+        self._request = _cut(request)
+        self._response = _cut(response)
+
+    @property
+    def time(self) -> str:
+        """When the exchange ended, ISO 8601 with milliseconds (formatted when first read)."""
+        if not isinstance(self._time, str):
+            self._time = self._time.isoformat(timespec="milliseconds")
+        return self._time
+
+    @property
+    def request(self) -> str:
+        if not isinstance(self._request, str):
+            self._request = _text(self._request)
+        return self._request
+
+    @property
+    def response(self) -> str:
+        if not isinstance(self._response, str):
+            self._response = _text(self._response)
+        return self._response
 
     def summary(self) -> dict:
-        out = dict(self.__dict__)
-        out.pop("request")
-        out.pop("response")
-        return out
+        return {name: getattr(self, name) for name in self.FIELDS}
 
     def full(self) -> dict:
-        return dict(self.__dict__)
+        return {**self.summary(), "request": self.request, "response": self.response}
 
 
-def _text(body: bytes) -> str:
-    """The body as text for the journal: cut to MAX_BODY_CHARS first (a 100 MB request costs
-    no more than a small one), then redacted."""
-    text = body[:MAX_BODY_CHARS].decode("utf-8", errors="replace")
-    if len(body) > MAX_BODY_CHARS:
-        text += f"\n… [{len(body) - MAX_BODY_CHARS} more bytes]"
+def _cut(body: bytes | str) -> bytes | str | tuple:
+    """A body as the journal keeps it until read: at most MAX_BODY_CHARS bytes (and how many
+    more there were), so a 100 MB request costs no more than a small one."""
+    if isinstance(body, str) or len(body) <= MAX_BODY_CHARS:
+        return body
+    return (body[:MAX_BODY_CHARS], len(body))
+
+
+def _text(kept: bytes | tuple) -> str:
+    """A kept body as text for the journal (with how much was cut), redacted."""
+    body, size = kept if isinstance(kept, tuple) else (kept, len(kept))
+    text = body.decode("utf-8", errors="replace")
+    if size > MAX_BODY_CHARS:
+        text += f"\n… [{size - MAX_BODY_CHARS} more bytes]"
     return redact(text)
 
 
@@ -116,13 +152,13 @@ class Journal:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def add(self, exchange: Exchange, at: str) -> JournalEntry:
+    def add(self, exchange: Exchange, at: "str | datetime") -> JournalEntry:
         entry = JournalEntry(
             id=0, time=at, account=exchange.account, integration=exchange.integration,
             operation=exchange.operation, record_types=sorted(set(exchange.record_types)),
             outcome=exchange.outcome, codes=exchange.codes, rule=exchange.rule,
             http_status=exchange.http_status, duration_ms=exchange.duration_ms,
-            request=_text(exchange.request), response=_text(exchange.response))
+            request=exchange.request, response=exchange.response)
         with self._lock:
             entry.id = next(self._ids)
             self._entries.append(entry)

@@ -64,12 +64,26 @@ def _kind_of_record(record: dict) -> RecordKind:
     return kind
 
 
+class RecordView(dict):
+    """A stored record as a response carries it. ``version`` is the stored dict it shows
+    unchanged: stored dicts are never modified, so whatever the wire layer wrote for that
+    version (its XML) stays right until a write replaces it."""
+
+    __slots__ = ("version",)
+
+
 def readable(kind: RecordKind, record: dict, store: RecordStore | None = None) -> dict:
     """A stored record as a response carries it (with its ``xsi:type``); given the store, with
     what other records did to it (an order's billed quantities, an invoice's amount paid)."""
+    stored = record
     if store is not None:
         record = derived(store, kind, record)
-    return {"_type": kind.qname, **record}
+    if record is not stored:
+        return {"_type": kind.qname, **record}
+    view = RecordView(_type=kind.qname)
+    view.update(record)
+    view.version = stored
+    return view
 
 
 # -- get / add / update / upsert / delete ---------------------------------------------------

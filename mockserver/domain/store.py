@@ -20,6 +20,67 @@ from mockserver.domain.records import RECORD_TYPES
 SEQUENCE_START = {"entity": 100, "item": 200, "transaction": 1000, "account": 50}
 
 
+class SharedValue(dict):
+    """A small all-scalar dict (a reference such as ``{"internalId": "1", "name": "Parent"}``)
+    that the store keeps once for all the records holding an equal one: a million bills that
+    name the same subsidiary, currency and vendors hold the same few dicts, not a million
+    each. Shared, so it refuses changes; copy it (``dict(value)``) to change it."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a stored reference is shared between records: copy it to change it")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+_MAX_SHARED_KEYS = 4
+
+
+class _Sharing:
+    """The table of shared values; ``share`` swaps equal small dicts in a record for one copy."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple, SharedValue] = {}
+
+    def share(self, value):
+        if type(value) is dict:
+            if len(value) <= _MAX_SHARED_KEYS and all(
+                    type(v) in _SCALARS for v in value.values()):
+                key = tuple(value.items())
+                try:
+                    return self._values.setdefault(key, SharedValue(value))
+                except TypeError:  # an unhashable scalar subclass: keep the dict as it is
+                    return value
+            for name, item in value.items():
+                if type(item) in (dict, list):
+                    shared = self.share(item)
+                    if shared is not item:
+                        value[name] = shared
+            return value
+        if type(value) is list:
+            for index, item in enumerate(value):
+                if type(item) in (dict, list):
+                    shared = self.share(item)
+                    if shared is not item:
+                        value[index] = shared
+        return value
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
 @dataclass(frozen=True)
 class DeletedRecord:
     record_type: str
@@ -33,9 +94,11 @@ class RecordStore:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self._records: dict[str, dict[str, dict]] = {}
-        self._external: dict[tuple[str, str], str] = {}
+        # externalId -> internalId, per record type (a key tuple per record would cost 56 bytes)
+        self._external: dict[str, dict[str, str]] = {}
         self._last_id: dict[str, int] = {}
         self._deleted: list[DeletedRecord] = []
+        self._sharing = _Sharing()
         # Search indexes, maintained under the lock by put/remove/clear.
         self.index = RecordIndex(k.record_type for k in RECORD_TYPES.values()
                                  if k.family == "transaction")
@@ -45,7 +108,7 @@ class RecordStore:
         return self._records.get(record_type, {}).get(internal_id)
 
     def get_by_external_id(self, record_type: str, external_id: str) -> dict | None:
-        internal_id = self._external.get((record_type, external_id))
+        internal_id = self._external.get(record_type, {}).get(external_id)
         return None if internal_id is None else self.get(record_type, internal_id)
 
     def find(self, record_type: str, internal_id: str | None = None,
@@ -93,17 +156,28 @@ class RecordStore:
                 self._last_id[family] = max(last, int(internal_id))
 
     def put(self, record_type: str, record: dict) -> None:
-        """Insert or replace the record with ``record["internalId"]``."""
+        """Insert or replace the record with ``record["internalId"]``.
+
+        The record is the store's from now on: its small references are swapped for shared
+        equal ones (``SharedValue``), which is why stored records are never changed in place."""
         internal_id = record["internalId"]
         with self.lock:
+            self._share_fields(record)
             table = self._records.setdefault(record_type, {})
             previous = table.get(internal_id)
             if previous is not None and previous.get("externalId") != record.get("externalId"):
-                self._external.pop((record_type, previous.get("externalId")), None)
+                self._external.get(record_type, {}).pop(previous.get("externalId"), None)
             table[internal_id] = record
             self.index.put(record_type, previous, record)
             if record.get("externalId") is not None:
-                self._external[(record_type, record["externalId"])] = internal_id
+                self._external.setdefault(record_type, {})[record["externalId"]] = internal_id
+
+    def _share_fields(self, record: dict) -> None:
+        for name, value in record.items():
+            if type(value) in (dict, list):
+                shared = self._sharing.share(value)
+                if shared is not value:
+                    record[name] = shared
 
     def remove(self, record_type: str, internal_id: str, *, name: str | None,
                at: datetime) -> dict | None:
@@ -112,7 +186,7 @@ class RecordStore:
             if record is None:
                 return None
             if record.get("externalId") is not None:
-                self._external.pop((record_type, record["externalId"]), None)
+                self._external.get(record_type, {}).pop(record["externalId"], None)
             self.index.remove(record_type, record)
             self._deleted.append(DeletedRecord(record_type, internal_id,
                                                record.get("externalId"), name, at))
@@ -142,11 +216,13 @@ class RecordStore:
             deleted = [DeletedRecord(**d) for d in state["deleted"]]
             sequences = {f: int(n) for f, n in state["sequences"].items()}
             self._records = records
-            self._external = {(t, r["externalId"]): i for t, recs in records.items()
-                              for i, r in recs.items() if r.get("externalId") is not None}
+            self._external = {t: {r["externalId"]: i for i, r in recs.items()
+                                  if r.get("externalId") is not None}
+                              for t, recs in records.items()}
             self._deleted = deleted
             self._last_id = sequences
             self.index.clear()
             for record_type, table in records.items():
                 for record in table.values():
+                    self._share_fields(record)
                     self.index.put(record_type, None, record)

@@ -39,18 +39,44 @@ def _children(qname: str) -> dict[str, Field]:
     return {f.name: f for f in registry.complex(qname).fields}
 
 
+@lru_cache(maxsize=None)
+def _kind(type_ref: str) -> tuple[str, ComplexType | EnumType | None]:
+    """How a value of ``type_ref`` is read: "xsd", "enum", "text" (unmodelled) or "complex"."""
+    if type_ref.startswith("xsd:"):
+        return "xsd", None
+    declared = registry.lookup(type_ref)
+    if declared is None:
+        return "text", None
+    return ("enum" if isinstance(declared, EnumType) else "complex"), declared
+
+
+@lru_cache(maxsize=None)
+def _plan(qname: str) -> tuple:
+    """(attributes as (name, type, is xsd), children by local name as (name, type, repeating))
+    of a complex type, looked up once."""
+    ctype = registry.complex(qname)
+    attributes = tuple((a.name, a.type_ref, a.type_ref.startswith("xsd:"))
+                       for a in ctype.attributes)
+    children = {f.name: (f.name, f.type_ref, f.repeating) for f in ctype.fields}
+    return attributes, children
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
 def decode(element: etree._Element, type_ref: str):
     """The value of ``element``, read as an instance of ``type_ref``."""
-    if type_ref.startswith("xsd:") or isinstance(registry.lookup(type_ref), EnumType):
-        child = next((c for c in element if isinstance(c.tag, str)), None)
-        if child is not None:  # a simple value has no child elements
-            raise ClientFault(f"org.xml.sax.SAXException: Invalid element in "
-                              f"{etree.QName(element).localname} - "
-                              f"{etree.QName(child).localname}")
-    if type_ref.startswith("xsd:"):
-        return decode_simple(element.text, type_ref, element)
-    declared = registry.lookup(type_ref)
-    if declared is None or isinstance(declared, EnumType):
+    kind, declared = _kind(type_ref)
+    if kind == "xsd" or kind == "enum":
+        for child in element:
+            if isinstance(child.tag, str):  # a simple value has no child elements
+                raise ClientFault(f"org.xml.sax.SAXException: Invalid element in "
+                                  f"{_local(element.tag)} - {_local(child.tag)}")
+        if kind == "xsd":
+            return decode_simple(element.text, type_ref, element)
+        return element.text or ""
+    if kind == "text":
         return element.text or ""
     actual = declared
     xsi_type = element.get(XSI_TYPE)
@@ -59,29 +85,30 @@ def decode(element: etree._Element, type_ref: str):
     value: dict = {}
     if xsi_type is not None or actual.abstract:
         value["_type"] = actual.qname
-    for attribute in actual.attributes:
-        raw = element.get(attribute.name)
+    attributes, children = _plan(actual.qname)
+    for name, attr_type, simple in attributes:
+        raw = element.get(name)
         if raw is not None:
-            value[attribute.name] = (raw if not attribute.type_ref.startswith("xsd:")
-                                     else decode_simple(raw, attribute.type_ref, element))
+            value[name] = decode_simple(raw, attr_type, element) if simple else raw
     if actual.text_type is not None:
         value["value"] = decode_simple(element.text, actual.text_type, element)
-    children = _children(actual.qname)
     for child in element:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue  # comments, processing instructions
-        local = etree.QName(child).localname
+        local = _local(tag)
         field = children.get(local)
         if field is None:
             raise ClientFault(f"org.xml.sax.SAXException: Invalid element in "
                               f"{java_class(actual)} - {local}")
         if child.get(XSI_NIL) in ("true", "1"):
             continue
-        item = decode(child, field.type_ref)
-        if field.repeating:
-            value.setdefault(field.name, []).append(item)
+        name, child_type, repeating = field
+        item = decode(child, child_type)
+        if repeating:
+            value.setdefault(name, []).append(item)
         else:
-            value[field.name] = item
+            value[name] = item
     return value
 
 

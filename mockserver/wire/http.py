@@ -11,17 +11,13 @@ import io
 import json
 import logging
 import socket
+import threading
 import time
 from typing import Callable, Iterable
 
-from mockserver.wire import spyne_compat  # noqa: F401
-
-from spyne.server.wsgi import WsgiApplication
-
-from mockserver.domain.backend import Backend
 from mockserver.domain.errors import ClientFault, SoapFault
 from mockserver.wire import envelope, wsdl
-from mockserver.wire.soap import base_url, build_application, exchange_of
+from mockserver.wire.transport import base_url, exchange_of
 
 log = logging.getLogger("netsuite_mock.http")
 
@@ -32,13 +28,17 @@ XML = "text/xml; charset=utf-8"
 class MockApplication:
     """Routes requests to the WSDL, the SOAP endpoint or the admin API."""
 
-    def __init__(self, backend: Backend, *, hostname: str = envelope.DEFAULT_HOSTNAME,
+    def __init__(self, backend, *, hostname: str = envelope.DEFAULT_HOSTNAME,
                  admin: "Callable | None" = None, max_request_bytes: int):
+        # Spyne is imported here, not at module level: the WSDL is served without it while
+        # the mock starts (see ``StartingApplication``).
+        from mockserver.wire.soap import NetSuiteWsgiApplication, build_application
+
         self.backend = backend
         self.hostname = hostname
         self.max_request_bytes = max_request_bytes
         self.spyne_app = build_application(backend, hostname=hostname)
-        self.soap = WsgiApplication(self.spyne_app)
+        self.soap = NetSuiteWsgiApplication(self.spyne_app)
         self.admin = admin
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -97,8 +97,7 @@ class MockApplication:
             return self._carry_out(action, exchange, environ, start_response, body)
         finally:
             exchange.duration_ms = round((time.time() - exchange.started) * 1000, 3)
-            self.backend.journal.add(exchange, self.backend.clock.now().isoformat(
-                timespec="milliseconds"))
+            self.backend.journal.add(exchange, self.backend.clock.now())
 
     def _carry_out(self, action, exchange, environ, start_response, body: bytes):
         """A fault rule's wire-level action on the answer the mock had produced."""
@@ -137,16 +136,10 @@ class MockApplication:
         return [body]
 
     def _wsdl(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        body = wsdl.wsdl_document(base_url(environ) + wsdl.SERVICE_PATH)
-        return respond(start_response, "200 OK", body, XML)
+        return serve_wsdl(environ, start_response)
 
     def _xsd(self, document: str, start_response: StartResponse) -> Iterable[bytes]:
-        try:
-            body = wsdl.schema_document(document)
-        except KeyError:
-            return respond(start_response, "404 Not Found", b"no such schema document\n",
-                           "text/plain")
-        return respond(start_response, "200 OK", body, XML)
+        return serve_xsd(document, start_response)
 
     def _index(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         base = base_url(environ)
@@ -155,6 +148,82 @@ class MockApplication:
                 f"Service: {base}{wsdl.SERVICE_PATH}\n"
                 f"Admin:   {base}/__admin/\n")
         return respond(start_response, "200 OK", text.encode(), "text/plain; charset=utf-8")
+
+
+def serve_wsdl(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    body = wsdl.wsdl_document(base_url(environ) + wsdl.SERVICE_PATH)
+    return respond(start_response, "200 OK", body, XML)
+
+
+def serve_xsd(document: str, start_response: StartResponse) -> Iterable[bytes]:
+    try:
+        body = wsdl.schema_document(document)
+    except KeyError:
+        return respond(start_response, "404 Not Found", b"no such schema document\n",
+                       "text/plain")
+    return respond(start_response, "200 OK", body, XML)
+
+
+class StartingApplication:
+    """The WSGI app of a mock that is still starting: the WSDL and its XSDs are answered at
+    once (they come from the schema alone), every other request waits until ``build`` (the
+    backend, the seed, the Spyne application) has finished in a background thread, then goes
+    to the real application. A mock in CI is asked for its WSDL first.
+
+    The build begins once the first request has been answered (or another kind of request
+    arrives, or ``build_delay`` seconds have passed), so it does not compete for the
+    interpreter with rendering that first WSDL."""
+
+    def __init__(self, build: "Callable[[], MockApplication]", build_delay: float = 0.5):
+        self._build = build
+        self._build_delay = build_delay
+        self._go = threading.Event()
+        self._done = threading.Event()
+        self.app: MockApplication | None = None
+        self.error: BaseException | None = None
+
+    def start_building(self, *, now: bool = False) -> "StartingApplication":
+        if now:
+            self._go.set()
+        threading.Thread(target=self._run, name="netsuite-mock-build", daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        self._go.wait(self._build_delay)
+        try:
+            self.app = self._build()
+        except BaseException as error:  # reported by wait(), to the CLI and to requests
+            self.error = error
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float | None = None, *, hurry: bool = True) -> "MockApplication":
+        """The built application (re-raising what stopped the build); ``hurry=False`` lets the
+        build keep waiting for the first request (or the delay) before it starts."""
+        if hurry:
+            self._go.set()
+        if not self._done.wait(timeout):
+            raise TimeoutError("the mock is still starting")
+        if self.error is not None:
+            raise self.error
+        return self.app
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if self.app is None and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+            path = environ.get("PATH_INFO", "")
+            try:
+                if path == wsdl.WSDL_PATH:
+                    return serve_wsdl(environ, start_response)
+                if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
+                    return serve_xsd(path[len(wsdl.XSD_DIR):-len(".xsd")], start_response)
+            finally:
+                self._go.set()
+        try:
+            app = self.wait()
+        except BaseException:
+            return respond(start_response, "503 Service Unavailable",
+                           b"the mock could not start\n", "text/plain")
+        return app(environ, start_response)
 
 
 def http_refusal(environ: dict) -> SoapFault | None:
