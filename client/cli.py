@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="parse the WSDL afresh instead of using the on-disk cache")
         p.add_argument("-v", "--verbose", action="store_true",
                        help="also log each retry to stderr (NetSuite's warnings always are)")
+        p.add_argument("--record", metavar="CASSETTE.yaml",
+                       help="write every SOAP exchange, secrets scrubbed, to this vcrpy "
+                            "cassette (replay it with netsuite-mock replay, check the mock "
+                            "against it with netsuite-contracts verify)")
+        p.add_argument("--scrub-field", action="append", default=[], metavar="NAME",
+                       help="also scrub this element's text in the recording (e.g. email; "
+                            "repeatable)")
 
     run = commands.add_parser(
         "run", help="run a settings file's import_configs and export_configs",
@@ -107,6 +114,8 @@ def _client(settings: NetSuiteSettings, args):
     secrets = NetSuiteSecrets.load(args.secrets)
     cache = WsdlCache(disk=False) if args.no_wsdl_cache else None
     options = {"wsdl_cache": cache} if cache is not None else {}
+    if args.record:
+        options.update(record_to=args.record, record_fields=tuple(args.scrub_field))
     return NetSuiteClient(settings, secrets, **options)
 
 

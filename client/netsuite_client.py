@@ -48,7 +48,8 @@ class NetSuiteClient:
     def __init__(self, settings: NetSuiteSettings, secrets: NetSuiteSecrets, *,
                  retry: RetryPolicy | None = None, timeout: float = OPERATION_TIMEOUT,
                  wsdl_cache: WsdlCache | None = DEFAULT_CACHE,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None,
+                 record_to: str | None = None, record_fields: tuple[str, ...] = ()):
         if not settings.wsdl_url:
             raise ConfigError("netsuite_settings.wsdl_url is missing")
         if not settings.service_url:
@@ -64,8 +65,14 @@ class NetSuiteClient:
 
         self._own_session = session is None
         self.session = session or _pooled_session(settings.concurrency_limit)
-        self.transport = zeep.Transport(session=self.session, timeout=WSDL_TIMEOUT,
-                                        operation_timeout=timeout)
+        transport_options = dict(session=self.session, timeout=WSDL_TIMEOUT,
+                                 operation_timeout=timeout)
+        self.recorder = None
+        if record_to is not None:
+            self.transport = self._recording_transport(record_to, record_fields,
+                                                       transport_options)
+        else:
+            self.transport = zeep.Transport(**transport_options)
         zeep_settings = zeep.Settings(xml_huge_tree=True)
         cache = wsdl_cache if wsdl_cache is not None else WsdlCache(disk=False)
         try:
@@ -82,6 +89,18 @@ class NetSuiteClient:
                                 settings=zeep_settings)
         self.types = NetSuiteTypes(self.zeep)
         self.service = self.create_service(settings.service_binding_name, settings.service_url)
+
+    def _recording_transport(self, path, fields, options):
+        """Every SOAP exchange written, scrubbed, to a vcrpy cassette at ``path`` (see
+        ``contracts.cassette``): secrets never reach the file."""
+        from contracts.cassette import Recorder, is_live, new_provenance, recording_transport
+        from contracts.scrub import Scrubber
+        scrubber = Scrubber.for_client(self.settings, self._secrets, fields)
+        provenance = new_provenance(target=scrubber.text(self.settings.service_url),
+                                    live=is_live(self.settings.service_url),
+                                    scrubbed_fields=fields, tool="netsuite-client")
+        self.recorder = Recorder(path, scrubber, provenance)
+        return recording_transport(self.recorder, **options)
 
     @classmethod
     def from_files(cls, settings_path=None, secrets_path=None, **options) -> "NetSuiteClient":

@@ -17,6 +17,10 @@ import string
 import time
 
 NONCE_ALPHABET = string.ascii_letters + string.digits
+# The TokenPassport's children, in NetSuite's order, and the elements that hold a password
+# (entities' password fields, changePassword): what the journal redacts and cassettes scrub.
+PASSPORT_FIELDS = ("account", "consumerKey", "token", "nonce", "timestamp", "signature")
+PASSWORD_FIELDS = ("password", "password2", "currentPassword", "newPassword", "newPassword2")
 
 
 def sign(account: str, consumer_key: str, token: str, nonce: str, timestamp: int | str,

@@ -2,6 +2,7 @@
 
     netsuite-mock serve --port 8080 --seed demo
     netsuite-mock serve --settings config.json --secrets secrets.json
+    netsuite-mock replay recordings/ --port 8081
 """
 
 from __future__ import annotations
@@ -66,7 +67,59 @@ def build_parser() -> argparse.ArgumentParser:
                        help="your NetSuite secrets file (consumer_key, consumer_secret, "
                             "token_key, token_secret)")
     serve.add_argument("--quiet", action="store_true", help="do not print client settings")
+
+    replay = commands.add_parser(
+        "replay", help="serve recorded interactions (vcrpy cassettes) as an endpoint",
+        description="Serve the interactions of netsuite-contracts / vcrpy cassettes as a "
+                    "NetSuite endpoint, with the WSDL, for clients that cannot use vcrpy. Each "
+                    "SOAP request gets the recorded answer of the first interaction not played "
+                    "yet whose SOAPAction and canonical body match it; one that matches nothing "
+                    "gets a SOAP fault naming the nearest recorded request, with a diff.")
+    replay.add_argument("cassettes", nargs="+", metavar="CASSETTE",
+                        help="cassette files, or directories of them (*.yaml)")
+    replay.add_argument("--host", default="127.0.0.1", help="interface to listen on "
+                                                            "[default: 127.0.0.1]")
+    replay.add_argument("--port", type=int, default=8080,
+                        help="port; 0 picks a free one [default: 8080]")
+    replay.add_argument("--scrub-field", action="append", default=[], metavar="NAME",
+                        help="an element the cassettes were recorded with scrubbed "
+                             "(repeatable), so live requests match them")
+    replay.add_argument("--quiet", action="store_true", help="print only the URLs")
     return parser
+
+
+def replay(args: argparse.Namespace) -> int:
+    from contracts.cassette import CassetteError, load
+    from contracts.replay import replay_server
+    from contracts.scrub import Scrubber, iter_files
+
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    try:
+        cassettes = [load(path) for path in iter_files(args.cassettes)]
+    except CassetteError as error:
+        raise ConfigError(str(error)) from None
+    if not cassettes:
+        raise ConfigError("no cassettes found in " + ", ".join(args.cassettes))
+    server = replay_server(cassettes, host=args.host, port=args.port,
+                           scrubber=Scrubber(fields=tuple(args.scrub_field)))
+    count = sum(len(c.interactions) for c in cassettes)
+    print(f"netsuite-mock replay: {count} interactions from {len(cassettes)} cassette(s) on "
+          f"{server.url}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+          f"Status:  {server.url}/__replay", flush=True)
+    return run_until_interrupted(server.start())
+
+
+def run_until_interrupted(server) -> int:
+    """Wait for a started server until Ctrl-C (or until it stops), then close it."""
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -99,13 +152,7 @@ def serve(args: argparse.Namespace) -> int:
         print(json.dumps(client_settings(settings, base), indent=2))
         print("Client secrets (secrets.json):")
         print(json.dumps(client_secrets(settings), indent=2, ensure_ascii=False), flush=True)
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    return run_until_interrupted(server)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return serve(args)
+        return replay(args) if args.command == "replay" else serve(args)
     except (ConfigError, SeedError) as error:
         print(f"netsuite-mock: {error}", file=sys.stderr)
         return 2

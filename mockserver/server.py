@@ -105,13 +105,18 @@ class MockServer:
 
     ``starting=True`` listens at once and builds the backend (seed included) and the Spyne
     application in the background: the WSDL is served meanwhile, other requests wait for the
-    build, and ``ready()`` re-raises what stopped it (a bad seed)."""
+    build, and ``ready()`` re-raises what stopped it (a bad seed). ``app`` serves another WSGI
+    application the same way (``netsuite-mock replay``)."""
 
     def __init__(self, settings: MockSettings | None = None, *, starting: bool = False,
-                 **overrides):
+                 app=None, **overrides):
         self.settings = settings or MockSettings(**overrides)
-        self.app = StartingApplication(lambda: build_app(self.settings)) if starting \
-            else build_app(self.settings)
+        if app is not None:
+            self.app = app
+        elif starting:
+            self.app = StartingApplication(lambda: build_app(self.settings))
+        else:
+            self.app = build_app(self.settings)
         self._server = create_server(self.app, host=self.settings.host, port=self.settings.port,
                                      threads=self.settings.worker_threads(),
                                      # bodies up to twice NetSuite's limit get its SOAP fault;
@@ -132,7 +137,8 @@ class MockServer:
 
     @property
     def backend(self):
-        return self.ready().backend
+        """The mock's backend (None when the server serves something else, e.g. a replay)."""
+        return getattr(self.ready(), "backend", None)
 
     def _start_building(self) -> None:
         if isinstance(self.app, StartingApplication) and not self._building:

@@ -28,9 +28,12 @@ requires_shared = pytest.mark.skipif(not REAL_WSDL_DIR.is_dir(),
                                      reason=f"NetSuite's WSDL not found at {REAL_WSDL_DIR}")
 
 
+pytest_plugins = ("pytester",)   # tests of the netsuite-contracts pytest plugin
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "mock_server" in getattr(item, "fixturenames", ()):
+        if {"mock_server", "netsuite_mock_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.server)
 
 

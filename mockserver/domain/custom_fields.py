@@ -37,6 +37,14 @@ _REF_OF_FIELD_TYPE = {
     "_multipleSelect": "MultiSelectCustomFieldRef",
 }  # every other type (free-form text, text area, e-mail, phone, hyperlink…) is a string
 
+
+
+def field_type_of(ref_type: str) -> str:
+    """A ``fieldType`` whose entries are written as ``ref_type`` (``StringCustomFieldRef``…)."""
+    local = ref_type.rpartition(":")[2]
+    return next((t for t, r in _REF_OF_FIELD_TYPE.items() if r == local), "_freeFormText")
+
+
 DEFINITION_TYPES = ("transactionBodyCustomField", "transactionColumnCustomField",
                     "entityCustomField", "itemCustomField", "otherCustomField", "crmCustomField")
 

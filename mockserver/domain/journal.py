@@ -17,12 +17,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from client.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+
 MAX_BODY_CHARS = 256 * 1024
 REDACTED = "[redacted]"
 
-# Elements whose text is a credential, whatever their prefix.
-_SECRET_ELEMENTS = ("consumerKey", "token", "nonce", "timestamp", "signature", "password",
-                    "password2", "currentPassword", "newPassword", "newPassword2")
+# Elements whose text is a credential, whatever their prefix (the account id is not secret
+# to the mock, which names it in every entry anyway).
+_SECRET_ELEMENTS = PASSPORT_FIELDS[1:] + PASSWORD_FIELDS
 _SECRET_TEXT = re.compile(
     r"(<(?:[\w.-]+:)?(" + "|".join(_SECRET_ELEMENTS) + r")\b[^>]*>)([^<]*)(</(?:[\w.-]+:)?\2>)")
 

@@ -108,7 +108,7 @@ class RecordWriter:
         must be one the field can point at.
         """
         _drop_empty_refs(ctype, value)
-        for field_name, ref in _record_refs(ctype, value):
+        for field_name, ref in record_refs(ctype, value):
             targets = reference_targets(kind, field_name)
             wanted = ref.get("type")
             if wanted and kind_of(wanted) is not None:
@@ -361,7 +361,7 @@ def _drop_empty_refs(ctype: ComplexType, value: dict) -> None:
                                          element)
 
 
-def _record_refs(ctype: ComplexType, value: dict) -> Iterator[tuple[str, dict]]:
+def record_refs(ctype: ComplexType, value: dict) -> Iterator[tuple[str, dict]]:
     """Every RecordRef inside a record, with the name of the field holding it."""
     for f in ctype.fields:
         item = value.get(f.name)
@@ -376,4 +376,4 @@ def _record_refs(ctype: ComplexType, value: dict) -> Iterator[tuple[str, dict]]:
                 continue
             nested = registry.lookup(type_ref)
             if isinstance(nested, ComplexType) and nested.fields:
-                yield from _record_refs(nested, element)
+                yield from record_refs(nested, element)

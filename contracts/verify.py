@@ -1,0 +1,334 @@
+"""``netsuite-contracts verify``: does the mock (or another endpoint) answer as the recording did?
+
+For each cassette: seed the target with the records the cassette shows (``contracts.seeding``),
+then send every recorded request again, signed afresh for the target, and compare the answer
+with the recorded one after normalisation:
+
+- ignored: ``nsId``, ``searchId`` values, the fault ``hostname``, ``Error ID``s in messages, and
+  timestamps the server sets (``createdDate``, ``lastModifiedDate``, ``dateCreated``,
+  ``serverTime``, ``deletedDate``);
+- mapped: internal ids a write assigned (the target assigns its own; later requests that use a
+  recorded id are rewritten, and answers compared with the recorded ids put back), and search
+  ids (``searchMoreWithId`` goes to the target's search);
+- compared: HTTP status, faults (code, string, element, message), statuses and their details,
+  every record field and sublist line in order, paging (``totalRecords``, ``pageSize``,
+  ``totalPages``, ``pageIndex``); numbers and date-times by value, not spelling; namespace
+  prefixes never.
+
+A recording that failed to log in is replayed with a signature the target must refuse; a
+recorded concurrency (or usage, or unexpected-error) fault is reproduced with a one-shot fault
+rule on the mock, since a recording cannot show what else was in flight.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, TextIO
+
+import requests
+from lxml import etree
+
+from client.passport import make_passport
+from contracts.cassette import Cassette, CassetteError, Interaction, load
+from contracts.endpoints import Endpoint
+from contracts.scrub import iter_files
+from contracts.seeding import CREATING_WRITES, plan_seed
+from contracts.soapxml import ENV, NotSoap, SoapMessage, label, parse, readable
+
+IGNORED_VALUES = ("nsId", "searchId", "hostname", "createdDate", "lastModifiedDate",
+                  "dateCreated", "serverTime", "deletedDate")
+# Attributes whose absence means this value (XSD defaults); replaceAll, a directive for
+# writes, means nothing in an answer and is dropped whatever its value.
+ATTRIBUTE_DEFAULTS = {"type": "ERROR", "replaceAll": "true"}
+# Recorded faults that no request can provoke on its own: reproduced with a fault rule.
+RULE_FAULTS = {"exceededConcurrentRequestLimitFault": "ExceededConcurrentRequestLimitFault",
+               "exceededRequestLimitFault": "ExceededRequestLimitFault",
+               "exceededUsageLimitFault": "ExceededUsageLimitFault",
+               "unexpectedErrorFault": "UnexpectedErrorFault"}
+_ERROR_ID = re.compile(r"(Error ID: )\w+")
+_DECIMAL = re.compile(r"^-?\d+\.\d+(?:[eE][-+]?\d+)?$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})$")
+MAX_DIFF_LINES = 60
+
+
+@dataclass
+class Outcome:
+    interaction: Interaction
+    verdict: str                     # ok, diverged, skipped
+    note: str = ""
+    diff: str = ""
+
+
+@dataclass
+class Report:
+    cassettes: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)   # cassettes that could not be run
+
+    def count(self, verdict: str) -> int:
+        return sum(o.verdict == verdict for o in self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.count("diverged") == 0
+
+
+# -- ids the target assigned ---------------------------------------------------------------------
+class IdMap:
+    """Recorded ids → the target's, for internal ids written in the session and search ids."""
+
+    def __init__(self) -> None:
+        self.internal: dict[str, str] = {}
+        self.search: dict[str, str] = {}
+
+    def learn(self, operation: str, recorded: SoapMessage | None, actual: SoapMessage | None):
+        if recorded is None or actual is None or recorded.payload is None \
+                or actual.payload is None:
+            return
+        if operation in CREATING_WRITES:
+            for mine, theirs in zip(_base_ref_ids(recorded.payload),
+                                    _base_ref_ids(actual.payload)):
+                if mine and theirs:
+                    self.internal[mine] = theirs
+        for mine, theirs in zip(_texts(recorded.payload, "searchId"),
+                                _texts(actual.payload, "searchId")):
+            self.search[mine] = theirs
+
+    def to_target(self, root: etree._Element) -> None:
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            value = element.get("internalId")
+            if value in self.internal:
+                element.set("internalId", self.internal[value])
+            if etree.QName(element).localname == "searchId" and element.text in self.search:
+                element.text = self.search[element.text]
+
+    def recorded_id(self, value: str) -> str:
+        for mine, theirs in self.internal.items():
+            if theirs == value:
+                return mine
+        return value
+
+
+def _base_ref_ids(payload: etree._Element) -> list[str | None]:
+    return [e.get("internalId") for e in payload.iter() if isinstance(e.tag, str)
+            and etree.QName(e).localname == "baseRef"]
+
+
+def _texts(payload: etree._Element, name: str) -> list[str]:
+    return [e.text for e in payload.iter() if isinstance(e.tag, str)
+            and etree.QName(e).localname == name and e.text]
+
+
+# -- normalised answers --------------------------------------------------------------------------
+def normalised(body: bytes, status: int, *, ids: Callable[[str], str] = lambda v: v,
+               ignored: tuple[str, ...] = IGNORED_VALUES) -> list[str]:
+    """An answer as comparable lines: the HTTP status, then the envelope with what varies
+    between two runs replaced."""
+    lines = [f"HTTP {status}"]
+    try:
+        root = parse(body)
+    except NotSoap:
+        return lines + body.decode("utf-8", errors="replace").splitlines()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        value = element.get("internalId")
+        if value is not None:
+            element.set("internalId", ids(value))
+        for name, default in ATTRIBUTE_DEFAULTS.items():
+            if element.get(name) == default or (name == "replaceAll" and name in element.attrib):
+                del element.attrib[name]
+
+    def text(element: etree._Element, value: str) -> str:
+        name = etree.QName(element).localname
+        if name in ignored:
+            return f"[{name}]"
+        value = _ERROR_ID.sub(r"\1[id]", value)
+        if _DECIMAL.match(value):
+            return repr(float(value))
+        if _DATETIME.match(value):
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return value
+            return moment.astimezone(timezone.utc).isoformat()
+        return value
+
+    return lines + readable(root, text=text)
+
+
+def diff(recorded: list[str], actual: list[str], limit: int = MAX_DIFF_LINES) -> str:
+    lines = list(difflib.unified_diff(recorded, actual, "recorded", "target", n=3, lineterm=""))
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"… ({len(lines) - limit} more lines)"]
+    return "\n".join(lines)
+
+
+# -- sending -------------------------------------------------------------------------------------
+def resigned(interaction: Interaction, target: Endpoint, ids: IdMap, *, refuse: bool) -> bytes:
+    """The recorded request with the target's ids and a fresh TokenPassport for the target
+    (one it must refuse when ``refuse``); a request recorded without one is sent without."""
+    root = parse(interaction.request_body)
+    ids.to_target(root)
+    header = root.find(f"{ENV}Header")
+    passport = None
+    if header is not None:
+        passport = next((e for e in header if isinstance(e.tag, str)
+                         and etree.QName(e).localname == "tokenPassport"), None)
+    if passport is not None:
+        account, k = target.settings.account, target.secrets
+        fields = make_passport(account, k.consumer_key, k.consumer_secret, k.token_key,
+                               "not-" + k.token_secret if refuse else k.token_secret)
+        signature = fields.pop("signature")
+        children = {etree.QName(e).localname: e for e in passport if isinstance(e.tag, str)}
+        for name, value in fields.items():
+            if name in children:
+                children[name].text = str(value)
+        if "signature" in children:
+            children["signature"].text = signature["value"]
+            children["signature"].set("algorithm", signature["algorithm"])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def send(target: Endpoint, interaction: Interaction, body: bytes) -> tuple[int, bytes]:
+    headers = {"Content-Type": "text/xml; charset=utf-8",
+               "SOAPAction": f'"{interaction.soap_action or interaction.operation}"'}
+    response = requests.post(target.service_url, data=body, headers=headers, timeout=120)
+    return response.status_code, response.content
+
+
+# -- one cassette --------------------------------------------------------------------------------
+def verify_cassette(cassette: Cassette, target: Endpoint, report: Report, out: TextIO, *,
+                    ignored: tuple[str, ...] = IGNORED_VALUES) -> None:
+    report.cassettes += 1
+    print(f"{cassette.path}  ({_provenance_line(cassette.provenance)})", file=out)
+    if target.admin is not None:
+        target.admin.reset("none", clear_rules=True)
+        target.admin.reset_clock()
+        plan = plan_seed(cassette.interactions)
+        for note in plan.notes:
+            print(f"  note: {note}", file=out)
+        if plan.records:
+            try:
+                target.admin.load_seed(plan.as_seed())
+            except Exception as error:  # the admin API's refusal, with its reason
+                report.problems.append(f"{cassette.path}: cannot seed the target: {error}")
+                print(f"  FAILED to seed the target: {error}", file=out)
+                return
+        print(f"  seeded {len(plan.records)} record(s) the cassette shows", file=out)
+    ids = IdMap()
+    for interaction in cassette.interactions:
+        outcome = _verify_one(interaction, target, ids, ignored)
+        report.outcomes.append(outcome)
+        verdict = {"ok": "ok      ", "diverged": "DIVERGED", "skipped": "skipped "}[
+            outcome.verdict]
+        print(f"  {verdict} #{interaction.index:<3} {interaction.operation:<22} "
+              f"{_summary(interaction)}{('  [' + outcome.note + ']') if outcome.note else ''}",
+              file=out)
+        if outcome.diff:
+            print("\n".join("      " + line for line in outcome.diff.splitlines()), file=out)
+
+
+def _verify_one(interaction: Interaction, target: Endpoint, ids: IdMap,
+                ignored: tuple[str, ...]) -> Outcome:
+    if interaction.method != "POST" or interaction.request is None:
+        return Outcome(interaction, "skipped", "not a SOAP request")
+    recorded = interaction.response
+    fault = recorded.fault() if recorded is not None else None
+    note = ""
+    refuse = bool(fault and fault["element"] == "invalidCredentialsFault")
+    if refuse:
+        note = "signed so that the target must refuse it, as the recording was refused"
+    if fault and fault["element"] in RULE_FAULTS:
+        if target.admin is None:
+            return Outcome(interaction, "skipped",
+                           f"a recorded {fault['element']} needs a fault rule; the target "
+                           f"has no admin API")
+        target.admin.add_rule({"name": f"verify #{interaction.index}",
+                               "operation": interaction.operation, "nth": 1, "times": 1,
+                               "action": {"kind": "fault",
+                                          "fault": RULE_FAULTS[fault["element"]]}})
+        note = f"reproduced with a one-shot {RULE_FAULTS[fault['element']]} rule"
+    body = resigned(interaction, target, ids, refuse=refuse)
+    try:
+        status, answer = send(target, interaction, body)
+    except requests.RequestException as error:
+        return Outcome(interaction, "diverged", note,
+                       f"no answer from {target.service_url}: {error}")
+    try:
+        actual = SoapMessage.parse(answer)
+    except NotSoap:
+        actual = None
+    ids.learn(interaction.operation, recorded, actual)
+    mine = normalised(interaction.response_body, interaction.status, ignored=ignored)
+    theirs = normalised(answer, status, ids=ids.recorded_id, ignored=ignored)
+    if mine == theirs:
+        return Outcome(interaction, "ok", note)
+    return Outcome(interaction, "diverged", note, diff(mine, theirs))
+
+
+def _summary(interaction: Interaction) -> str:
+    """What the recorded answer was, in a few words."""
+    message = interaction.response
+    if message is None:
+        return f"HTTP {interaction.status}"
+    fault = message.fault()
+    if fault:
+        return f"fault {fault['code'] or fault['faultstring']}"
+    payload = message.payload
+    if payload is None:
+        return f"HTTP {interaction.status}"
+    statuses = [e for e in payload.iter() if isinstance(e.tag, str)
+                and label(e.tag) == "core:status"
+                and not etree.QName(e.getparent()).localname.endswith("List")]
+    failed = [e for e in statuses if e.get("isSuccess") == "false"]
+    codes = [c for e in failed for c in _texts(e, "code")]
+    parts = [f"{len(statuses) - len(failed)} ok, {len(failed)} failed" if len(statuses) > 1 else
+             ("failed " + ", ".join(codes) if failed else "success")]
+    total, page = _texts(payload, "totalRecords"), _texts(payload, "pageIndex")
+    if total:
+        parts.append(f"{total[0]} records" + (f", page {page[0]}" if page else ""))
+    return "; ".join(parts)
+
+
+def _provenance_line(provenance: dict) -> str:
+    if not provenance:
+        return "no provenance"
+    live = provenance.get("recorded_from_live_account")
+    return (f"{provenance.get('source', '?')}, "
+            f"{'from a live account' if live else 'not from a live account'}")
+
+
+# -- the run ---------------------------------------------------------------------------------------
+def cassette_paths(paths) -> list[Path]:
+    return list(iter_files(paths))
+
+
+def verify(paths, target: Endpoint, out: TextIO, *, ignored: tuple[str, ...] = IGNORED_VALUES
+           ) -> Report:
+    report = Report()
+    files = cassette_paths(paths)
+    if not files:
+        report.problems.append("no cassettes found in " + ", ".join(map(str, paths)))
+    for path in files:
+        try:
+            cassette = load(path)
+        except CassetteError as error:
+            report.problems.append(str(error))
+            print(f"{path}: {error}", file=out)
+            continue
+        verify_cassette(cassette, target, report, out, ignored=ignored)
+    summary = (f"{report.cassettes} cassette(s), {len(report.outcomes)} interaction(s): "
+               f"{report.count('ok')} ok, {report.count('diverged')} diverged, "
+               f"{report.count('skipped')} skipped")
+    if report.problems:
+        summary += f"; {len(report.problems)} problem(s): " + "; ".join(report.problems)
+    print(summary, file=out)
+    return report
+

@@ -1,0 +1,267 @@
+"""Properties of the mock over HTTP, on records Hypothesis derives from the schema models
+(``contracts.strategies``), through the client, and the differential runner
+(``contracts.differential``) catching a deliberately altered mock.
+
+NETSUITE_CONTRACTS_EXAMPLES sets how many examples each property tries (default: CI-sized)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+
+import pytest
+import requests
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from client.errors import RecordError
+from contracts.differential import comparable, differential, run
+from contracts.endpoints import mock_endpoint
+from contracts.strategies import (operations, record_types, records, required_fields,
+                                  unique_names, upsertable_record_types)
+from mockserver.config import MockSettings
+from mockserver.domain.records import kind_of
+from mockserver.server import MockServer
+
+pytestmark = pytest.mark.server
+EXAMPLES = int(os.environ.get("NETSUITE_CONTRACTS_EXAMPLES", "0"))
+SUFFIX = itertools.count(1)
+
+
+def examples(default: int) -> settings:
+    return settings(max_examples=EXAMPLES or default, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+@pytest.fixture
+def endpoint(netsuite_mock):
+    return netsuite_mock.endpoint
+
+
+@pytest.fixture
+def client(endpoint):
+    with endpoint.client() as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def existing(netsuite_mock_server):
+    """Internal ids of the demo data, by record type: what generated references point at."""
+    admin = mock_endpoint(netsuite_mock_server).admin
+    admin.reset("demo", clear_rules=True)
+    return {t: [r["internalId"] for r in admin.records(t)] for t in admin.records()}
+
+
+def ref(record_type: str, internal_id: str) -> dict:
+    return {"_ns_type": "RecordRef", "type": record_type, "internalId": internal_id}
+
+
+def assert_round_trips(sent: dict, got: dict) -> None:
+    for name, value in sent.items():
+        if name.startswith("_"):
+            continue
+        expected, actual = comparable(value), comparable(got.get(name))
+        if isinstance(expected, dict):   # a reference: the same record (NetSuite adds a name)
+            actual = {"internalId": (actual or {}).get("internalId")}
+        assert actual == expected, f"{name}: sent {expected!r}, read back {actual!r}"
+
+
+@pytest.mark.parametrize("record_type", record_types())
+def test_strategies_cover_every_modelled_record_type(record_type, existing):
+    """Each record type has a strategy, and its records carry every required field."""
+    @examples(10)
+    @given(records(record_type, existing))
+    def check(record):
+        missing = [f for f in required_fields(kind_of(record_type)) if f not in record]
+        assert not missing, f"{record_type}: {missing}"
+    check()
+
+
+@pytest.mark.parametrize("record_type", record_types())
+def test_add_then_get_round_trips(record_type, client, existing):
+    @examples(4)
+    @given(records(record_type, existing))
+    def check(record):
+        record = unique_names(record, f"r{next(SUFFIX)}")
+        written = client.call("add", record, as_json=True)
+        read = client.call("get", ref(record_type, written["baseRef"]["internalId"]),
+                           as_json=True)
+        assert_round_trips(record, read["record"])
+    check()
+
+
+def test_upsert_is_idempotent_by_external_id(client, existing):
+    @examples(30)
+    @given(st.sampled_from(upsertable_record_types()).flatmap(
+        lambda t: st.tuples(st.just(t), records(t, existing))))
+    def check(drawn):
+        record_type, record = drawn
+        n = next(SUFFIX)
+        record = unique_names({**record, "externalId": f"X{n}"}, f"u{n}")
+        first = client.call("upsert", record, as_json=True)["baseRef"]["internalId"]
+        after_first = client.call("get", ref(record_type, first), as_json=True)["record"]
+        second = client.call("upsert", record, as_json=True)["baseRef"]["internalId"]
+        after_second = client.call("get", ref(record_type, second), as_json=True)["record"]
+        assert second == first
+        assert comparable({k: v for k, v in after_second.items() if k != "lastModifiedDate"}) \
+            == comparable({k: v for k, v in after_first.items() if k != "lastModifiedDate"})
+        assert_round_trips(record, after_second)
+    check()
+
+
+def test_search_finds_what_was_added(client, existing):
+    @examples(20)
+    @given(records("vendor", existing))
+    def check(vendor):
+        vendor = unique_names(vendor, f"s{next(SUFFIX)}")
+        added = client.call("add", vendor, as_json=True)["baseRef"]["internalId"]
+        found = client.call("search", {"_ns_type": "VendorSearchBasic", "entityId": {
+            "operator": "is", "searchValue": vendor["companyName"]}}, as_json=True)
+        assert [r["internalId"] for r in found["recordList"]["record"]] == [added]
+    check()
+
+
+def test_pages_partition_the_results_exactly(client):
+    @examples(15)
+    @given(st.integers(0, 23), st.integers(5, 8))
+    def check(count, page_size):
+        prefix = f"Page{next(SUFFIX)}z"
+        added = set()
+        if count:
+            written = client.call("addList", record=[
+                {"_ns_type": "Vendor", "companyName": f"{prefix} {i}",
+                 "subsidiary": {"internalId": "1"}} for i in range(count)], as_json=True)
+            added = {w["baseRef"]["internalId"] for w in written["writeResponse"]}
+        headers = {"searchPreferences": {"pageSize": page_size}}
+        first = client.call("search", {"_ns_type": "VendorSearchBasic", "entityId": {
+            "operator": "startsWith", "searchValue": prefix}}, headers=headers, as_json=True)
+        assert first["totalRecords"] == count
+        assert first.get("totalPages", 0) == math.ceil(count / page_size)
+        pages = [first]
+        for index in range(2, math.ceil(count / page_size) + 1):
+            pages.append(client.call("searchMoreWithId", searchId=first["searchId"],
+                                     pageIndex=index, headers=headers, as_json=True))
+        seen: list[str] = []
+        for index, page in enumerate(pages, start=1):
+            rows = (page.get("recordList") or {}).get("record", [])
+            assert len(rows) == min(page_size, count - (index - 1) * page_size)
+            seen += [r["internalId"] for r in rows]
+        assert len(seen) == len(set(seen)) and set(seen) == added
+    check()
+
+
+# -- the differential runner -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def second_mock():
+    with MockServer(MockSettings(port=0, seed="demo", log_level="warning")) as server:
+        yield server
+
+
+def _fresh(*endpoints):
+    for endpoint in endpoints:
+        endpoint.admin.reset("demo")
+        endpoint.admin.reset_clock()
+
+
+def test_differential_runner_finds_no_difference_between_two_mocks(endpoint, second_mock,
+                                                                   existing):
+    other = mock_endpoint(second_mock)
+    other.admin.clear_rules()
+
+    @examples(15)
+    @given(operations(existing))
+    def check(steps):
+        _fresh(endpoint, other)
+        assert differential(endpoint, other, steps) == []
+    check()
+
+
+def test_differential_runner_catches_an_altered_mock(endpoint, second_mock, existing):
+    """The second mock answers ``get`` without the company name, as a regression in the
+    mock (or a sandbox that behaves differently) would: the runner finds a sequence that shows
+    it, and names the step."""
+    altered = mock_endpoint(second_mock)
+    altered.admin.clear_rules()
+    backend = second_mock.backend
+    original = backend.handle
+
+    def handle_without_name(operation, *args, **kwargs):
+        reply = original(operation, *args, **kwargs)
+        record = (reply.body.get("readResponse") or {}).get("record") \
+            if operation == "get" else None
+        if isinstance(record, dict):
+            record.pop("companyName", None)
+        return reply
+
+    backend.handle = handle_without_name
+    try:
+        found: list = []
+
+        @settings(examples(60), phases=[Phase.generate])   # the first find is enough
+        @given(operations(existing, record_types=("vendor",)))
+        def check(steps):
+            _fresh(endpoint, altered)
+            divergences = differential(endpoint, altered, steps)
+            if divergences:
+                found.append(divergences)
+            assert not divergences
+
+        with pytest.raises(AssertionError):
+            check()
+        assert found, "the runner never noticed the altered mock"
+        divergence = found[-1][0]
+        assert divergence.operation == "get"
+        assert divergence.a["fields"]["companyName"] and \
+            divergence.b["fields"]["companyName"] is None
+    finally:
+        backend.handle = original
+
+
+def test_a_failed_step_is_an_outcome_not_an_exception(endpoint):
+    steps = [{"op": "get", "type": "vendor", "handle": "#9"}]
+    assert run(endpoint, steps) == [{"ok": False, "code": "RCRD_DSNT_EXIST",
+                                     "message": "That record does not exist."}]
+
+
+def test_an_invalid_generated_record_is_refused_with_netsuites_error(client, existing):
+    """The strategies' required fields are NetSuite's: leaving one out fails as NetSuite does."""
+    @examples(5)
+    @given(records("vendor", existing, optional=False))
+    def check(record):
+        del record["companyName"]
+        with pytest.raises(RecordError) as error:
+            client.call("add", record)
+        assert error.value.code == "USER_ERROR" and "Company Name" in error.value.message
+    check()
+
+
+def test_the_differential_runner_compares_the_mock_with_a_replayed_session(endpoint,
+                                                                         second_mock,
+                                                                         existing, tmp_path):
+    """Offline comparison with a sandbox: run a sequence against it once, recording; later run
+    the same sequence against the replay of that recording and against the mock."""
+    from client.config import NetSuiteSettings
+    from contracts.cassette import load
+    from contracts.endpoints import Endpoint
+    from contracts.replay import replay_server
+
+    steps = [{"op": "add", "type": "vendor", "handle": "#1", "record": {
+                 "_ns_type": "Vendor", "companyName": "Rowan", "subsidiary": {"internalId": "1"}}},
+             {"op": "update", "type": "vendor", "handle": "#1", "record": {
+                 "_ns_type": "Vendor", "comments": "net 30"}},
+             {"op": "get", "type": "vendor", "handle": "#1"},
+             {"op": "search", "type": "vendor", "handle": "#1"},
+             {"op": "get", "type": "vendor", "handle": "#7"}]
+    sandbox = mock_endpoint(second_mock)          # stands in for the sandbox
+    _fresh(sandbox, endpoint)
+    path = tmp_path / "sandbox.yaml"
+    with sandbox.client(record_to=str(path)) as recording:
+        recorded = run(recording, steps, tag="-run1")
+    with replay_server([load(path)], port=0) as replay:
+        replayed = Endpoint(NetSuiteSettings(account="X", wsdl_url=replay.wsdl_url,
+                                             service_url=replay.service_url), sandbox.secrets)
+        assert run(replayed, steps, tag="-run1") == recorded
+        requests.post(replay.url + "/__replay/rewind", timeout=10)
+        assert differential(endpoint, replayed, steps, tag="-run1") == []

@@ -1,0 +1,153 @@
+"""``netsuite-contracts verify``: the reference recordings pass against the mock (what CI runs),
+a session recorded against the mock verifies against a fresh one, and a deliberately broken
+mock fails with a diff that says what changed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from client.errors import NetSuiteError, RecordError
+from client.governance import RetryPolicy
+from contracts.cassette import load
+from contracts.cli import main as contracts_main
+from contracts.seeding import plan_seed
+from mockserver.domain import errors
+
+pytestmark = pytest.mark.server
+ROOT = Path(__file__).resolve().parent.parent
+RECORDINGS = ROOT / "recordings"
+SCRIPTS = Path(sys.executable).parent
+
+
+def test_ci_commands_pass_on_the_reference_recordings():
+    """Exactly what CI needs: both commands, as installed console scripts, exit 0."""
+    for command in (["verify", "recordings/", "--mock"], ["scan", "recordings/"]):
+        done = subprocess.run([str(SCRIPTS / "netsuite-contracts"), *command], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert "7 cassette(s), 9 interaction(s): 9 ok, 0 diverged, 0 skipped" in \
+        subprocess.run([str(SCRIPTS / "netsuite-contracts"), "verify", "recordings/"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300).stdout
+
+
+def test_every_reference_cassette_says_it_was_not_recorded_from_a_live_account():
+    cassettes = sorted(RECORDINGS.glob("*.yaml"))
+    assert len(cassettes) == 7
+    for path in cassettes:
+        provenance = load(path).provenance
+        assert provenance["source"] == "synthetic", path
+        assert provenance["recorded_from_live_account"] is False, path
+        assert any("netsuite-soap-2024_1.md" in s for s in provenance["built_from"]), path
+
+
+def test_the_reference_cassettes_are_what_the_builder_writes(tmp_path, monkeypatch):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_recordings", RECORDINGS / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    build.main()
+    for path in sorted(RECORDINGS.glob("*.yaml")):
+        assert (tmp_path / path.name).read_text() == path.read_text(), path.name
+
+
+def test_one_line_per_interaction_and_a_summary(capsys):
+    assert contracts_main(["verify", str(RECORDINGS), "--mock"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("  ok ")]
+    assert len(lines) == 9
+    assert "  ok       #1   getServerTime          fault USER_ERROR  [signed so that the " \
+           "target must refuse it" in out
+    assert "#1   get                    fault WS_REQUEST_BLOCKED  [reproduced with a " \
+           "one-shot ExceededConcurrentRequestLimitFault rule]" in out
+    assert "#2   searchMoreWithId       success; 7 records, page 2" in out
+
+
+def test_a_broken_mock_fails_verification_with_a_clear_diff(monkeypatch, capsys):
+    monkeypatch.setitem(errors.STATUS_MESSAGES, "record_missing",
+                        ("RCRD_DSNT_EXIST", "No such record, sorry."))
+    assert contracts_main(["verify", str(RECORDINGS / "missing-record.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "DIVERGED #1   get                    failed RCRD_DSNT_EXIST" in out
+    assert "-            core:message = 'That record does not exist.'" in out
+    assert "+            core:message = 'No such record, sorry.'" in out
+    assert "0 ok, 1 diverged" in out
+
+
+def test_a_mock_that_stops_computing_totals_fails_on_the_field(monkeypatch, capsys):
+    from mockserver.domain import writes
+    monkeypatch.setattr(writes, "compute_amounts", lambda kind, record: None)
+    assert contracts_main(["verify", str(RECORDINGS / "vendor-bill-upsert-then-get.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "ok       #1   upsert" in out and "DIVERGED #2   get" in out
+    assert "-          purchases:userTotal = '1549.5'" in out
+
+
+def test_a_mock_that_pages_differently_fails_on_the_paging(monkeypatch, capsys):
+    from mockserver.domain.search import operations as search_operations
+    monkeypatch.setattr(search_operations, "_page_size", lambda prefs: 6)
+    assert contracts_main(["verify", str(RECORDINGS / "vendor-search-pages.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "-        core:pageSize = '5'" in out and "+        core:pageSize = '6'" in out
+    assert "-          core:record externalId=\"VEND-006\" internalId=\"316\"" in out
+
+
+def test_a_session_recorded_against_the_mock_verifies_against_a_fresh_one(netsuite_mock,
+                                                                         tmp_path, capsys):
+    """Record against the demo data (reads, paging, writes, errors, a fault rule, an update),
+    then verify with a mock that starts empty: everything it needs comes from the cassette."""
+    path = tmp_path / "session.yaml"
+    with netsuite_mock.endpoint.client(record_to=str(path),
+                                       retry=RetryPolicy(max_attempts=1)) as ns:
+        ns.call("getAll", {"_ns_type": "GetAllRecord", "recordType": "currency"})
+        assert len(list(ns.search_all({"_ns_type": "VendorSearchBasic"}, page_size=5))) == 12
+        bill = {"_ns_type": "VendorBill", "externalId": "BILL-77", "tranId": "INV-77",
+                "entity": {"_ns_type": "RecordRef", "internalId": "101"},
+                "expenseList": {"expense": [{"account": {"internalId": "56"}, "amount": 125.5}]}}
+        written = ns.call("upsert", bill)
+        ns.call("get", {"_ns_type": "RecordRef", "type": "vendorBill",
+                        "internalId": written.baseRef.internalId})
+        ns.call("upsert", bill)
+        with pytest.raises(RecordError):
+            ns.call("get", {"_ns_type": "RecordRef", "type": "vendor", "internalId": "999"})
+        ns.call("addList", record=[
+            {"_ns_type": "Vendor", "companyName": "New Co", "subsidiary": {"internalId": "1"}},
+            {"_ns_type": "Vendor", "companyName": "Bad Sub", "subsidiary": {"internalId": "99"}}])
+        netsuite_mock.add_rule({"operation": "get", "nth": 1, "times": 1, "action": {
+            "kind": "fault", "fault": "ExceededConcurrentRequestLimitFault"}})
+        with pytest.raises(NetSuiteError):
+            ns.call("get", {"_ns_type": "RecordRef", "type": "vendor", "internalId": "102"})
+        ns.call("update", {"_ns_type": "Vendor", "internalId": "103", "comments": "updated"})
+        ns.call("get", {"_ns_type": "RecordRef", "type": "vendor", "internalId": "103"})
+    plan = plan_seed(load(path).interactions)
+    seeded = {(r["recordType"], r.get("internalId")) for r in plan.records}
+    assert ("vendor", "101") in seeded and ("vendor", "103") in seeded
+    assert ("vendor", "999") not in seeded and ("subsidiary", "99") not in seeded
+    assert not any(t == "vendorBill" for t, _ in seeded)   # the session created it
+    assert contracts_main(["verify", str(path)]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "12 interaction(s): 12 ok, 0 diverged" in out
+
+
+def test_verify_against_a_running_mock(netsuite_mock, capsys):
+    assert contracts_main(["verify", str(RECORDINGS / "addlist-mixed.yaml"), "--against",
+                           netsuite_mock.url]) == 0
+    assert "1 ok, 0 diverged" in capsys.readouterr().out
+
+
+def test_verify_against_an_endpoint_without_credentials_is_a_usage_error(capsys):
+    assert contracts_main(["verify", str(RECORDINGS), "--against",
+                           "http://127.0.0.1:9/services/NetSuitePort_2024_1"]) == 2
+    assert "is not a netsuite-mock" in capsys.readouterr().err
+
+
+def test_verify_reports_unreadable_cassettes_and_missing_paths(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("interactions: [1, 2]\n")
+    assert contracts_main(["verify", str(bad)]) == 1
+    assert "interaction 1 is malformed" in capsys.readouterr().out
+    assert contracts_main(["verify", str(tmp_path / "nothing-here")]) == 2
