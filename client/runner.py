@@ -81,7 +81,8 @@ class JobResult:
                 pages = f", {self.pages} page{'s' if self.pages != 1 else ''}" if self.pages else ""
                 counted = (f" (NetSuite counted {self.total_records})"
                            if self.total_records not in (None, self.records) else "")
-                return (f"{self.name}: {self.records} records{counted}{pages} in "
+                records = f"{self.records} record{'s' if self.records != 1 else ''}"
+                return (f"{self.name}: {records}{counted}{pages} in "
                         f"{self.seconds:.1f}s -> {self.path}")
             return f"{self.name}: FAILED: {self.error}"
         if self.ok:
@@ -246,7 +247,13 @@ class Runner:
             self.client.prepare(job.method, tuple(job.args), {}, job.headers)
         for job in exports:
             self.client.prepare(job.method, (job.record,), {}, None)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.TemporaryFile(dir=self.out_dir)  # writable: before any request
+            probe.close()
+        except OSError as error:
+            raise ConfigError(f"cannot write output files to {self.out_dir}: "
+                              f"{error.strerror or error}") from None
 
         results: list[JobResult] = []
         if config.run_async and len(imports) > 1:

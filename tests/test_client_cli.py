@@ -205,7 +205,22 @@ def test_run_writes_json_lines_per_import(capsys, files):
     assert status == 0, err
     record, = read_lines(files.out / "vendor_101.jsonl")
     assert record["_ns_type"] == "Vendor" and record["internalId"] == "101"
-    assert f"vendor_101: 1 records in " in out and str(files.out / "vendor_101.jsonl") in out
+    assert f"vendor_101: 1 record in " in out and str(files.out / "vendor_101.jsonl") in out
+
+
+def test_an_output_folder_that_cannot_be_written_stops_before_anything_is_sent(capsys, files,
+                                                                              mock):
+    config = files.settings(import_configs=[
+        {"master_data_name": "vendor_101",
+         "payload": {"method_name": "get", "method_args": [VENDOR_101]}}])
+    not_a_folder = files.out.parent / "a-file"
+    not_a_folder.write_text("")
+    sent_before = governance(mock)["admitted"]
+    status, _, err = cli(capsys, "run", config, "--secrets", files.secrets, "--out",
+                         not_a_folder)
+    assert status == 2 and "Traceback" not in err
+    assert f"cannot write output files to {not_a_folder}" in err
+    assert governance(mock)["admitted"] == sent_before
 
 
 def test_run_async_imports_side_by_side_within_the_limit(capsys, files, mock):
