@@ -10,10 +10,14 @@ that works here works there.
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+log = logging.getLogger("netsuite_client")
 
 
 class ConfigError(ValueError):
@@ -80,6 +84,16 @@ def load_jsonc(path: str | os.PathLike) -> dict:
     return data
 
 
+def _warn_unknown_settings(block: dict, known: set[str], source: str) -> None:
+    """A misspelt setting would silently fall back to its default (a concurrency limit of 1):
+    say so, with the nearest known name."""
+    for name in sorted(set(block) - known):
+        near = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {near[0]}?" if near else f" (known: {', '.join(sorted(known))})"
+        log.warning("%s: netsuite_settings.%s is not a setting netsuite-client uses%s",
+                    source, name, hint)
+
+
 @dataclass
 class NetSuiteSettings:
     account: str
@@ -94,6 +108,8 @@ class NetSuiteSettings:
         if not isinstance(block, dict):
             raise ConfigError(f"{source}: netsuite_settings must be an object")
         known = {f.name for f in fields(cls)}
+        if "netsuite_settings" in data:
+            _warn_unknown_settings(block, known, source)
         values = {k: v for k, v in block.items() if k in known}
         if not values.get("account"):
             raise ConfigError(f"{source}: netsuite_settings.account is missing")
@@ -127,6 +143,8 @@ class NetSuiteSettings:
             if not isinstance(block, dict):
                 raise ConfigError(f"{path}: netsuite_settings must be an object")
             source = str(path)
+            if "netsuite_settings" in data:
+                _warn_unknown_settings(block, {f.name for f in fields(cls)}, source)
         return cls.from_dict(_fill_from_env(block, cls.ENV, environ), source=source)
 
 

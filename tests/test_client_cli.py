@@ -145,6 +145,19 @@ def test_bad_json_in_a_settings_file(capsys, files, tmp_path):
                    f"Expecting value\n")
 
 
+def test_a_misspelt_setting_is_named(capsys, caplog, files, tmp_path):
+    settings = json.loads(files.settings().read_text())
+    block = settings["netsuite_settings"]
+    block["concurency_limit"] = block.pop("concurrency_limit")
+    misspelt = write_json(tmp_path / "misspelt.json", settings)
+    with caplog.at_level("WARNING", logger="netsuite_client"):
+        status, _, _ = cli(capsys, "call", "getServerTime", "--settings", misspelt,
+                           "--secrets", files.secrets)
+    assert status == 0
+    assert (f"{misspelt}: netsuite_settings.concurency_limit is not a setting netsuite-client "
+            f"uses; did you mean concurrency_limit?") in caplog.messages
+
+
 def test_an_unreachable_wsdl(capsys, files, tmp_path):
     closed = write_json(tmp_path / "closed.json", {"netsuite_settings": {
         "account": "1234567_SB1", "wsdl_url": "http://127.0.0.1:9/wsdl/netsuite.wsdl",
