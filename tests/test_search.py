@@ -317,6 +317,16 @@ def test_an_invalid_enum_value_gives_no_records_and_a_warning(sns, real_schema):
     assert detail.message == "The field type's enum value <vendorBill> is invalid for this search."
     assert (result.totalRecords, result.totalPages, result.pageSize) == (0, 0, None)
     assert result.searchId
+    again = more(sns, result.searchId, 1)   # page 1 again, as for any empty search
+    assert (again.status.statusDetail[0].message, again.totalRecords) == (detail.message, 0)
+    assert error(more(sns, result.searchId, 2))[0] == "INVALID_SEARCH_PAGE_INDEX"
+    # a relative date NetSuite does not have is an invalid enum value too
+    relative = search(sns, "TransactionSearchBasic", tranDate=field(
+        sns, "Date", operator="within", predefinedSearchValue="lastFortnightOrSo"))
+    valid(sns, real_schema)
+    assert (relative.status.isSuccess, relative.totalRecords) == (True, 0)
+    assert relative.status.statusDetail[0].message == (
+        "The field tranDate's enum value <lastFortnightOrSo> is invalid for this search.")
 
 
 def test_bad_criteria_are_refused(sns, real_schema):
@@ -601,6 +611,9 @@ def test_what_the_mock_cannot_evaluate_is_a_clear_fault(sns):
         search(sns, "TransactionSearchBasic",
                status=field(sns, "EnumMultiSelect", "_vendorBillOpen", operator="anyOf"))
     assert "the status field of Transaction searches" in raised.value.message
+    with pytest.raises(Fault) as raised:  # records the mock does not model: not "no match"
+        search(sns, "PhoneCallSearchBasic")
+    assert raised.value.message == "netsuite-mock cannot search on PhoneCall records yet."
     saved = zeep_type(sns, "TransactionSearchAdvanced")(savedSearchId="42")
     result = sns.call("search", searchRecord=saved).body.searchResult
     assert error(result)[0] == "INVALID_SAVED_SRCH"

@@ -27,6 +27,7 @@ from typing import Callable
 
 from mockserver.domain.errors import RecordError, SoapFault
 from mockserver.domain.search.dates import day_range, predefined_range
+from mockserver.schema import registry
 
 MAX_VALUES = 1000
 NONE_ID = "@NONE@"
@@ -58,6 +59,8 @@ NUMBER_OPERATORS = {
     "between": lambda v, a, b: a <= v <= b,
     "notBetween": lambda v, a, b: not a <= v <= b,
 }
+# NetSuite's relative dates; one it does not have is an invalid enum value like any other.
+SEARCH_DATE_VALUES = frozenset(registry.lookup("platformCoreTyp:SearchDate").values)
 NEGATED = {"notEqualTo", "notBetween", "isNot", "doesNotContain", "doesNotStartWith", "noneOf",
            "notOn", "notWithin", "notAfter", "notBefore", "notOnOrAfter", "notOnOrBefore"}
 STRING_OPERATORS = {"is", "isNot", "contains", "doesNotContain", "startsWith", "doesNotStartWith",
@@ -224,6 +227,8 @@ def _date(name, kind, operator, spec, now, enums) -> Criterion:
         return Criterion(name, kind, operator, lambda v: isinstance(v, datetime))
     predefined = spec.get("predefinedSearchValue")
     if predefined:
+        if predefined not in SEARCH_DATE_VALUES:  # as for any enum value the field lacks
+            raise InvalidEnumValue(name, predefined)
         resolved = predefined_range(predefined, now)
         if resolved is None:
             raise SoapFault.of("search_not_implemented",

@@ -113,6 +113,14 @@ def _page(call: Call, session: SearchSession, query: Query, page_index: int,
                    session.search_id, page, query.columns is not None)
 
 
+def _no_match_warning(invalid: InvalidEnumValue, session: SearchSession) -> dict:
+    """NetSuite's answer to an enum value the field lacks: no records, one WARN detail."""
+    status = warning_status("invalid_enum_value", field=invalid.field_name, value=invalid.value)
+    search_record = session.search_record
+    rows = _is_advanced(search_record) and search_record.get("columns") is not None
+    return _result(status, 0, session.page_size, 1, session.search_id, [], rows)
+
+
 @operation("search")
 def search(call: Call, body: dict) -> dict:
     search_record = body.get("searchRecord") or {}
@@ -126,10 +134,7 @@ def search(call: Call, body: dict) -> dict:
             query = compile_search(search_record, call.account.store, call.now)
         except InvalidEnumValue as invalid:
             sessions.open(session)
-            status = warning_status("invalid_enum_value", field=invalid.field_name,
-                                    value=invalid.value)
-            rows = _is_advanced(search_record) and search_record.get("columns") is not None
-            return {"searchResult": _result(status, 0, page_size, 1, call.ns_id, [], rows)}
+            return {"searchResult": _no_match_warning(invalid, session)}
         _check_return_columns(prefs, search_record, query)
         _restrict_to_role(call, query)
         sessions.open(session)
@@ -146,8 +151,10 @@ def search_more_with_id(call: Call, body: dict) -> dict:
             raise RecordError.of("invalid_job_id")
         try:
             query = compile_search(session.search_record, call.account.store, call.now)
-        except InvalidEnumValue:  # the first page already said so; every page is empty
-            raise RecordError.of("invalid_page_index") from None
+        except InvalidEnumValue as invalid:  # page 1 again, as for any empty search; no other
+            if (body.get("pageIndex") or 0) != 1:
+                raise RecordError.of("invalid_page_index") from None
+            return {"searchResult": _no_match_warning(invalid, session)}
         _restrict_to_role(call, query)
         return {"searchResult": _page(call, session, query, body.get("pageIndex") or 0)}
     except RecordError as error:

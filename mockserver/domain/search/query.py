@@ -255,6 +255,8 @@ def compile_search(search_record: dict, store, now: datetime) -> Query:
         basic, join_specs = search_record, {}
     if fam is None:
         raise RecordError.of("invalid_search_type", type=qname)
+    if not fam.record_types:  # "nothing matches" would be the mock's answer, not NetSuite's
+        raise SoapFault.of("search_not_implemented", what=f"{fam.name} records")
     tests, record_types, range_keys = _compile_part(fam, basic, store, now)
     query = Query(fam, record_types, tests, [], resolver=joins)
     query.needs_lines = any(reads_lines(fam, c.field) for c, _ in tests)
