@@ -57,6 +57,28 @@ def test_references_inside_sublists_are_checked(write):
         ("INVALID_KEY_OR_REF", "Invalid location reference key 99.")]
 
 
+@pytest.mark.parametrize("qname, fields, message", [
+    ("tranSales:Invoice", {"entity": ref(150), "tranDate": DAY, "shippingTaxCode": ref(31337),
+                           "itemList": {"item": [{"item": ref(204), "quantity": 1,
+                                                  "rate": "5"}]}},
+     "Invalid shippingTaxCode reference key 31337."),
+    ("tranGeneral:JournalEntry", {"subsidiary": ref(1), "tranDate": DAY, "lineList": {"line": [
+        {"account": ref(58), "debit": 5.0, "lineTaxCode": ref(31337)},
+        {"account": ref(58), "credit": 5.0}]}}, "Invalid lineTaxCode reference key 31337."),
+    ("listRel:Customer", {"companyName": "Refs Inc.", "subsidiary": ref(1),
+                          "contactRolesList": {"contactRoles": [{"contact": ref(31337)}]}},
+     "Invalid contact reference key 31337."),
+    ("listAcct:InventoryItem", {"itemId": "REF-ITEM", "preferredLocation": ref(31337)},
+     "Invalid preferredLocation reference key 31337."),
+    ("listAcct:InventoryItem", {"itemId": "REF-ITEM-2", "itemVendorList": {"itemVendor": [
+        {"vendor": ref(101), "vendorCurrency": ref(31337)}]}},
+     "Invalid vendorCurrency reference key 31337."),
+])
+def test_references_of_other_records_and_their_sublists_are_checked(write, qname, fields,
+                                                                    message):
+    assert write(qname, fields) == [("INVALID_KEY_OR_REF", message)]
+
+
 def test_a_reference_of_the_wrong_record_type_is_refused(write):
     """``type`` names a record the field cannot point at."""
     assert write("listRel:Vendor", vendor(subsidiary=ref(1, type="vendor"))) == [
