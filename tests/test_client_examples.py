@@ -1,10 +1,6 @@
 """The example configurations (client/examples/, the shapes users already have) run to completion
 against the demo data with only the URLs changed, and fetch what a brute-force filter over the
 same data says they should.
-
-The imports need the mock's ``search``/``searchMoreWithId`` and ``getAll`` and the demo's
-purchase orders, item receipts and vendor bills; until those are in the mock these tests fail
-with the mock's "does not implement the search operation yet" fault, or on missing demo data.
 """
 
 from __future__ import annotations
@@ -19,7 +15,9 @@ import pytest
 
 from client.cli import main
 from client.config import load_jsonc
-from tests.client_helpers import admin_records, read_lines
+from client.wsdl_cache import WsdlCache
+from mockserver.admin_client import MockAdmin
+from tests.client_helpers import admin_records, make_client, read_lines
 from tests.conftest import ROOT
 from tests.test_cli import start
 
@@ -98,6 +96,42 @@ def test_import_example_advanced_search_rows(capsys, mock, tmp_path):
     assert orders
     assert {row["_ns_type"] for row in rows} == {"TransactionSearchRow"}
     assert {row["basic"]["tranId"][0]["searchValue"] for row in rows} == orders
+
+
+def test_date_filtered_imports_page_through_what_a_brute_force_filter_finds(capsys, mock,
+                                                                            tmp_path):
+    """Records touched after ``last_modified_date``, fetched 5 a page: exactly those, across
+    pages, for the example's date-filtered imports."""
+    admin = MockAdmin(mock.url)
+    since = admin.advance_clock(86400)["now"]
+    try:
+        with make_client(mock, WsdlCache(disk=False)) as client:
+            for internal_id in ("101", "102", "103", "104", "105", "106", "107"):
+                client.call("update", {"_ns_type": "Vendor", "internalId": internal_id,
+                                       "comments": "touched"})
+            for internal_id in ("501", "503"):
+                client.call("update", {"_ns_type": "VendorBill", "internalId": internal_id,
+                                       "memo": "touched"})
+        config = load_jsonc(pointed_at(mock.url, "settings-import.json", tmp_path))
+        for job in config["import_configs"]:
+            headers = job["payload"].setdefault("method_headers", {})
+            headers.setdefault("searchPreferences", {})["pageSize"] = 5
+        settings = tmp_path / "paged.json"
+        settings.write_text(json.dumps(config), encoding="utf-8")
+        status, out, err = run(capsys, "run", settings, "--secrets", EXAMPLES / "secrets.json",
+                               "--out", tmp_path / "out", "--only", "vendors", "--only",
+                               "vendor_bills", "--set", f"last_modified_date={since}")
+        assert status == 0, out + err
+        assert "vendors: 7 records, 2 pages" in out
+        for name, record_type in (("vendors", "vendor"), ("vendor_bills", "vendorBill")):
+            fetched = [line["internalId"] for line in read_lines(tmp_path / "out" /
+                                                                   f"{name}.jsonl")]
+            expected = [r["internalId"] for r in admin_records(mock, record_type)
+                        if r["lastModifiedDate"] >= since and not r.get("isInactive")]
+            assert sorted(fetched) == sorted(expected) and len(fetched) == len(set(fetched))
+        assert len(fetched) == 2
+    finally:
+        admin.reset_clock()
 
 
 def test_the_placeholder_filters(capsys, mock, tmp_path):

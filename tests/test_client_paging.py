@@ -10,71 +10,15 @@ from lxml import etree
 from zeep.plugins import HistoryPlugin
 
 from client.progress import Progress
-from mockserver.domain.backend import OPERATIONS
-from mockserver.domain.operations import readable
-from mockserver.domain.records import kind_of
 from tests.client_helpers import admin_records, make_client, wsdl_cache  # noqa: F401
 from tests.conftest import MSGS
 
 pytestmark = pytest.mark.server
 
 
-# -- until the mock has search (issue 4) -------------------------------------------------------------
-def _interim_search_operations() -> dict:
-    """A minimal ``search``/``searchMoreWithId`` for a mock that has none yet: every record of
-    the searched type in internalId order (criteria are not applied; the paging client is under
-    test here, not search), ``pageSize`` from searchPreferences, the searchId remembered."""
-    searches: dict[str, tuple[str, int]] = {}
-
-    def page(call, record_type: str, page_size: int, index: int, search_id: str) -> dict:
-        kind = kind_of(record_type)
-        records = sorted(call.account.store.records(record_type),
-                         key=lambda r: int(r["internalId"]))
-        pages = -(-len(records) // page_size)
-        chunk = records[(index - 1) * page_size:index * page_size]
-        return {"searchResult": {
-            "status": {"isSuccess": True}, "totalRecords": len(records), "pageSize": page_size,
-            "totalPages": pages, "pageIndex": index, "searchId": search_id,
-            "recordList": {"record": [readable(kind, r) for r in chunk]}}}
-
-    def search(call, body):
-        name = body["searchRecord"]["_type"].split(":")[1]         # VendorSearchBasic
-        record_type = name[0].lower() + name[1:-len("SearchBasic")]
-        page_size = (call.headers.get("searchPreferences") or {}).get("pageSize") or 1000
-        searches[call.ns_id] = (record_type, page_size)
-        return page(call, record_type, page_size, 1, call.ns_id)
-
-    def search_more_with_id(call, body):
-        record_type, page_size = searches[body["searchId"]]
-        return {"searchMoreWithIdResponse": page(call, record_type, page_size,
-                                                 body["pageIndex"], body["searchId"])[
-            "searchResult"]}
-
-    return {"search": search, "searchMoreWithId": search_more_with_id}
-
-
 @pytest.fixture
-def searchable(mock):
-    """The mock with search: its own when it has one, else the interim one for this test."""
-    missing = {name: handler for name, handler in _interim_search_operations().items()
-               if name not in OPERATIONS}
-    if missing:
-        missing["searchMoreWithId"] = _wrap_more(missing["searchMoreWithId"])
-    OPERATIONS.update(missing)
-    yield mock
-    for name in missing:
-        OPERATIONS.pop(name, None)
-
-
-def _wrap_more(handler):
-    def search_more_with_id(call, body):
-        return {"searchResult": handler(call, body)["searchMoreWithIdResponse"]}
-    return search_more_with_id
-
-
-@pytest.fixture
-def nsc(searchable, wsdl_cache):  # noqa: F811
-    with make_client(searchable, wsdl_cache) as client:
+def nsc(mock, wsdl_cache):  # noqa: F811
+    with make_client(mock, wsdl_cache) as client:
         yield client
 
 
@@ -89,13 +33,13 @@ def sent_operations(history: HistoryPlugin) -> list[tuple[str, dict]]:
     return sent
 
 
-def test_all_pages_are_read_in_order_with_totals(nsc, searchable):
+def test_all_pages_are_read_in_order_with_totals(nsc, mock):
     history = HistoryPlugin(maxlen=20)
     nsc.zeep.plugins.append(history)
     pages = nsc.search_all({"_ns_type": "VendorSearchBasic"}, page_size=5)
     vendors = list(pages)
 
-    expected = sorted(r["internalId"] for r in admin_records(searchable, "vendor"))
+    expected = sorted(r["internalId"] for r in admin_records(mock, "vendor"))
     assert len(expected) == 12
     assert sorted(v.internalId for v in vendors) == expected
     assert all(type(v).__name__ == "Vendor" for v in vendors)
@@ -159,18 +103,18 @@ def test_several_tasks_share_one_line_and_summaries_stay_above_it():
     assert terminal.getvalue().endswith("\r\x1b[2K")
 
 
-def test_the_runner_writes_every_page_of_a_search_import(searchable, tmp_path, capsys,
+def test_the_runner_writes_every_page_of_a_search_import(mock, tmp_path, capsys,
                                                          monkeypatch):
     from client.cli import main
     from mockserver.config import client_secrets, client_settings
     from tests.client_helpers import read_lines, write_json
     monkeypatch.setenv("NETSUITE_CLIENT_CACHE_DIR", str(tmp_path / "cache"))
     config = write_json(tmp_path / "settings.json", {
-        **client_settings(searchable.settings, searchable.url),
+        **client_settings(mock.settings, mock.url),
         "import_configs": [{"master_data_name": "vendors", "payload": {
             "method_name": "search", "method_args": [{"_ns_type": "VendorSearchBasic"}],
             "method_headers": {"searchPreferences": {"pageSize": 5}}}}]})
-    secrets = write_json(tmp_path / "secrets.json", client_secrets(searchable.settings))
+    secrets = write_json(tmp_path / "secrets.json", client_secrets(mock.settings))
     status = main(["run", str(config), "--secrets", str(secrets), "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert status == 0, out
