@@ -48,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="hold every request this long, so bursts really overlap [default: 0]")
     serve.add_argument("--seed", help="demo (built-in accounts-payable data), none, or a path "
                                       "to a JSON seed file [default: demo]")
-    serve.add_argument("--threads", type=int, help="worker threads [default: enough for the "
-                                                   "concurrency limit]")
+    serve.add_argument("--threads", type=int,
+                       help="worker threads [default: enough for every account to fill its "
+                            "concurrency limit and still refuse the next request at once]")
     serve.add_argument("--request-timeout", type=float, dest="request_timeout_s", metavar="SECONDS",
                        help="cut requests off after this long, as NetSuite does [default: 900]")
     serve.add_argument("--state", metavar="PATH",

@@ -20,6 +20,8 @@ from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 from mockserver.wire.envelope import DEFAULT_HOSTNAME
 
 ENV_PREFIX = "NETSUITE_MOCK_"
+OTHER_TRAFFIC_THREADS = 8    # WSDL, admin API and dashboard requests besides SOAP calls
+COMFORTABLE_THREADS = 256    # doubling the threads needed stops here
 
 
 @dataclass
@@ -50,9 +52,19 @@ class MockSettings:
     given: dict[str, str] = field(default_factory=dict, repr=False)  # option -> its source
 
     def worker_threads(self) -> int:
-        limits = [int(a.get("concurrency_limit") or 20) for a in self.accounts] or [
-            self.concurrency_limit]
-        return self.threads or min(256, max(16, 2 * sum(limits) + 8))
+        """Enough waitress threads for every account to fill its concurrency limit and still
+        have one to turn the next request away with WS_REQUEST_BLOCKED (a request waiting for
+        a thread would be queued, which NetSuite never does), plus some for the WSDL and admin
+        API; twice that while it stays under 256, for bursts of refused requests."""
+        if self.threads:
+            return self.threads
+        if self.accounts:
+            from mockserver.domain.accounts import account_limit  # only a scenario needs it
+            limits = [account_limit(spec) for spec in self.accounts]
+        else:
+            limits = [self.concurrency_limit]
+        needed = sum(limit + 1 for limit in limits) + OTHER_TRAFFIC_THREADS
+        return max(needed, min(COMFORTABLE_THREADS, 2 * needed))
 
     def validate(self) -> "MockSettings":
         if not 0 <= self.port <= 65535:

@@ -245,6 +245,27 @@ def parse_role(spec: dict) -> Role:
                 records={str(k): Level.parse(v) for k, v in records.items()})
 
 
+def account_limit(spec: dict) -> int:
+    """The concurrency limit of an ``[[accounts]]`` table: its ``concurrency_limit`` or its
+    service tier's, plus its SuiteCloud Plus licences. The one place that works it out, for the
+    account's gate and for the number of server threads."""
+    spec = _table(spec, "an account")
+    account_id = spec.get("id")
+    if "concurrency_limit" in spec and "service_tier" in spec:
+        raise ConfigurationError(f"account {account_id}: give a concurrency_limit or a "
+                                 f"service_tier, not both")
+    licences = spec.get("suitecloud_plus_licences", 0)
+    if isinstance(licences, bool) or not isinstance(licences, int) or licences < 0:
+        raise ConfigurationError(f"account {account_id}: suitecloud_plus_licences must be a "
+                                 f"whole number")
+    if "concurrency_limit" in spec:
+        limit = spec["concurrency_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise ConfigurationError(f"account {account_id}: concurrency_limit must be a number")
+        return limit + PER_SUITECLOUD_PLUS_LICENCE * licences
+    return concurrency_limit_for(spec.get("service_tier", "standard"), licences)
+
+
 def parse_account(spec: dict, *, store: RecordStore | None = None) -> AccountState:
     """An account from a scenario file's ``[[accounts]]`` table."""
     spec = _table(spec, "an account")
@@ -254,18 +275,7 @@ def parse_account(spec: dict, *, store: RecordStore | None = None) -> AccountSta
     account_id = spec.get("id")
     if not account_id or not isinstance(account_id, str):
         raise ConfigurationError("every account needs an id (e.g. id = \"1234567_SB1\")")
-    if "concurrency_limit" in spec and "service_tier" in spec:
-        raise ConfigurationError(f"account {account_id}: give a concurrency_limit or a "
-                                 f"service_tier, not both")
-    licences = spec.get("suitecloud_plus_licences", 0)
-    if "concurrency_limit" in spec:
-        limit = spec["concurrency_limit"]
-        if isinstance(limit, bool) or not isinstance(limit, int):
-            raise ConfigurationError(f"account {account_id}: concurrency_limit must be a number")
-        limit += PER_SUITECLOUD_PLUS_LICENCE * licences
-    else:
-        limit = concurrency_limit_for(spec.get("service_tier", "standard"), licences)
-    account = AccountState(account_id, concurrency_limit=limit,
+    account = AccountState(account_id, concurrency_limit=account_limit(spec),
                            tba_enabled=bool(spec.get("tba_enabled", True)), store=store)
     for role_spec in spec.get("roles", []):
         account.add_role(parse_role(role_spec))
