@@ -81,7 +81,10 @@ PERMISSION_LABELS = {
     "folder": "Lists -> Documents and Files", "file": "Lists -> Documents and Files",
     "customRecordType": "Setup -> Custom Record Types",
     "customRecord": "Lists -> Custom Record Entries", "customList": "Setup -> Custom Lists",
+    "deletedRecord": "Lists -> Deleted Records",
 }
+# The "Deleted Records" permission getDeleted needs, as a key of a role's ``records`` table.
+DELETED_RECORDS = "deletedRecord"
 ITEM_PERMISSION = "Lists -> Items"
 
 
