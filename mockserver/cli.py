@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker threads [default: enough for every account to fill its "
                             "concurrency limit and still refuse the next request at once]")
     serve.add_argument("--request-timeout", type=float, dest="request_timeout_s", metavar="SECONDS",
-                       help="cut requests off after this long, as NetSuite does [default: 900]")
+                       help=f"cut requests off after this long, as NetSuite does "
+                            f"[default: {DEFAULTS.request_timeout_s:g}]")
     serve.add_argument("--state", metavar="PATH",
                        help="keep the records in this SQLite file across restarts (a write is "
                             "acknowledged only once committed) [default: in memory]")

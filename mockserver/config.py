@@ -16,7 +16,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
+from client.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets, NetSuiteSettings
+from mockserver.domain.governance import DEFAULT_LIMIT, MAX_REQUEST_BYTES
+from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS
 from mockserver.wire.envelope import DEFAULT_HOSTNAME
 
 ENV_PREFIX = "NETSUITE_MOCK_"
@@ -33,14 +35,14 @@ class MockSettings:
     consumer_secret: str = "mock-consumer-secret-0001"
     token_id: str = "mock-token-id-0001"
     token_secret: str = "mock-token-secret-0001"
-    concurrency_limit: int = 5
+    concurrency_limit: int = DEFAULT_LIMIT
     latency_ms: float = 0.0
     seed: str = "demo"
     threads: int = 0          # 0: enough for the concurrency limit plus admin traffic
     hostname: str = DEFAULT_HOSTNAME
     log_level: str = "info"
-    max_request_bytes: int = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
-    request_timeout_s: float = 15 * 60           # NetSuite cuts SOAP requests off at 15 min
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    request_timeout_s: float = REQUEST_TIMEOUT_SECONDS
     state: str = ""           # a SQLite file: keep the records across restarts
     clock: str = ""           # start the mock's business clock at this ISO time
     admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
@@ -200,7 +202,7 @@ def client_settings(settings: MockSettings, base_url: str, *, account: str | Non
         "concurrency_limit": concurrency_limit or settings.concurrency_limit,
         "wsdl_url": f"{base_url}/wsdl/v2024_1_0/netsuite.wsdl",
         "service_url": f"{base_url}/services/NetSuitePort_2024_1",
-        "service_binding_name": "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding",
+        "service_binding_name": SERVICE_BINDING_NAME,
     }}
 
 

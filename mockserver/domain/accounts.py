@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from mockserver.domain.errors import ConfigurationError, RecordError
-from mockserver.domain.governance import ConcurrencyGate
+from mockserver.domain.governance import DEFAULT_LIMIT, ConcurrencyGate
 from mockserver.domain.search.sessions import SearchSessions
 from mockserver.domain.store import RecordStore
 from mockserver.domain.writes import RecordWriter
@@ -138,7 +138,7 @@ class AccessToken:
 class AccountState:
     """One NetSuite account: its set-up, its records and its concurrency gate."""
 
-    def __init__(self, account_id: str, *, concurrency_limit: int = 5,
+    def __init__(self, account_id: str, *, concurrency_limit: int = DEFAULT_LIMIT,
                  tba_enabled: bool = True, store: RecordStore | None = None):
         self.account_id = account_id
         self.tba_enabled = tba_enabled

@@ -14,6 +14,12 @@ import string
 
 from client.config import ConfigError
 
+# Texts both a status detail and a fault carry.
+UNEXPECTED_ERROR = "An unexpected error occurred."   # faultstring; the message adds the Error ID
+UNEXPECTED_ERROR_WITH_ID = UNEXPECTED_ERROR + " Error ID: {error_id}"
+MAX_RECORDS_EXCEEDED = ("The maximum number ( {limit} ) of records allowed for a {operation} "
+                        "operation has been exceeded.")
+
 # message id -> (StatusDetailCodeType code, message template)
 STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "record_missing": ("RCRD_DSNT_EXIST", "That record does not exist."),
@@ -44,10 +50,8 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                                 "Permission Violation: You need a higher level of the '{permission}' "
                                 "permission to access this page. Please contact your account "
                                 "administrator."),
-    "unexpected": ("UNEXPECTED_ERROR", "An unexpected error occurred. Error ID: {error_id}"),
-    "max_records": ("MAX_RCRDS_EXCEEDED",
-                    "The maximum number ( {limit} ) of records allowed for a {operation} "
-                    "operation has been exceeded."),
+    "unexpected": ("UNEXPECTED_ERROR", UNEXPECTED_ERROR_WITH_ID),
+    "max_records": ("MAX_RCRDS_EXCEEDED", MAX_RECORDS_EXCEEDED),
     # duplicates beyond entities
     "duplicate_item": ("DUP_ITEM", "Uniqueness error - there is already an item with that name "
                                    "or name/parent combination."),
@@ -123,13 +127,10 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
                             "SuiteTalk concurrent request limit exceeded. Request blocked."),
     "concurrent_session": ("exceededRequestLimitFault", "WS_CONCUR_SESSION_DISALLWD",
                            "Only one request may be made against a session at a time"),
-    "record_count": ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED",
-                     "The maximum number ( {limit} ) of records allowed for a {operation} "
-                     "operation has been exceeded."),
+    "record_count": ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED", MAX_RECORDS_EXCEEDED),
     "request_size": ("exceededRequestSizeFault", "USER_ERROR",  # INFERRED (no capture)
-                     "The request exceeds the maximum allowed size of 100 MB."),
-    "unexpected": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
-                   "An unexpected error occurred. Error ID: {error_id}"),
+                     "The request exceeds the maximum allowed size of {size}."),
+    "unexpected": ("unexpectedErrorFault", "UNEXPECTED_ERROR", UNEXPECTED_ERROR_WITH_ID),
     "permission": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",
                    "You do not have permission to access SOAP web services feature."),
     "ws_permission": ("insufficientPermissionFault", "WS_PERMISSION_REQD",

@@ -29,7 +29,7 @@ from typing import Callable
 
 from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
                                       SoapFault, new_error_id)
-from mockserver.domain.governance import RECORDS_PER_REQUEST
+from mockserver.domain.governance import MAX_REQUEST_BYTES, RECORDS_PER_REQUEST, size_text
 from mockserver.domain.values import parse_datetime
 
 ACTION_KINDS = ("fault", "status", "delay", "http", "drop", "truncate", "invalid_xml")
@@ -96,7 +96,8 @@ class Action:
         fault_id = FAULT_DEFAULTS.get(self.fault)
         if fault_id is not None:  # fills in a fresh Error ID, the operation and its limit
             known = SoapFault.of(fault_id, operation=operation,
-                                 limit=RECORDS_PER_REQUEST.get(operation, 1))
+                                 limit=RECORDS_PER_REQUEST.get(operation, 1),
+                                 size=size_text(MAX_REQUEST_BYTES))
             code, message = known.code, known.message
         code, message = self.code or code, self.message or message
         return SoapFault(element, code, message, faultstring=self.faultstring or message)
