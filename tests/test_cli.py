@@ -18,9 +18,9 @@ from tests.conftest import GET_VENDOR_101, ROOT, envelope, passport_xml, post_so
 
 pytestmark = pytest.mark.server
 SCENARIO = ROOT / "tests" / "scenarios" / "third_bill_upsert_fails.toml"
-CLIENT_BLOCK = re.compile(r"^Client(?: \d+ of \d+)?: ([^\n]*)\nClient settings \(settings\.json\):\n"
-                          r"(\{.*?\n\})\nClient secrets \(secrets\.json\):\n(\{.*?\n\})$",
-                          re.S | re.M)
+CLIENT_BLOCK = re.compile(r"^Client(?: \d+ of \d+)?: ([^\n]*)\n"
+                          r"Client settings \(settings\.json\):\n(\{.*?\n\})\n"
+                          r"Client secrets \(secrets\.json\):\n(\{.*?\n\})$", re.S | re.M)
 
 
 def run_cli(*args, env=None, timeout=30):

@@ -125,7 +125,8 @@ def test_governance_info_reports_the_limit(slow_mock):
 
 
 LARGE = {"id": "5555555", "service_tier": "premium", "suitecloud_plus_licences": 4,  # 15 + 40
-         "integrations": [{"name": "Bulk", "consumer_key": "ck-bulk", "consumer_secret": "cs-bulk"}],
+         "integrations": [{"name": "Bulk", "consumer_key": "ck-bulk",
+                           "consumer_secret": "cs-bulk"}],
          "tokens": [{"token_id": "tk-bulk", "token_secret": "ts-bulk", "integration": "Bulk"}]}
 
 
