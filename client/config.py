@@ -94,13 +94,17 @@ def _warn_unknown_settings(block: dict, known: set[str], source: str) -> None:
                     source, name, hint)
 
 
+# The binding of NetSuite's 2024_1 WSDL that clients create their service from.
+SERVICE_BINDING_NAME = "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding"
+
+
 @dataclass
 class NetSuiteSettings:
     account: str
     concurrency_limit: int = 1
     wsdl_url: str = ""
     service_url: str = ""
-    service_binding_name: str = "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding"
+    service_binding_name: str = SERVICE_BINDING_NAME
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "settings") -> "NetSuiteSettings":

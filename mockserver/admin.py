@@ -143,8 +143,7 @@ class AdminApi:
                                "integrations": [
                                    {"name": i.name, "state": "enabled" if i.enabled else "blocked",
                                     "limit": a.gate.limit_of(i.name)[0],
-                                    "limitType": "_integrationSpecific"
-                                    if a.gate.limit_of(i.name)[1] else "_account"}
+                                    "limitType": a.gate.limit_type(i.name)}
                                    for i in a.integrations.values()]}
                 for a in self.backend.accounts.values()}
 

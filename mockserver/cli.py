@@ -13,7 +13,7 @@ import logging
 import sys
 
 from client.config import ConfigError
-from mockserver.config import MockSettings, client_secrets, client_settings, load_settings
+from mockserver.config import MockSettings, client_configurations, load_settings
 from mockserver.domain.seed import SeedError
 
 DEFAULTS = MockSettings()
@@ -30,7 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "from NETSUITE_MOCK_<OPTION> environment variables (e.g. "
                     "NETSUITE_MOCK_PORT=9000), or from the NetSuite settings and secrets files "
                     "your client already uses. Flags win over environment variables, which win "
-                    "over --config, which wins over --settings/--secrets.")
+                    "over --config, which wins over --settings/--secrets. --account, "
+                    "--consumer-key, --consumer-secret, --token-id, --token-secret and "
+                    "--concurrency-limit describe the one account the mock has when --config "
+                    "defines no [[accounts]]; with [[accounts]] they are refused (set them in "
+                    "the file).")
     serve.add_argument("--host", help=f"interface to listen on [default: {DEFAULTS.host}]")
     serve.add_argument("--port", type=int, help=f"port; 0 picks a free one [default: {DEFAULTS.port}]")
     serve.add_argument("--account", help=f"NetSuite account id, case-sensitive [default: {DEFAULTS.account}]")
@@ -44,10 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="hold every request this long, so bursts really overlap [default: 0]")
     serve.add_argument("--seed", help="demo (built-in accounts-payable data), none, or a path "
                                       "to a JSON seed file [default: demo]")
-    serve.add_argument("--threads", type=int, help="worker threads [default: enough for the "
-                                                   "concurrency limit]")
+    serve.add_argument("--threads", type=int,
+                       help="worker threads [default: enough for every account to fill its "
+                            "concurrency limit and still refuse the next request at once]")
     serve.add_argument("--request-timeout", type=float, dest="request_timeout_s", metavar="SECONDS",
-                       help="cut requests off after this long, as NetSuite does [default: 900]")
+                       help=f"cut requests off after this long, as NetSuite does "
+                            f"[default: {DEFAULTS.request_timeout_s:g}]")
     serve.add_argument("--state", metavar="PATH",
                        help="keep the records in this SQLite file across restarts (a write is "
                             "acknowledged only once committed) [default: in memory]")
@@ -122,6 +128,26 @@ def run_until_interrupted(server) -> int:
     return 0
 
 
+def print_banner(settings: MockSettings, server) -> None:
+    """Where the mock listens, then the settings and secrets of every client it accepts (one
+    per access token), each ready to paste into the client's files."""
+    base = server.url
+    print(f"netsuite-mock listening on {base} (seed: {settings.seed})")
+    print(f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+          f"Admin:   {base}/__admin/   Dashboard: {base}/__admin/ui")
+    configurations = client_configurations(settings, server.backend, base)
+    for number, configuration in enumerate(configurations, 1):
+        count = f" {number} of {len(configurations)}" if len(configurations) > 1 else ""
+        print(f"\nClient{count}: {configuration.label}")
+        print("Client settings (settings.json):")
+        print(json.dumps(configuration.settings, indent=2))
+        print("Client secrets (secrets.json):")
+        print(json.dumps(configuration.secrets, indent=2, ensure_ascii=False))
+    if not configurations:
+        print("\nNo access tokens are defined: no client can log in.")
+    print("\nPress Ctrl-C to stop.", flush=True)
+
+
 def serve(args: argparse.Namespace) -> int:
     flags = {name: getattr(args, name) for name in (
         "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
@@ -142,16 +168,8 @@ def serve(args: argparse.Namespace) -> int:
     except BaseException:
         server.stop()
         raise
-    base = server.url
     if not args.quiet:
-        print(f"netsuite-mock {settings.account} listening on {base} "
-              f"(seed: {settings.seed}, concurrency limit: {settings.concurrency_limit})")
-        print(f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
-              f"Admin:   {base}/__admin/   Dashboard: {base}/__admin/ui\n")
-        print("Client settings (settings.json):")
-        print(json.dumps(client_settings(settings, base), indent=2))
-        print("Client secrets (secrets.json):")
-        print(json.dumps(client_secrets(settings), indent=2, ensure_ascii=False), flush=True)
+        print_banner(settings, server)
     return run_until_interrupted(server)
 
 

@@ -16,10 +16,14 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
+from client.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets, NetSuiteSettings
+from mockserver.domain.governance import DEFAULT_LIMIT, MAX_REQUEST_BYTES
+from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS
 from mockserver.wire.envelope import DEFAULT_HOSTNAME
 
 ENV_PREFIX = "NETSUITE_MOCK_"
+OTHER_TRAFFIC_THREADS = 8    # WSDL, admin API and dashboard requests besides SOAP calls
+COMFORTABLE_THREADS = 256    # doubling the threads needed stops here
 
 
 @dataclass
@@ -31,14 +35,14 @@ class MockSettings:
     consumer_secret: str = "mock-consumer-secret-0001"
     token_id: str = "mock-token-id-0001"
     token_secret: str = "mock-token-secret-0001"
-    concurrency_limit: int = 5
+    concurrency_limit: int = DEFAULT_LIMIT
     latency_ms: float = 0.0
     seed: str = "demo"
     threads: int = 0          # 0: enough for the concurrency limit plus admin traffic
     hostname: str = DEFAULT_HOSTNAME
     log_level: str = "info"
-    max_request_bytes: int = 100 * 1024 * 1024  # NetSuite's limit (ExceededRequestSizeFault)
-    request_timeout_s: float = 15 * 60           # NetSuite cuts SOAP requests off at 15 min
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    request_timeout_s: float = REQUEST_TIMEOUT_SECONDS
     state: str = ""           # a SQLite file: keep the records across restarts
     clock: str = ""           # start the mock's business clock at this ISO time
     admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
@@ -47,11 +51,22 @@ class MockSettings:
     latency: dict = field(default_factory=dict)    # [latency] table
     rules: list = field(default_factory=list)      # [[rules]] tables
     sources: list[str] = field(default_factory=list, repr=False)
+    given: dict[str, str] = field(default_factory=dict, repr=False)  # option -> its source
 
     def worker_threads(self) -> int:
-        limits = [int(a.get("concurrency_limit") or 20) for a in self.accounts] or [
-            self.concurrency_limit]
-        return self.threads or min(256, max(16, 2 * sum(limits) + 8))
+        """Enough waitress threads for every account to fill its concurrency limit and still
+        have one to turn the next request away with WS_REQUEST_BLOCKED (a request waiting for
+        a thread would be queued, which NetSuite never does), plus some for the WSDL and admin
+        API; twice that while it stays under 256, for bursts of refused requests."""
+        if self.threads:
+            return self.threads
+        if self.accounts:
+            from mockserver.domain.accounts import account_limit  # only a scenario needs it
+            limits = [account_limit(spec) for spec in self.accounts]
+        else:
+            limits = [self.concurrency_limit]
+        needed = sum(limit + 1 for limit in limits) + OTHER_TRAFFIC_THREADS
+        return max(needed, min(COMFORTABLE_THREADS, 2 * needed))
 
     def validate(self) -> "MockSettings":
         if not 0 <= self.port <= 65535:
@@ -94,13 +109,14 @@ def _convert(name: str, value, source: str):
 
 
 def apply(settings: MockSettings, values: dict, source: str) -> None:
-    known = {f.name for f in fields(MockSettings)} - {"sources"}
+    known = {f.name for f in fields(MockSettings)} - {"sources", "given"}
     for key, value in values.items():
         name = key.replace("-", "_")
         if name not in known:
             raise ConfigError(f"{source}: unknown setting {key!r} "
                               f"(known: {', '.join(sorted(known))})")
         setattr(settings, name, _convert(name, value, source))
+        settings.given[name] = source
     if values:
         settings.sources.append(source)
 
@@ -126,7 +142,42 @@ def load_settings(*, settings_file: str | None = None, secrets_file: str | None 
                 if k.startswith(ENV_PREFIX)}
     apply(settings, from_env, "environment")
     apply(settings, {k: v for k, v in (flags or {}).items() if v is not None}, "command line")
+    _refuse_default_account_options(settings)
     return settings.validate()
+
+
+# The options that describe the one account the mock has without [[accounts]], and where a
+# scenario with [[accounts]] sets the same thing instead.
+DEFAULT_ACCOUNT_OPTIONS = {
+    "account": "id in [[accounts]]",
+    "concurrency_limit": "concurrency_limit (or service_tier) in [[accounts]]",
+    "consumer_key": "consumer_key in [[accounts.integrations]]",
+    "consumer_secret": "consumer_secret in [[accounts.integrations]]",
+    "token_id": "token_id in [[accounts.tokens]]",
+    "token_secret": "token_secret in [[accounts.tokens]]",
+}
+
+
+def _origin(name: str, source: str) -> str:
+    """How the user wrote an option: the flag, the variable, or the key in a file."""
+    if source == "command line":
+        return "--" + name.replace("_", "-")
+    if source == "environment":
+        return ENV_PREFIX + name.upper()
+    return f"{name} from {source}"
+
+
+def _refuse_default_account_options(settings: MockSettings) -> None:
+    """Options for the default account would change nothing once a scenario defines its
+    accounts; rather than ignore them silently, say where the scenario sets them."""
+    if not settings.accounts:
+        return
+    clashing = [name for name in DEFAULT_ACCOUNT_OPTIONS if name in settings.given]
+    if clashing:
+        origins = ", ".join(_origin(name, settings.given[name]) for name in clashing)
+        where = "; ".join(DEFAULT_ACCOUNT_OPTIONS[name] for name in clashing)
+        raise ConfigError(f"{settings.given['accounts']} defines its own [[accounts]], so "
+                          f"{origins} would change nothing; set {where} instead")
 
 
 def _read_toml(path: str) -> dict:
@@ -142,14 +193,16 @@ def _read_toml(path: str) -> dict:
     return data
 
 
-def client_settings(settings: MockSettings, base_url: str) -> dict:
-    """What a client pastes into its settings file to talk to this mock."""
+def client_settings(settings: MockSettings, base_url: str, *, account: str | None = None,
+                    concurrency_limit: int | None = None) -> dict:
+    """What a client pastes into its settings file to talk to this mock (by default, as the
+    default account)."""
     return {"netsuite_settings": {
-        "account": settings.account,
-        "concurrency_limit": settings.concurrency_limit,
+        "account": account or settings.account,
+        "concurrency_limit": concurrency_limit or settings.concurrency_limit,
         "wsdl_url": f"{base_url}/wsdl/v2024_1_0/netsuite.wsdl",
         "service_url": f"{base_url}/services/NetSuitePort_2024_1",
-        "service_binding_name": "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding",
+        "service_binding_name": SERVICE_BINDING_NAME,
     }}
 
 
@@ -158,12 +211,60 @@ SECRET_FIELDS = {"consumer_key": "consumer_key", "consumer_secret": "consumer_se
 
 
 def client_secrets(settings: MockSettings) -> dict:
-    """The secrets file a client needs; secrets the user supplied are shown masked, because
-    they may be real and the banner ends up in CI logs."""
+    """The secrets file a client needs for the default account; secrets the user supplied are
+    shown masked, because they may be real and the banner ends up in CI logs."""
     defaults = MockSettings()
     out = {}
     for name, field_name in SECRET_FIELDS.items():
         value = getattr(settings, field_name)
         out[name] = value if value == getattr(defaults, field_name) else (
             f"{value[:4]}… (as you configured it)" if len(value) > 8 else "… (as you configured it)")
+    return out
+
+
+@dataclass
+class ClientConfiguration:
+    """One client's ready-to-paste settings and secrets, and a line saying whose they are."""
+
+    label: str
+    settings: dict
+    secrets: dict
+
+
+def client_configurations(settings: MockSettings, backend, base_url: str
+                          ) -> list[ClientConfiguration]:
+    """A configuration per access token the running mock has.
+
+    Without [[accounts]] that is the default account's one token (secrets masked as
+    ``client_secrets`` masks them). A scenario's tokens are shown in full: they come from a
+    file committed beside a test, and a client needs them as they are. Each configuration's
+    ``concurrency_limit`` is what its integration may use: its own limit, or the account's
+    unallocated slots."""
+    if not settings.accounts:
+        account = backend.default_account
+        return [ClientConfiguration(
+            f"account {account.account_id}, concurrency limit {account.concurrency_limit}",
+            client_settings(settings, base_url), client_secrets(settings))]
+    out = []
+    for account in backend.accounts.values():
+        for token in account.tokens.values():
+            integration = account.integrations[token.consumer_key]
+            limit, own = account.gate.limit_of(integration.name)
+            notes = [f"user {token.user}", f"role {token.role}",
+                     f"{'its own' if own else 'shared'} concurrency limit {limit} of "
+                     f"{account.concurrency_limit}"]
+            if token.revoked:
+                notes.append("REVOKED: its logins fail")
+            if not integration.enabled:
+                notes.append("integration BLOCKED: its logins fail")
+            if not account.tba_enabled:
+                notes.append("token-based authentication OFF for the account: logins fail")
+            out.append(ClientConfiguration(
+                f"account {account.account_id}, integration {integration.name!r}, "
+                f"token {token.token_id} ({', '.join(notes)})",
+                client_settings(settings, base_url, account=account.account_id,
+                                concurrency_limit=limit),
+                {"consumer_key": integration.consumer_key,
+                 "consumer_secret": integration.consumer_secret,
+                 "token_key": token.token_id, "token_secret": token.token_secret}))
     return out

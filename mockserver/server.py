@@ -78,6 +78,8 @@ def build_backend(settings: MockSettings) -> "Backend":
         store = None
         if settings.state and isinstance(spec, dict):
             store = DurableRecordStore(state_path(settings, index, str(spec.get("id"))))
+            if index == 0:  # the --state file itself also keeps the nonces seen lately
+                backend.verifier.keep_nonces_in(store)
         account = backend.add_account(parse_account(spec, store=store))
         account.seed = spec.get("seed", settings.seed)
         if store is None or store.is_empty:
@@ -183,6 +185,10 @@ class MockServer:
         """Finish running requests, then close every socket from inside the event loop (closing
         them from this thread would pull descriptors from under a running ``select``)."""
         self._server.task_dispatcher.shutdown(timeout=5)
+        built = self.app.app if isinstance(self.app, StartingApplication) else self.app
+        backend = getattr(built, "backend", None)  # None: not built yet, or not a mock
+        if backend is not None:
+            backend.verifier.save_nonces(force=True)  # with --state, the last second's nonces
         if self._thread is None or not self._thread.is_alive():
             self._server.close()
             return

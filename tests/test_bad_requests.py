@@ -90,5 +90,7 @@ def test_request_over_the_size_limit_gets_exceeded_request_size_fault():
         body = envelope(GET_VENDOR_101 + "<!--" + "x" * 4096 + "-->", passport_xml(small.settings))
         fault = parse_fault(post_soap(small, body))
         assert (fault["element"], fault["http_status"]) == ("exceededRequestSizeFault", 500)
+        # the message states the limit in force, not a number written beside it
+        assert fault["message"] == "The request exceeds the maximum allowed size of 2048 bytes."
         ok = post_soap(small, envelope(GET_VENDOR_101, passport_xml(small.settings)))
         assert ok.status_code == 200

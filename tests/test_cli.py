@@ -13,9 +13,14 @@ import time
 import pytest
 import requests
 
-from tests.conftest import GET_VENDOR_101, envelope, passport_xml, post_soap
+from mockserver.config import MockSettings
+from tests.conftest import GET_VENDOR_101, ROOT, envelope, passport_xml, post_soap
 
 pytestmark = pytest.mark.server
+SCENARIO = ROOT / "tests" / "scenarios" / "third_bill_upsert_fails.toml"
+CLIENT_BLOCK = re.compile(r"^Client(?: \d+ of \d+)?: ([^\n]*)\n"
+                          r"Client settings \(settings\.json\):\n(\{.*?\n\})\n"
+                          r"Client secrets \(secrets\.json\):\n(\{.*?\n\})$", re.S | re.M)
 
 
 def run_cli(*args, env=None, timeout=30):
@@ -39,10 +44,7 @@ def start(*args, env=None) -> Served:
         if not line:
             break
         lines.append(line)
-        if line.startswith("Client secrets"):
-            # read the secrets block that follows
-            for _ in range(6):
-                lines.append(process.stdout.readline())
+        if line.startswith("Press Ctrl-C to stop."):  # the banner's last line
             break
     output = "".join(lines)
     match = re.search(r"listening on (http://\S+)", output)
@@ -200,3 +202,119 @@ def test_bad_toml_config_is_reported(tmp_path):
     assert result.returncode == 2 and "port must be a number" in result.stderr
     config.write_text('colour = "red"\n')
     assert "unknown setting 'colour'" in run_cli("serve", "--config", str(config)).stderr
+
+
+def client_blocks(output: str) -> list[tuple[str, dict, dict]]:
+    """(label, settings, secrets) of each client the banner prints."""
+    return [(label, json.loads(settings)["netsuite_settings"], json.loads(secrets))
+            for label, settings, secrets in CLIENT_BLOCK.findall(output)]
+
+
+def signed_get_server_time(settings: dict, secrets: dict) -> requests.Response:
+    """getServerTime signed with exactly what a user pasted from the banner."""
+    class Pasted:
+        service_url = settings["service_url"]
+    credentials = MockSettings(account=settings["account"], consumer_key=secrets["consumer_key"],
+                               consumer_secret=secrets["consumer_secret"],
+                               token_id=secrets["token_key"], token_secret=secrets["token_secret"])
+    return post_soap(Pasted, envelope("<m:getServerTime/>", passport_xml(credentials)),
+                     action="getServerTime")
+
+
+def test_scenario_banner_prints_the_settings_and_secrets_of_each_token(served):
+    mock = served("--config", str(SCENARIO))
+    blocks = client_blocks(mock.output)
+    assert [label.split(" (")[0] for label, _, _ in blocks] == [
+        "account 1234567_SB1, integration 'Bill capture', token tk-bill-capture",
+        "account 1234567_SB1, integration 'Nightly ERP sync', token tk-erp-sync",
+        "account 1234567_SB1, integration 'Reporting', token tk-reporting"]
+    assert mock.output.count("Client 1 of 3:") == 1
+    for label, settings, secrets in blocks:
+        assert settings["concurrency_limit"] == 3       # the scenario's limit, not the default 5
+        assert "mock-consumer-key-0001" not in json.dumps(secrets)
+        response = signed_get_server_time(settings, secrets)
+        assert response.status_code == 200 and b'isSuccess="true"' in response.content, label
+
+
+def test_scenario_banner_labels_several_accounts_and_what_cannot_log_in(served, tmp_path):
+    scenario = tmp_path / "two.toml"
+    scenario.write_text("""seed = "none"
+[[accounts]]
+id = "1111111"
+service_tier = "premium"
+suitecloud_plus_licences = 1
+  [[accounts.integrations]]
+  name = "Own"
+  consumer_key = "ck-own"
+  consumer_secret = "cs-own"
+  concurrency_limit = 4
+  [[accounts.integrations]]
+  name = "Old"
+  consumer_key = "ck-old"
+  consumer_secret = "cs-old"
+  state = "blocked"
+  [[accounts.tokens]]
+  token_id = "tk-own"
+  token_secret = "ts-own"
+  integration = "Own"
+  [[accounts.tokens]]
+  token_id = "tk-gone"
+  token_secret = "ts-gone"
+  integration = "Own"
+  revoked = true
+  [[accounts.tokens]]
+  token_id = "tk-old"
+  token_secret = "ts-old"
+  integration = "Old"
+[[accounts]]
+id = "2222222_SB1"
+  [[accounts.integrations]]
+  name = "Second"
+  consumer_key = "ck-second"
+  consumer_secret = "cs-second"
+  [[accounts.tokens]]
+  token_id = "tk-second"
+  token_secret = "ts-second"
+  integration = "Second"
+""")
+    mock = served("--config", str(scenario))
+    blocks = {label.split(", token ")[1].split(" ")[0]: (label, settings, secrets)
+              for label, settings, secrets in client_blocks(mock.output)}
+    assert list(blocks) == ["tk-own", "tk-gone", "tk-old", "tk-second"]
+    label, settings, _ = blocks["tk-own"]
+    assert (settings["account"], settings["concurrency_limit"]) == ("1111111", 4)
+    assert "its own concurrency limit 4 of 25" in label
+    assert "REVOKED" in blocks["tk-gone"][0] and "BLOCKED" in blocks["tk-old"][0]
+    label, settings, secrets = blocks["tk-second"]
+    assert (settings["account"], settings["concurrency_limit"]) == ("2222222_SB1", 5)
+    assert "shared concurrency limit 5 of 5" in label
+    for token, ok in (("tk-own", True), ("tk-second", True), ("tk-gone", False),
+                      ("tk-old", False)):
+        _, settings, secrets = blocks[token]
+        assert (b'isSuccess="true"' in signed_get_server_time(settings, secrets).content) == ok
+
+
+@pytest.mark.parametrize("args, env, named, where", [
+    (["--concurrency-limit", "10"], {}, "--concurrency-limit",
+     "set concurrency_limit (or service_tier) in [[accounts]] instead"),
+    (["--account", "X", "--token-id", "T"], {}, "--account, --token-id",
+     "set id in [[accounts]]; token_id in [[accounts.tokens]] instead"),
+    ([], {"NETSUITE_MOCK_CONSUMER_KEY": "K"}, "NETSUITE_MOCK_CONSUMER_KEY",
+     "set consumer_key in [[accounts.integrations]] instead"),
+])
+def test_default_account_options_are_refused_when_the_scenario_defines_accounts(
+        args, env, named, where):
+    result = run_cli("serve", "--config", str(SCENARIO), *args, env=dict(os.environ, **env))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{SCENARIO} defines its own [[accounts]], so {named} would change nothing" \
+        in result.stderr
+    assert where in result.stderr
+
+
+def test_secrets_file_with_a_scenario_that_defines_accounts_is_refused(tmp_path):
+    secrets = tmp_path / "secrets.json"
+    secrets.write_text('{"consumer_key": "a", "consumer_secret": "b", "token_key": "c", '
+                       '"token_secret": "d"}')
+    result = run_cli("serve", "--config", str(SCENARIO), "--secrets", str(secrets))
+    assert result.returncode == 2
+    assert f"consumer_key from {secrets}" in result.stderr

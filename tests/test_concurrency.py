@@ -122,3 +122,59 @@ def test_governance_info_reports_the_limit(slow_mock):
     ns = SoapClient(zeep.Client(slow_mock.wsdl_url), slow_mock)
     result = ns.call("getAccountGovernanceInfo").body.getAccountGovernanceInfoResult
     assert result.accountConcurrencyLimit == 3
+
+
+LARGE = {"id": "5555555", "service_tier": "premium", "suitecloud_plus_licences": 4,  # 15 + 40
+         "integrations": [{"name": "Bulk", "consumer_key": "ck-bulk",
+                           "consumer_secret": "cs-bulk"}],
+         "tokens": [{"token_id": "tk-bulk", "token_secret": "ts-bulk", "integration": "Bulk"}]}
+
+
+def test_a_large_tier_limit_is_filled_and_the_request_beyond_it_rejected_not_queued():
+    """Premium with 4 SuiteCloud Plus licences allows 55 requests at once: the mock must have
+    the threads to hold all 55 and still answer the 56th with WS_REQUEST_BLOCKED."""
+    settings = MockSettings(port=0, seed="none", latency_ms=1, accounts=[LARGE])
+    credentials = MockSettings(account="5555555", consumer_key="ck-bulk",
+                               consumer_secret="cs-bulk", token_id="tk-bulk",
+                               token_secret="ts-bulk")
+    call = "<m:getServerTime/>"
+    with MockServer(settings) as server:
+        release = threading.Event()
+        server.backend.sleep = lambda seconds: release.wait(60)  # hold each request's latency
+        held: list = [None] * 55
+
+        def send(i):
+            held[i] = post_soap(server, envelope(call, passport_xml(credentials)),
+                                action="getServerTime")
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(55)]
+        try:
+            for t in threads:
+                t.start()
+            deadline = time.monotonic() + 60
+            while governance_of(server, "5555555")["inFlight"] < 55 and \
+                    time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert governance_of(server, "5555555")["inFlight"] == 55
+            beyond = [post_soap(server, envelope(call, passport_xml(credentials)),
+                                action="getServerTime") for _ in range(3)]
+            assert [parse_fault(r)["code"] for r in beyond] == ["WS_REQUEST_BLOCKED"] * 3
+        finally:
+            release.set()
+            for t in threads:
+                t.join(timeout=60)
+        assert all(r.status_code == 200 for r in held)
+        state = governance_of(server, "5555555")
+        assert (state["limit"], state["peak"], state["rejected"], state["inFlight"]) == (
+            55, 55, 3, 0)
+
+
+def governance_of(server, account: str) -> dict:
+    return requests.get(server.url + "/__admin/governance", timeout=10).json()[account]
+
+
+def test_thread_count_covers_every_accounts_limit_even_past_the_comfortable_cap():
+    huge = dict(LARGE, service_tier="enterprise", suitecloud_plus_licences=24)   # 260
+    other = dict(LARGE, id="6666666", service_tier="standard", suitecloud_plus_licences=0)
+    threads = MockSettings(accounts=[huge, other]).worker_threads()
+    assert threads >= 260 + 1 + 5 + 1
+    assert MockSettings(concurrency_limit=5).worker_threads() >= 5 + 1

@@ -15,7 +15,7 @@ import requests
 
 from mockserver.admin_client import MockAdmin
 from mockserver.config import MockSettings
-from tests.conftest import LIST_REL, envelope, passport_xml, post_soap
+from tests.conftest import LIST_REL, envelope, parse_fault, passport_xml, post_soap
 
 pytestmark = pytest.mark.server
 
@@ -152,3 +152,44 @@ def test_a_file_that_is_not_a_state_file_is_refused(tmp_path):
     assert result.returncode == 2
     assert re.search(r"not a netsuite-mock state file", result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def get_server_time(url: str, body: bytes) -> requests.Response:
+    return post_soap(Target(url), body, action="getServerTime")
+
+
+def signed_get_server_time() -> bytes:
+    return envelope("<m:getServerTime/>", passport_xml(MockSettings()))
+
+
+def test_a_token_passport_is_refused_again_after_a_restart(tmp_path, processes):
+    state = tmp_path / "nonces.sqlite"
+    process, url = start(state, "--seed", "none")
+    processes.append(process)
+    used = signed_get_server_time()
+    assert b'isSuccess="true"' in get_server_time(url, used).content
+    process.terminate()   # SIGTERM: no clean shutdown; the first nonce was saved at once
+    process.wait(timeout=10)
+    process, url = start(state, "--seed", "none")
+    processes.append(process)
+    replayed = get_server_time(url, used)
+    assert parse_fault(replayed)["faultstring"] == "Invalid login attempt."
+    assert MockAdmin(url).audit()[-1]["detail"] == "NonceUsed"
+    assert b'isSuccess="true"' in get_server_time(url, signed_get_server_time()).content
+
+
+def test_a_stopping_mock_saves_the_nonces_of_its_last_second(tmp_path):
+    from mockserver.server import MockServer
+    settings = MockSettings(port=0, seed="none", state=str(tmp_path / "nonces.sqlite"))
+    used = [signed_get_server_time() for _ in range(3)]
+    with MockServer(settings) as server:
+        for body in used:
+            assert b'isSuccess="true"' in get_server_time(server.url, body).content
+    with MockServer(settings) as server:
+        for body in used:
+            assert parse_fault(get_server_time(server.url, body))["faultstring"] == \
+                "Invalid login attempt."
+        assert [e["detail"] for e in MockAdmin(server.url).audit()] == ["NonceUsed"] * 3
+        MockAdmin(server.url).reset()   # forgets the nonces, saved ones included
+    with MockServer(settings) as server:
+        assert b'isSuccess="true"' in get_server_time(server.url, used[0]).content

@@ -11,6 +11,7 @@ from lxml import etree
 from zeep.exceptions import Fault, TransportError
 
 from client.config import ConfigError
+from client.errors import fault_parts
 from mockserver.admin_client import AdminApiError, MockAdmin
 from mockserver.config import MockSettings
 from mockserver.domain.latency import LatencyModel, LatencyPlan
@@ -80,7 +81,12 @@ def test_fault_action_sends_netsuites_fault_xml(mock, admin, fault, element, cod
     got = parse_fault(response)
     assert (got["http_status"], got["faultcode"], got["element"], got["code"]) == (
         500, "soapenv:Server.userException", element, code)
-    assert got["faultstring"] == got["message"] and got["hostname"]
+    if fault == "UnexpectedErrorFault":  # NetSuite's captures: the Error ID only in the message
+        assert got["faultstring"] == "An unexpected error occurred."
+        assert got["message"].startswith("An unexpected error occurred. Error ID: ")
+    else:
+        assert got["faultstring"] == got["message"]
+    assert got["hostname"]
     entry = admin.journal()[-1]
     assert (entry["outcome"], entry["codes"], entry["rule"]) == ("fault", [code], rule["name"])
 
@@ -98,10 +104,28 @@ def test_unexpected_error_fault_carries_a_fresh_error_id(ns, admin):
     for _ in range(2):
         with pytest.raises(Fault) as raised:
             get_vendor(ns)
-        messages.add(raised.value.message)
+        assert raised.value.message == "An unexpected error occurred."   # the faultstring
+        messages.add(fault_parts(raised.value.detail)[2])
     assert len(messages) == 2
     assert all(m.startswith("An unexpected error occurred. Error ID: ") and
                len(m.rsplit(" ", 1)[1]) == 21 for m in messages)
+
+
+def test_a_rules_own_message_is_also_its_faultstring(ns, admin):
+    admin.add_rule({"action": dict(UNEXPECTED, message="Database unavailable")})
+    with pytest.raises(Fault) as raised:
+        get_vendor(ns)
+    assert raised.value.message == "Database unavailable"
+    assert fault_parts(raised.value.detail)[1:] == ("UNEXPECTED_ERROR", "Database unavailable")
+
+
+def test_injected_insufficient_permission_fault_has_netsuites_text(ns, admin):
+    admin.add_rule({"action": {"kind": "fault", "fault": "InsufficientPermissionFault"}})
+    with pytest.raises(Fault) as raised:
+        get_vendor(ns)
+    assert fault_parts(raised.value.detail)[1:] == (
+        "INSUFFICIENT_PERMISSION", "You do not have permission to control SuiteScript and "
+                                   "Workflow Triggers in Web Services Request.")
 
 
 def test_fault_with_custom_code_and_message(ns, admin):

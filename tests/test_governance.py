@@ -24,7 +24,10 @@ AP = {"id": "1111111_SB1", "service_tier": "premium", "suitecloud_plus_licences"
                                            "subsidiary": "view"}},
           {"name": "Vendor Editor", "records": {"vendor": "edit", "subsidiary": "view"}},
           {"name": "No Tokens", "log_in_using_access_tokens": False},
-          {"name": "No SOAP", "soap_web_services": False, "records": {"*": "full"}}],
+          {"name": "No SOAP", "soap_web_services": False, "records": {"*": "full"}},
+          {"name": "PO Viewer", "records": {"purchaseOrder": "view", "vendorBill": "view"}},
+          {"name": "Bill Maker", "records": {"purchaseOrder": "view", "vendorBill": "create",
+                                             "deletedRecord": "view"}}],
       "integrations": [
           {"name": "Bill capture", "consumer_key": "ck-bills", "consumer_secret": "cs-bills",
            "concurrency_limit": 2},
@@ -44,7 +47,11 @@ AP = {"id": "1111111_SB1", "service_tier": "premium", "suitecloud_plus_licences"
           {"token_id": "t-notokens", "token_secret": "s-nt", "integration": "Reporting",
            "user": "nt@example.com", "role": "No Tokens"},
           {"token_id": "t-nosoap", "token_secret": "s-ns", "integration": "Reporting",
-           "user": "ns@example.com", "role": "No SOAP"}]}
+           "user": "ns@example.com", "role": "No SOAP"},
+          {"token_id": "t-poviewer", "token_secret": "s-pv", "integration": "Reporting",
+           "user": "pv@example.com", "role": "PO Viewer"},
+          {"token_id": "t-billmaker", "token_secret": "s-bm", "integration": "Reporting",
+           "user": "bm@example.com", "role": "Bill Maker"}]}
 OTHER = {"id": "2222222", "concurrency_limit": 5, "tba_enabled": False, "seed": "none",
          "integrations": [{"name": "X", "consumer_key": "ck-x", "consumer_secret": "cs-x"}],
          "tokens": [{"token_id": "t-x", "token_secret": "s-x", "integration": "X"}]}
@@ -83,10 +90,11 @@ def client(server, wsdl_client, token: str, account: str = "1111111_SB1") -> As:
     keys = {"t-admin": ("ck-report", "cs-report"), "t-clerk": ("ck-bills", "cs-bills"),
             "t-editor": ("ck-report", "cs-report"), "t-revoked": ("ck-report", "cs-report"),
             "t-old": ("ck-old", "cs-old"), "t-notokens": ("ck-report", "cs-report"),
-            "t-nosoap": ("ck-report", "cs-report"), "t-x": ("ck-x", "cs-x")}
+            "t-nosoap": ("ck-report", "cs-report"), "t-x": ("ck-x", "cs-x"),
+            "t-poviewer": ("ck-report", "cs-report"), "t-billmaker": ("ck-report", "cs-report")}
     secrets = {"t-admin": "s-admin", "t-clerk": "s-clerk", "t-editor": "s-editor",
                "t-revoked": "s-revoked", "t-old": "s-old", "t-notokens": "s-nt",
-               "t-nosoap": "s-ns", "t-x": "s-x"}
+               "t-nosoap": "s-ns", "t-x": "s-x", "t-poviewer": "s-pv", "t-billmaker": "s-bm"}
     return As(wsdl_client, server, account, *keys[token], token, secrets[token])
 
 
@@ -274,3 +282,52 @@ def test_search_and_get_all_respect_record_permissions(accounts_server, wsdl_cli
                             ).body.searchResult
     types = {type(r).__name__ for r in (bills_only.recordList.record or [])}
     assert types == {"VendorBill"}
+
+
+def permission_violation(permission: str) -> tuple[str, str]:
+    return ("INSUFFICIENT_PERMISSION",
+            f"Permission Violation: You need a higher level of the '{permission}' permission to "
+            f"access this page. Please contact your account administrator.")
+
+
+def test_initialize_needs_create_on_the_new_record_and_view_on_its_source(accounts_server,
+                                                                          wsdl_client, admin):
+    def initialize(token: str):
+        ns = client(accounts_server, wsdl_client, token)
+        return ns.call("initialize", initializeRecord=ns.type("ns0:InitializeRecord")(
+            type="vendorBill", reference=ns.type("ns0:InitializeRef")(
+                type="purchaseOrder", internalId="301"))).body.readResponse
+
+    def failure(response) -> tuple[str, str]:
+        assert response.status.isSuccess is False and response.record is None
+        detail = response.status.statusDetail[0]
+        return detail.code, detail.message
+
+    # may view bills and orders, not create bills
+    assert failure(initialize("t-poviewer")) == permission_violation("Transactions -> Bills")
+    # may do anything with bills, nothing with purchase orders
+    assert failure(initialize("t-clerk")) == permission_violation(
+        "Transactions -> Purchase Order")
+    made = initialize("t-billmaker")
+    assert made.status.isSuccess and type(made.record).__name__ == "VendorBill"
+
+
+def test_get_deleted_needs_the_deleted_records_permission(accounts_server, wsdl_client, admin):
+    administrator = client(accounts_server, wsdl_client, "t-admin")
+    assert administrator.call("delete", baseRef=administrator.ref("vendor", "112")
+                              ).body.writeResponse.status.isSuccess
+
+    def get_deleted(token: str):
+        ns = client(accounts_server, wsdl_client, token)
+        return ns.call("getDeleted", getDeletedFilter=ns.type("ns0:GetDeletedFilter")(),
+                       pageIndex=1).body.getDeletedResult
+
+    refused = get_deleted("t-clerk")       # views and edits vendors, no Deleted Records
+    assert refused.status.isSuccess is False and refused.deletedRecordList is None
+    detail = refused.status.statusDetail[0]
+    assert (detail.code, detail.message) == permission_violation("Lists -> Deleted Records")
+    for token in ("t-admin", "t-billmaker"):   # the Bill Maker may not view vendors: no matter
+        result = get_deleted(token)
+        assert result.status.isSuccess, token
+        assert [(d.record.type, d.record.internalId)
+                for d in result.deletedRecordList.deletedRecord] == [("vendor", "112")]

@@ -152,6 +152,7 @@ def test_a_100_mb_body_gets_exceeded_request_size_fault_without_being_parsed(moc
                              headers={"Content-Type": "text/xml", "SOAPAction": "getServerTime"})
     fault = parse_fault(response)
     assert fault["element"] == "exceededRequestSizeFault"
+    assert fault["message"] == "The request exceeds the maximum allowed size of 100 MB."
     assert rss_mb() - before < 150          # spooled to disk by the server, not held in memory
     journal = requests.get(mock.url + "/__admin/journal?limit=1", timeout=10).json()[0]
     assert journal["codes"] == ["USER_ERROR"] and journal["outcome"] == "fault"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from mockserver.domain.errors import ConfigurationError, RecordError
-from mockserver.domain.governance import ConcurrencyGate
+from mockserver.domain.governance import DEFAULT_LIMIT, ConcurrencyGate
 from mockserver.domain.search.sessions import SearchSessions
 from mockserver.domain.store import RecordStore
 from mockserver.domain.writes import RecordWriter
@@ -81,7 +81,10 @@ PERMISSION_LABELS = {
     "folder": "Lists -> Documents and Files", "file": "Lists -> Documents and Files",
     "customRecordType": "Setup -> Custom Record Types",
     "customRecord": "Lists -> Custom Record Entries", "customList": "Setup -> Custom Lists",
+    "deletedRecord": "Lists -> Deleted Records",
 }
+# The "Deleted Records" permission getDeleted needs, as a key of a role's ``records`` table.
+DELETED_RECORDS = "deletedRecord"
 ITEM_PERMISSION = "Lists -> Items"
 
 
@@ -135,7 +138,7 @@ class AccessToken:
 class AccountState:
     """One NetSuite account: its set-up, its records and its concurrency gate."""
 
-    def __init__(self, account_id: str, *, concurrency_limit: int = 5,
+    def __init__(self, account_id: str, *, concurrency_limit: int = DEFAULT_LIMIT,
                  tba_enabled: bool = True, store: RecordStore | None = None):
         self.account_id = account_id
         self.tba_enabled = tba_enabled
@@ -245,6 +248,27 @@ def parse_role(spec: dict) -> Role:
                 records={str(k): Level.parse(v) for k, v in records.items()})
 
 
+def account_limit(spec: dict) -> int:
+    """The concurrency limit of an ``[[accounts]]`` table: its ``concurrency_limit`` or its
+    service tier's, plus its SuiteCloud Plus licences. The one place that works it out, for the
+    account's gate and for the number of server threads."""
+    spec = _table(spec, "an account")
+    account_id = spec.get("id")
+    if "concurrency_limit" in spec and "service_tier" in spec:
+        raise ConfigurationError(f"account {account_id}: give a concurrency_limit or a "
+                                 f"service_tier, not both")
+    licences = spec.get("suitecloud_plus_licences", 0)
+    if isinstance(licences, bool) or not isinstance(licences, int) or licences < 0:
+        raise ConfigurationError(f"account {account_id}: suitecloud_plus_licences must be a "
+                                 f"whole number")
+    if "concurrency_limit" in spec:
+        limit = spec["concurrency_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise ConfigurationError(f"account {account_id}: concurrency_limit must be a number")
+        return limit + PER_SUITECLOUD_PLUS_LICENCE * licences
+    return concurrency_limit_for(spec.get("service_tier", "standard"), licences)
+
+
 def parse_account(spec: dict, *, store: RecordStore | None = None) -> AccountState:
     """An account from a scenario file's ``[[accounts]]`` table."""
     spec = _table(spec, "an account")
@@ -254,18 +278,7 @@ def parse_account(spec: dict, *, store: RecordStore | None = None) -> AccountSta
     account_id = spec.get("id")
     if not account_id or not isinstance(account_id, str):
         raise ConfigurationError("every account needs an id (e.g. id = \"1234567_SB1\")")
-    if "concurrency_limit" in spec and "service_tier" in spec:
-        raise ConfigurationError(f"account {account_id}: give a concurrency_limit or a "
-                                 f"service_tier, not both")
-    licences = spec.get("suitecloud_plus_licences", 0)
-    if "concurrency_limit" in spec:
-        limit = spec["concurrency_limit"]
-        if isinstance(limit, bool) or not isinstance(limit, int):
-            raise ConfigurationError(f"account {account_id}: concurrency_limit must be a number")
-        limit += PER_SUITECLOUD_PLUS_LICENCE * licences
-    else:
-        limit = concurrency_limit_for(spec.get("service_tier", "standard"), licences)
-    account = AccountState(account_id, concurrency_limit=limit,
+    account = AccountState(account_id, concurrency_limit=account_limit(spec),
                            tba_enabled=bool(spec.get("tba_enabled", True)), store=store)
     for role_spec in spec.get("roles", []):
         account.add_role(parse_role(role_spec))

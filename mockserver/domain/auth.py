@@ -28,6 +28,8 @@ log = logging.getLogger("netsuite_mock.audit")
 ACCEPTED_ALGORITHMS = ("HMAC-SHA256", "HMAC_SHA256")
 TIMESTAMP_TOLERANCE = 300  # seconds either side of server time
 NONCE_LENGTH = range(6, 65)
+NONCE_MEMORY = 2 * TIMESTAMP_TOLERANCE  # seconds a seen nonce is remembered, at least
+NONCE_SAVE_INTERVAL = 1.0  # seconds between saves of seen nonces (with --state)
 REQUIRED_FIELDS = ("account", "consumerKey", "token", "nonce", "timestamp", "signature")
 # Mock-side names where NetSuite's audit trail has none (the request names no user).
 NO_CREDENTIALS = "NoCredentials"
@@ -118,6 +120,39 @@ class TokenPassportVerifier:
         self.accounts = accounts
         self._seen_nonces: dict[tuple[str, str, str], float] = {}
         self._lock = threading.Lock()
+        self._nonce_file = None   # where seen nonces are saved (a DurableRecordStore), if any
+        self._unsaved: list[tuple[tuple[str, str, str], float]] = []
+        self._saved_at = 0.0
+        self._saving = threading.Lock()
+
+    def keep_nonces_in(self, nonce_file) -> None:
+        """Remember the nonces of the last minutes across restarts: load those ``nonce_file``
+        has and save new ones to it (at most a second late, off the lock requests take)."""
+        horizon = self.wall_time() - NONCE_MEMORY
+        with self._lock:
+            for key, seen in nonce_file.recent_nonces(horizon):
+                self._seen_nonces.setdefault(key, seen)
+            self._nonce_file = nonce_file
+
+    def save_nonces(self, *, force: bool = False) -> None:
+        """Save the nonces seen since the last save: at most once a second, unless forced (the
+        mock stopping); a request that finds another one saving does not wait for it."""
+        now = self.wall_time()
+        if self._nonce_file is None or not (force or now - self._saved_at >= NONCE_SAVE_INTERVAL):
+            return
+        if not self._saving.acquire(blocking=force):
+            return
+        unsaved: list = []
+        try:
+            with self._lock:
+                unsaved, self._unsaved = self._unsaved, []
+            self._saved_at = now
+            if unsaved or force:
+                self._nonce_file.save_nonces(unsaved, now - NONCE_MEMORY)
+        except Exception as error:  # e.g. a full disk: the request goes on, memory still has them
+            log.warning("could not save %d seen nonces to the state file: %s", len(unsaved), error)
+        finally:
+            self._saving.release()
 
     def verify(self, passports: list[dict], *, other_credentials: tuple[str, ...] = (),
                operation: str | None = None, remote_addr: str | None = None) -> Identity:
@@ -218,6 +253,10 @@ class TokenPassportVerifier:
             if key in self._seen_nonces:
                 raise _Rejected("NonceUsed")
             self._seen_nonces[key] = now
+            if self._nonce_file is not None:
+                self._unsaved.append((key, now))
+        if self._unsaved and now - self._saved_at >= NONCE_SAVE_INTERVAL:
+            self.save_nonces()
 
     def _forget_old_nonces(self, now: float) -> None:
         """A nonce older than the timestamp window can never be replayed successfully.
@@ -227,7 +266,7 @@ class TokenPassportVerifier:
         instead of walking every nonce of the last ten minutes on every request."""
         if len(self._seen_nonces) < 4096:
             return
-        horizon = now - 2 * TIMESTAMP_TOLERANCE
+        horizon = now - NONCE_MEMORY
         seen_nonces = self._seen_nonces
         for key, seen in seen_nonces.items():
             if seen >= horizon:
@@ -242,3 +281,7 @@ class TokenPassportVerifier:
     def reset_nonces(self) -> None:
         with self._lock:
             self._seen_nonces.clear()
+            self._unsaved.clear()
+        if self._nonce_file is not None:
+            with self._saving:
+                self._nonce_file.save_nonces([], float("inf"))  # forget the saved ones too

@@ -85,6 +85,9 @@ class DurableRecordStore(RecordStore):
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS sequences (
                     family TEXT PRIMARY KEY, last_id INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS nonces (
+                    token_id TEXT NOT NULL, nonce TEXT NOT NULL, timestamp TEXT NOT NULL,
+                    seen REAL NOT NULL, PRIMARY KEY (token_id, nonce, timestamp));
             """)
         except sqlite3.DatabaseError as error:
             raise ConfigurationError(f"{self.path}: not a netsuite-mock state file "
@@ -165,6 +168,35 @@ class DurableRecordStore(RecordStore):
             statements += [("INSERT INTO sequences VALUES (?, ?)", (f, n))
                            for f, n in self._last_id.items()]
             self._write(statements)
+
+    # -- nonces: the TokenPassports seen lately, so a restart does not accept them again ------
+    def save_nonces(self, seen: list[tuple[tuple[str, str, str], float]], horizon: float) -> None:
+        """Add nonces seen since the last save and forget those seen before ``horizon``.
+
+        Committed without waiting for the disk (``synchronous=NORMAL``): a nonce must survive
+        the mock's process, not a power cut, and waiting for the disk on every save would
+        slow requests down."""
+        with self._db_lock:
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("DELETE FROM nonces WHERE seen < ?", (horizon,))
+                    self._db.executemany("INSERT OR REPLACE INTO nonces VALUES (?, ?, ?, ?)",
+                                         [(*key, at) for key, at in seen])
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            finally:
+                self._db.execute("PRAGMA synchronous=FULL")
+
+    def recent_nonces(self, horizon: float) -> list[tuple[tuple[str, str, str], float]]:
+        """The nonces saved and seen at or after ``horizon``, oldest first."""
+        with self._db_lock:
+            rows = self._db.execute("SELECT token_id, nonce, timestamp, seen FROM nonces "
+                                    "WHERE seen >= ? ORDER BY seen", (horizon,)).fetchall()
+        return [((token_id, nonce, timestamp), seen) for token_id, nonce, timestamp, seen in rows]
 
     def close(self) -> None:
         with self._db_lock:

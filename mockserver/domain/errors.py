@@ -3,8 +3,11 @@
 A *record error* becomes ``<status isSuccess="false">`` with a ``statusDetail`` (HTTP 200): that is
 how NetSuite reports business problems (missing record, bad reference, duplicate). A *fault* is a
 SOAP fault (HTTP 500) for request-level problems (login, concurrency, limits). Every message the
-mock sends is written once, in the tables below; codes and texts are NetSuite's (see
-``../shared/reference/netsuite-soap-2024_1.md``), and ``INFERRED`` marks our choices.
+mock sends is written once, in the tables below. Codes are NetSuite's. A text without a comment
+is quoted in ``../shared/reference/netsuite-soap-2024_1.md``; ``INFERRED`` marks a text the
+reference has no source for (the mock's wording, or NetSuite's error-code table as read when the
+mock was written, which the reference cites but does not quote), or a use of a real text that
+is the mock's choice. docs/fidelity.md lists them.
 """
 
 from __future__ import annotations
@@ -14,10 +17,16 @@ import string
 
 from client.config import ConfigError
 
+# Texts both a status detail and a fault carry.
+UNEXPECTED_ERROR = "An unexpected error occurred."   # faultstring; the message adds the Error ID
+UNEXPECTED_ERROR_WITH_ID = UNEXPECTED_ERROR + " Error ID: {error_id}"
+MAX_RECORDS_EXCEEDED = ("The maximum number ( {limit} ) of records allowed for a {operation} "
+                        "operation has been exceeded.")
+
 # message id -> (StatusDetailCodeType code, message template)
 STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "record_missing": ("RCRD_DSNT_EXIST", "That record does not exist."),
-    "record_type_required": ("RCRD_TYPE_REQD", "The record type is required."),
+    "record_type_required": ("RCRD_TYPE_REQD", "The record type is required."),  # INFERRED
     "invalid_record_type": ("INVALID_RCRD_TYPE", "The record type [{type}] is invalid."),
     "record_type_mismatch": ("INVALID_RCRD_TYPE", "Invalid Record Type"),
     "invalid_reference": ("INVALID_KEY_OR_REF", "Invalid {field} reference key {key}."),
@@ -26,7 +35,7 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                             "Unparseable Internal Id, did you mean to lookup this field by Name "
                             "or External ID?"),
     "key_required": ("USER_ERROR", "Either internalId or externalId is required."),
-    "external_id_required": ("USER_ERROR",  # INFERRED wording for upsert without externalId
+    "external_id_required": ("USER_ERROR",  # INFERRED: for upsert without externalId
                              "You must specify an externalId for an upsert operation."),
     "required_fields": ("USER_ERROR", "Please enter value(s) for: {fields}"),
     "abstract_ref": ("USER_ERROR",
@@ -36,7 +45,7 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "data_required": ("DATA_REQD", "You need to provide a proper value for the required field: "
                                    "{field}."),
     "duplicate_entity": ("DUP_ENTITY", "This entity already exists."),
-    "duplicate_record": ("DUP_RCRD", "This record already exists"),
+    "duplicate_record": ("DUP_RCRD", "This record already exists"),  # INFERRED
     "invalid_field_value": ("INVALID_FLD_VALUE",
                             "You have entered an Invalid Field Value {value} for the following "
                             "field: {field}"),
@@ -44,15 +53,13 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                                 "Permission Violation: You need a higher level of the '{permission}' "
                                 "permission to access this page. Please contact your account "
                                 "administrator."),
-    "unexpected": ("UNEXPECTED_ERROR", "An unexpected error occurred. Error ID: {error_id}"),
-    "max_records": ("MAX_RCRDS_EXCEEDED",
-                    "The maximum number ( {limit} ) of records allowed for a {operation} "
-                    "operation has been exceeded."),
-    # duplicates beyond entities
+    "unexpected": ("UNEXPECTED_ERROR", UNEXPECTED_ERROR_WITH_ID),
+    "max_records": ("MAX_RCRDS_EXCEEDED", MAX_RECORDS_EXCEEDED),
+    # duplicates beyond entities: INFERRED (not in the reference)
     "duplicate_item": ("DUP_ITEM", "Uniqueness error - there is already an item with that name "
                                    "or name/parent combination."),
     "duplicate_custom_field": ("DUP_CSTM_FIELD", "This custom field already exists"),
-    # custom fields
+    # custom fields: INFERRED (not in the reference)
     "custom_field_key_required": ("CSTM_FIELD_KEY_REQD",
                                   "The specified custom field key is missing."),
     "custom_field_value_required": ("CSTM_FIELD_VALUE_REQD",
@@ -62,23 +69,23 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "custom_field_data_type": ("INVALID_CSTM_FIELD_DATA_TYP",
                                "The customfield [{key}] reference object does not match its "
                                "data type."),
-    "custom_field_record_type": ("INVALID_CSTM_FIELD_RCRD_TYP",  # INFERRED use: not applied here
+    "custom_field_record_type": ("INVALID_CSTM_FIELD_RCRD_TYP",
                                  "Invalid custom field record type"),
     "invalid_null_field": ("INVALID_FIELD_NAME_FOR_NULL",
                            "The specified name [{name}] must exactly match an existing field "
                            "name."),
-    # transaction lines
+    # transaction lines: INFERRED (not in the reference)
     "journal_unbalanced": ("JE_AMOUNTS_MUST_BALANCE", "The amounts in the journal entry must "
                                                       "balance."),
     "invalid_line": ("INVALID_LINE_ID", "No line items match the entered id(s) {line}."),
-    "order_line_twice": ("DUPLICATE_KEYS",  # INFERRED use: one bill line per order line
+    "order_line_twice": ("DUPLICATE_KEYS",  # and its use: one bill line per order line
                          "This record contains duplicated key or keys. Please correct it before "
                          "next update."),
     "linked_entities": ("LINKED_ENTITIES_DONT_MATCH",
                         "You are attempting to link transactions, but the entities on the "
                         "transactions do not match."),
     "linked_items": ("LINKED_ITEMS_DONT_MATCH", "Linked items don't match"),
-    # initialize and getAll
+    # initialize and getAll: INFERRED (not in the reference) but INVALID_INITIALIZE_REF
     "initialize_type_required": ("INITIALIZE_ARG_REQD", "The initialize type is required."),
     "initialize_ref_type_required": ("INITIALIZE_ARG_REQD",
                                      "The initialize reference type is required."),
@@ -106,7 +113,7 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "max_values": ("MAX_VALUES_EXCEEDED",
                    "Too many values specified for a MultiSelectField, the maximum is 1000"),
     "invalid_search_type": ("INVALID_SRCH_TYP", "The search type [{type}] is invalid."),  # INFERRED
-    "invalid_saved_search": ("INVALID_SAVED_SRCH",  # INFERRED wording
+    "invalid_saved_search": ("INVALID_SAVED_SRCH",  # INFERRED
                              "The saved search {id} does not exist."),
     # type WARN (isSuccess stays true): an enum value the field does not have
     "invalid_enum_value": ("WARNING", "The field {field}'s enum value <{value}> is invalid for "
@@ -123,37 +130,42 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
                             "SuiteTalk concurrent request limit exceeded. Request blocked."),
     "concurrent_session": ("exceededRequestLimitFault", "WS_CONCUR_SESSION_DISALLWD",
                            "Only one request may be made against a session at a time"),
-    "record_count": ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED",
-                     "The maximum number ( {limit} ) of records allowed for a {operation} "
-                     "operation has been exceeded."),
-    "request_size": ("exceededRequestSizeFault", "USER_ERROR",  # INFERRED (no capture)
-                     "The request exceeds the maximum allowed size of 100 MB."),
-    "unexpected": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
-                   "An unexpected error occurred. Error ID: {error_id}"),
+    "record_count": ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED", MAX_RECORDS_EXCEEDED),
+    "request_size": ("exceededRequestSizeFault", "USER_ERROR",  # INFERRED: code and text
+                     "The request exceeds the maximum allowed size of {size}."),
+    "unexpected": ("unexpectedErrorFault", "UNEXPECTED_ERROR", UNEXPECTED_ERROR_WITH_ID),
+    # The one INSUFFICIENT_PERMISSION fault text the reference has (a request preference the
+    # role may not use), sent for an injected InsufficientPermissionFault.
     "permission": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",
-                   "You do not have permission to access SOAP web services feature."),
+                   "You do not have permission to control SuiteScript and Workflow Triggers in "
+                   "Web Services Request."),
     "ws_permission": ("insufficientPermissionFault", "WS_PERMISSION_REQD",
                       "You do not have permission to access SOAP web services feature."),
-    "administrator_only": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",
+    "administrator_only": ("insufficientPermissionFault", "INSUFFICIENT_PERMISSION",  # INFERRED
                            "Only administrators can see governance information."),
-    "usage_limit": ("exceededUsageLimitFault", "USER_ERROR",  # INFERRED (no capture)
+    "usage_limit": ("exceededUsageLimitFault", "USER_ERROR",  # INFERRED: code and text
                     "You have exceeded the usage limit for SuiteTalk requests."),
     "session_timed_out": ("invalidSessionFault", "SESSION_TIMED_OUT",
                           "Your connection has timed out. Please log in again."),
     "invalid_account": ("invalidAccountFault", "INVALID_ACCT", "Invalid login. No such account."),
     "invalid_version": ("invalidVersionFault", "UNSUPPORTED_WS_VERSION",
                         "TBA not supported in this SuiteTalk endpoint version"),
-    # The mock's own: an operation NetSuite has that the mock does not model yet.
+    # The mock's own (INFERRED: NetSuite has no such case): an operation NetSuite has that the
+    # mock does not model yet.
     "not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                         "netsuite-mock does not implement the {operation} operation yet."),
     "initialize_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                    "netsuite-mock does not implement initializing a {type} from "
                                    "a {reference} yet."),
-    # The mock's own: a search the mock cannot evaluate faithfully (a join or a search field it
-    # has no data for, a relative date it does not compute).
+    # The mock's own (INFERRED): a search the mock cannot evaluate faithfully (a join or a
+    # search field it has no data for, a relative date it does not compute).
     "search_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                "netsuite-mock cannot search on {what} yet."),
 }
+
+# fault id -> faultstring, where it is not the message: NetSuite's captures of
+# UnexpectedErrorFault have the plain text as faultstring and the Error ID only in the message.
+FAULTSTRINGS: dict[str, str] = {"unexpected": UNEXPECTED_ERROR}
 
 
 def new_error_id() -> str:
@@ -202,7 +214,8 @@ class SoapFault(Exception):
         element, code, template = FAULT_MESSAGES[fault_id]
         if "error_id" in template and "error_id" not in params:
             params["error_id"] = new_error_id()
-        return cls(element, code, template.format(**params))
+        return cls(element, code, template.format(**params),
+                   faultstring=FAULTSTRINGS.get(fault_id))
 
 
 class ClientFault(SoapFault):

@@ -29,7 +29,7 @@ from typing import Callable
 
 from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
                                       SoapFault, new_error_id)
-from mockserver.domain.governance import RECORDS_PER_REQUEST
+from mockserver.domain.governance import MAX_REQUEST_BYTES, RECORDS_PER_REQUEST, size_text
 from mockserver.domain.values import parse_datetime
 
 ACTION_KINDS = ("fault", "status", "delay", "http", "drop", "truncate", "invalid_xml")
@@ -92,14 +92,17 @@ class Action:
     def soap_fault(self, operation: str) -> SoapFault:
         """The fault this action sends: NetSuite's code and message unless overridden."""
         element = self.fault[0].lower() + self.fault[1:]
-        code, message = None, None
+        code, message, faultstring = None, None, None
         fault_id = FAULT_DEFAULTS.get(self.fault)
         if fault_id is not None:  # fills in a fresh Error ID, the operation and its limit
             known = SoapFault.of(fault_id, operation=operation,
-                                 limit=RECORDS_PER_REQUEST.get(operation, 1))
-            code, message = known.code, known.message
-        code, message = self.code or code, self.message or message
-        return SoapFault(element, code, message, faultstring=self.faultstring or message)
+                                 limit=RECORDS_PER_REQUEST.get(operation, 1),
+                                 size=size_text(MAX_REQUEST_BYTES))
+            code, message, faultstring = known.code, known.message, known.faultstring
+        if self.message:  # the rule's own message is its faultstring too, unless it gives one
+            message = faultstring = self.message
+        return SoapFault(element, self.code or code, message,
+                         faultstring=self.faultstring or faultstring)
 
     def record_error(self) -> RecordError:
         """The status detail this action sends; NetSuite's message for the code if none given."""

@@ -19,7 +19,14 @@ RECORDS_PER_REQUEST = {"addList": 200, "deleteList": 200, "getList": 1000, "upda
                        "upsertList": 100, "getItemAvailability": 10000, "asyncAddList": 400,
                        "asyncGetList": 2000, "asyncUpdateList": 200, "asyncUpsertList": 200,
                        "asyncDeleteList": 400, "asyncInitializeList": 400}
+MAX_REQUEST_BYTES = 100 * 1024 * 1024  # larger requests get ExceededRequestSizeFault (§3.7)
 SHARED = None      # the pool of integrations without a limit of their own
+
+
+def size_text(size: int) -> str:
+    """A request size limit as the fault states it: ``100 MB``, or bytes when not whole MB."""
+    megabytes, rest = divmod(size, 1024 * 1024)
+    return f"{megabytes} MB" if megabytes and not rest else f"{size} bytes"
 
 
 class _Slot:
@@ -75,6 +82,11 @@ class ConcurrencyGate:
         """(the limit that applies to an integration, whether it is its own)."""
         own = self._allocations.get(integration) if integration is not None else None
         return (own, True) if own is not None else (self.unallocated, False)
+
+    def limit_type(self, integration: str | None) -> str:
+        """NetSuite's ``limitType`` for the limit of an integration: its own, or the account's
+        (the unallocated slots it shares)."""
+        return "_integrationSpecific" if self.limit_of(integration)[1] else "_account"
 
     @property
     def in_flight(self) -> int:

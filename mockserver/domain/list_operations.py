@@ -9,7 +9,7 @@ is refused as a whole with ``ExceededRecordCountFault``.
 
 from __future__ import annotations
 
-from mockserver.domain.accounts import Level, permission_label
+from mockserver.domain.accounts import Level
 from mockserver.domain.governance import RECORDS_PER_REQUEST
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
@@ -75,19 +75,19 @@ def get_all(call: Call, body: dict) -> dict:
     carries a recordList, empty when there is nothing to list."""
     record_type = (body.get("record") or {}).get("recordType")
     kind = kind_of(record_type) if record_type in GET_ALL_TYPES else None
-    if not record_type:
-        status, records = RecordError.of("getall_type_required").as_status(), []
-    elif kind is None:
-        status, records = RecordError.of("invalid_record_type", type=record_type).as_status(), []
-    elif call.role.level_for(kind.record_type) < Level.VIEW:
-        status = RecordError.of("insufficient_permission",
-                                permission=permission_label(kind.record_type)).as_status()
-        records = []
-    else:
+    records = []
+    try:
+        if not record_type:
+            raise RecordError.of("getall_type_required")
+        if kind is None:
+            raise RecordError.of("invalid_record_type", type=record_type)
+        call.require(kind, Level.VIEW)
         store = call.account.store
-        status = success_status()
         records = [readable(kind, r, store) for r in
                    sorted(store.records(kind.record_type), key=_id_order)]
+        status = success_status()
+    except RecordError as error:
+        status = error.as_status()
     return {"getAllResult": {"status": status, "totalRecords": len(records),
                              "recordList": {"record": records}}}
 
@@ -122,8 +122,11 @@ def _initialized(call: Call, request: dict) -> dict:
     if (target_type, reference["type"]) not in INITIALIZERS:
         raise SoapFault.of("initialize_not_implemented", type=target_type,
                            reference=reference["type"])
-    store = call.account.store
+    # Opening the new record's form from the other one: create on the one, view on the other.
     target = kind_of(target_type)
+    call.require(target, Level.CREATE)
+    call.require(kind_of(reference["type"]), Level.VIEW)
+    store = call.account.store
     with store.lock:
         source = store.find(reference["type"], reference.get("internalId"),
                             reference.get("externalId"))

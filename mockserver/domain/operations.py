@@ -246,7 +246,7 @@ def get_account_governance_info(call: Call, body: dict) -> dict:
 @operation("getIntegrationGovernanceInfo")
 def get_integration_governance_info(call: Call, body: dict) -> dict:
     _administrator_only(call)
-    limit, own = call.account.gate.limit_of(call.identity.integration.name)
+    gate, integration = call.account.gate, call.identity.integration.name
     return {"getIntegrationGovernanceInfoResult": {
-        "status": success_status(), "integrationConcurrencyLimit": limit,
-        "limitType": "_integrationSpecific" if own else "_account"}}
+        "status": success_status(), "integrationConcurrencyLimit": gate.limit_of(integration)[0],
+        "limitType": gate.limit_type(integration)}}

@@ -16,6 +16,7 @@ import time
 from typing import Callable, Iterable
 
 from mockserver.domain.errors import ClientFault, SoapFault
+from mockserver.domain.governance import size_text
 from mockserver.wire import envelope, wsdl
 from mockserver.wire.transport import base_url, exchange_of
 
@@ -72,7 +73,7 @@ class MockApplication:
         refusal = None
         if length > self.max_request_bytes:
             environ["wsgi.input"] = None  # do not read a body we refuse
-            refusal = SoapFault.of("request_size")
+            refusal = SoapFault.of("request_size", size=size_text(self.max_request_bytes))
         else:
             refusal = http_refusal(environ)
         if refusal is not None:

@@ -11,7 +11,7 @@ INVALID_SEARCH_PAGE_INDEX; an enum value the field does not have gives 0 results
 
 from __future__ import annotations
 
-from mockserver.domain.accounts import Level, permission_label
+from mockserver.domain.accounts import DELETED_RECORDS, Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
 from mockserver.domain.records import RECORD_TYPES
@@ -74,8 +74,7 @@ def _restrict_to_role(call: Call, query: Query) -> None:
     violation for the first of them."""
     allowed = tuple(t for t in query.record_types if call.role.level_for(t) >= Level.VIEW)
     if query.record_types and not allowed:
-        raise RecordError.of("insufficient_permission",
-                             permission=permission_label(query.record_types[0]))
+        call.role.require(query.record_types[0], Level.VIEW)
     if allowed != query.record_types:
         query.record_types = allowed
         query.cache_key = query.cache_key + (allowed,)
@@ -164,10 +163,14 @@ def search_more_with_id(call: Call, body: dict) -> dict:
 # -- getDeleted ---------------------------------------------------------------------------------
 @operation("getDeleted")
 def get_deleted(call: Call, body: dict) -> dict:
-    """Deleted records matching the filter (type, deletedDate, scriptId), oldest first."""
+    """Deleted records matching the filter (type, deletedDate, scriptId), oldest first.
+
+    The role needs the Deleted Records permission; with it, it sees the deletions of every
+    record type, even types it may not view (NetSuite's getDeleted documentation)."""
     spec = body.get("getDeletedFilter") or {}
     page_index = body.get("pageIndex") or 0
     try:
+        call.role.require(DELETED_RECORDS, Level.VIEW)
         page_size = _page_size(call.headers.get("searchPreferences") or {})
         tests = []
         for name, kind, enums in (
