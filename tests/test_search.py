@@ -594,6 +594,12 @@ def test_get_deleted_with_filter_and_paging(wall_clock_ns, mock_server, real_sch
                                          '</c:searchValue></c:type>')
     assert_valid_response(real_schema, warned.content)
     assert b'type="WARN"' in warned.content and number(warned, "totalRecords") == 0
+    no_filter = post_soap(mock_server, envelope("<m:getDeleted><m:pageIndex>1</m:pageIndex>"
+                                                "</m:getDeleted>", passport_xml(
+                                                    mock_server.settings)), action="getDeleted")
+    assert_valid_response(real_schema, no_filter.content)
+    assert (b"<platformCore:code>DATA_REQD</platformCore:code><platformCore:message>You need to "
+            b"provide a proper value for the required field: getDeletedFilter.") in no_filter.content
 
 
 # -- what the mock refuses rather than guesses ------------------------------------------------------

@@ -167,10 +167,12 @@ def get_deleted(call: Call, body: dict) -> dict:
 
     The role needs the Deleted Records permission; with it, it sees the deletions of every
     record type, even types it may not view (NetSuite's getDeleted documentation)."""
-    spec = body.get("getDeletedFilter") or {}
+    spec = body.get("getDeletedFilter")
     page_index = body.get("pageIndex") or 0
     try:
         call.role.require(DELETED_RECORDS, Level.VIEW)
+        if spec is None:  # the schema requires it; an empty one asks for every deletion
+            raise RecordError.of("data_required", field="getDeletedFilter")
         page_size = _page_size(call.headers.get("searchPreferences") or {})
         tests = []
         for name, kind, enums in (
