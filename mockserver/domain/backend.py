@@ -137,12 +137,17 @@ class Backend:
         self.latency = latency or LatencyPlan()
         self.request_timeout = request_timeout
         self.rules = FaultRules()
-        self.journal = Journal()
+        self.journal = Journal(credentials=self.credentials)
         self.sleep = sleep
 
     def add_account(self, account: AccountState) -> AccountState:
         self.accounts[account.account_id] = account
         return account
+
+    def credentials(self) -> list[str]:
+        """Every configured secret value: consumer keys and secrets, token ids and secrets."""
+        return [value for account in self.accounts.values()
+                for value in account.credentials()]
 
     @property
     def default_account(self) -> AccountState:
