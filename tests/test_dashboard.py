@@ -93,3 +93,15 @@ def test_dashboard_shows_no_credential_sent_in_unusual_xml(mock, browser):
     shown = browser.find_element(By.ID, "detail-request").text
     assert "[redacted]" in shown and "tokenPassport" in shown
     assert s.consumer_key not in shown and s.token_id not in shown
+
+
+def test_dashboard_opened_with_the_token_works_on_a_protected_mock(browser):
+    """The page takes ``?token=`` once and sends it as a header; the API takes it only so."""
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="demo", admin_token="dash-token")) as server:
+        browser.get(server.url + "/__admin/ui?token=dash-token")
+        wait = WebDriverWait(browser, 15)
+        wait.until(lambda d: "requests in the journal" in d.find_element(By.ID, "status").text)
+        wait.until(lambda d: "vendor" in d.find_element(By.ID, "records").text)
+        assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
