@@ -5,7 +5,8 @@
     GET    /__admin/journal/<id>               one exchange with both bodies (secrets redacted)
     DELETE /__admin/journal                    forget the journal
     GET    /__admin/audit                      the login audit trail (why each login failed)
-    GET    /__admin/governance                 limits and requests in flight, per account
+    GET    /__admin/governance                 limits and requests in flight, per account and
+                                               per integration
     GET    /__admin/rules                      fault rules with their hit counts
     POST   /__admin/rules                      add one rule (a table) or {"rules": [...]}
     DELETE /__admin/rules[/<id>]               remove one rule, or all
@@ -178,12 +179,8 @@ class AdminApi:
 
     def get_governance(self, query, body) -> dict:
         return {a.account_id: {**a.gate.snapshot(), "tbaEnabled": a.tba_enabled,
-                               "integrations": [
-                                   {"name": i.name, "state": "enabled" if i.enabled else "blocked",
-                                    "limit": a.gate.limit_of(i.name)[0],
-                                    "limitType": "_integrationSpecific"
-                                    if a.gate.limit_of(i.name)[1] else "_account"}
-                                   for i in a.integrations.values()]}
+                               "integrations": [_integration_governance(a.gate, i)
+                                                for i in a.integrations.values()]}
                 for a in self.backend.accounts.values()}
 
     def get_rules(self, query, body) -> list[dict]:
@@ -265,6 +262,15 @@ class AdminApi:
 
     def get_clock(self, query, body) -> dict:
         return self.post_clock(query, {})
+
+
+def _integration_governance(gate, integration) -> dict:
+    """One integration's state, the limit that applies to it (its own or the shared pool's)
+    and how many of its requests are in flight."""
+    limit, own = gate.limit_of(integration.name)
+    return {"name": integration.name, "state": "enabled" if integration.enabled else "blocked",
+            "limit": limit, "limitType": "_integrationSpecific" if own else "_account",
+            "inFlight": gate.in_flight_of(integration.name)}
 
 
 def _int(value, what: str) -> int:

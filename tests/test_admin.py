@@ -128,7 +128,7 @@ def test_governance_over_the_api(admin):
     state = admin.governance()["1234567_SB1"]
     assert (state["limit"], state["inFlight"], state["tbaEnabled"]) == (5, 0, True)
     assert state["integrations"] == [{"name": "netsuite-mock", "state": "enabled", "limit": 5,
-                                      "limitType": "_account"}]
+                                      "limitType": "_account", "inFlight": 0}]
 
 
 def _outward_address() -> str | None:

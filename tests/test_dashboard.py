@@ -63,6 +63,8 @@ def test_dashboard_shows_a_request_just_made(mock, ns, browser):
         assert "fault" in journal and "UNEXPECTED_ERROR" in journal
         assert "flaky customers" in browser.find_element(By.ID, "rules").text
         assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
+        assert "netsuite-mock: enabled, 0 in flight, limit 5 (shared)" in \
+            browser.find_element(By.ID, "governance").text
         assert "vendor" in browser.find_element(By.ID, "records").text
         assert "Success" in browser.find_element(By.ID, "audit").text
 
