@@ -207,7 +207,7 @@ class AdminApi:
     # -- changing ------------------------------------------------------------------------
     def post_rules(self, query, body) -> list[dict]:
         specs = body["rules"] if isinstance(body.get("rules"), list) else [body]
-        return [self.backend.rules.add(spec).describe() for spec in specs]
+        return [rule.describe() for rule in self.backend.rules.add_all(specs)]
 
     def delete_rules(self, query, body, rule_id: str | None = None) -> dict:
         if rule_id is None:

@@ -200,3 +200,21 @@ def test_bad_toml_config_is_reported(tmp_path):
     assert result.returncode == 2 and "port must be a number" in result.stderr
     config.write_text('colour = "red"\n')
     assert "unknown setting 'colour'" in run_cli("serve", "--config", str(config)).stderr
+
+
+@pytest.mark.parametrize("xpath, message", [
+    ("//[broken", "Invalid expression"),
+    ("//nosuch:expense", "Undefined namespace prefix"),
+    ("nosuchfunction(.)", "Unregistered function"),
+])
+def test_a_scenario_rule_with_a_bad_xpath_stops_the_mock_with_a_message(tmp_path, xpath,
+                                                                       message):
+    config = tmp_path / "scenario.toml"
+    config.write_text('seed = "none"\n\n[[rules]]\nname = "big expenses"\n'
+                      'action = { kind = "fault", fault = "UnexpectedErrorFault" }\n\n'
+                      f'[[rules]]\nname = "broken"\nxpath = "{xpath}"\n'
+                      'action = { kind = "fault", fault = "UnexpectedErrorFault" }\n')
+    result = run_cli("serve", "--port", "0", "--config", str(config))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"[[rules]] number 2 ('broken'): invalid XPath '{xpath}'" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr

@@ -216,16 +216,26 @@ class FaultRules:
         self.xpath_validator = xpath_validator
 
     def add(self, spec: dict) -> Rule:
-        rule = parse_rule(spec)
-        if rule.xpath is not None and self.xpath_validator is not None:
-            self.xpath_validator(rule.xpath)
+        return self.add_all([spec])[0]
+
+    def add_all(self, specs: list) -> list[Rule]:
+        """Add rules, all or none: each is parsed and its XPath checked before any is added."""
+        parsed = [(parse_rule(spec), spec) for spec in specs]
+        for rule, _ in parsed:
+            if rule.xpath is not None and self.xpath_validator is not None:
+                self.xpath_validator(rule.xpath)
         with self._lock:
-            rule.id = str(spec.get("id") or f"rule-{next(self._ids)}")
-            if any(r.id == rule.id for r in self._rules):
-                raise ConfigurationError(f"a rule with id {rule.id!r} already exists")
-            rule.name = rule.name or rule.id
-            self._rules.append(rule)
-        return rule
+            taken = {r.id for r in self._rules}
+            for rule, spec in parsed:
+                rule.id = str(spec.get("id") or "")
+                if rule.id and rule.id in taken:
+                    raise ConfigurationError(f"a rule with id {rule.id!r} already exists")
+                taken.add(rule.id)
+            for rule, _ in parsed:
+                rule.id = rule.id or f"rule-{next(self._ids)}"
+                rule.name = rule.name or rule.id
+                self._rules.append(rule)
+        return [rule for rule, _ in parsed]
 
     def remove(self, rule_id: str) -> bool:
         with self._lock:
@@ -343,12 +353,15 @@ def parse_rule(spec: dict) -> Rule:
         end = parse_datetime(spec["end"]) if spec.get("end") else None
     except (TypeError, ValueError):
         raise ConfigurationError("rule start and end are ISO date-times") from None
+    xpath = spec.get("xpath")
+    if xpath is not None and not (isinstance(xpath, str) and xpath.strip()):
+        raise ConfigurationError(f"rule xpath is an XPath expression, not {xpath!r}")
     if spec.get("nth") is not None and spec.get("every") is not None:
         raise ConfigurationError("a rule fires on the nth call or on every k-th, not both")
     return Rule(action=parse_action(spec["action"]), name=str(spec.get("name") or ""),
                 operations=_names(spec.get("operation")),
                 record_types=_names(spec.get("record_type")),
-                external_ids=_names(spec.get("external_id")), xpath=spec.get("xpath"),
+                external_ids=_names(spec.get("external_id")), xpath=xpath,
                 accounts=_names(spec.get("account")),
                 integrations=_names(spec.get("integration")), nth=_positive(spec, "nth"),
                 every=_positive(spec, "every"),

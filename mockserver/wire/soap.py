@@ -12,9 +12,6 @@ Spyne models built from the schema, so the service descriptors are real.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-
-from lxml import etree
 
 from mockserver.wire import spyne_compat  # noqa: F401  (must precede Spyne imports)
 
@@ -30,13 +27,14 @@ from spyne.server.wsgi import (WsgiApplication, WsgiMethodContext, WsgiTransport
 from spyne.application import get_fault_string_from_exception
 
 from mockserver.domain.backend import Backend, Reply
-from mockserver.domain.errors import ClientFault, ConfigurationError, SoapFault
+from mockserver.domain.errors import ClientFault, SoapFault
 from mockserver.domain.faultrules import WireActionRequired
 from mockserver.domain.journal import outcome_of
-from mockserver.schema import NAMESPACES, platform, registry
+from mockserver.schema import platform, registry
 from mockserver.wire import envelope
 from mockserver.wire.models import model_for
 from mockserver.wire.transport import EXCHANGE_KEY, base_url, exchange_of  # noqa: F401
+from mockserver.wire.xpath import compiled_xpath, xpath_matches
 
 log = logging.getLogger("netsuite_mock.wire")
 
@@ -291,29 +289,6 @@ def _service_method(operation: str):
                _internal_key_suffix=operation)(handler)
 
 
-XPATH_NAMESPACES = {**{ns.prefix: ns.uri for ns in NAMESPACES},
-                    "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
-
-
-@lru_cache(maxsize=256)
-def compiled_xpath(expression: str) -> etree.XPath:
-    """A rule's XPath, with NetSuite's prefixes (platformMsgs, listRel, tranPurch, …) bound."""
-    try:
-        return etree.XPath(expression, namespaces=XPATH_NAMESPACES)
-    except etree.XPathSyntaxError as error:
-        raise ConfigurationError(f"invalid XPath {expression!r}: {error}") from None
-
-
-def xpath_matches(body_element, expression: str) -> bool:
-    """Whether a rule's XPath finds anything in (or is true of) the request body."""
-    try:
-        result = compiled_xpath(expression)(body_element)
-    except etree.XPathEvalError as error:
-        log.warning("fault rule XPath %r failed on a request: %s", expression, error)
-        return False
-    return bool(result)
-
-
 NetSuiteService = type("NetSuiteService", (ServiceBase,),
                        {f"op_{op.name}": _service_method(op.name) for op in platform.OPERATIONS})
 
@@ -323,5 +298,6 @@ def build_application(backend: Backend, *, hostname: str = envelope.DEFAULT_HOST
                       in_protocol=NetSuiteSoap11(hostname=hostname),
                       out_protocol=NetSuiteSoap11(hostname=hostname))
     app.backend = backend
-    backend.rules.xpath_validator = compiled_xpath
+    if backend.rules.xpath_validator is None:  # a backend not built by build_backend
+        backend.rules.xpath_validator = compiled_xpath
     return app
