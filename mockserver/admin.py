@@ -38,6 +38,7 @@ import hmac
 import inspect
 import ipaddress
 import json
+import logging
 import socket
 from importlib import resources
 from typing import Callable, Iterable
@@ -46,10 +47,13 @@ from urllib.parse import parse_qs, urlsplit
 from client.config import ConfigError
 from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
+from mockserver.domain.errors import new_error_id
 from mockserver.domain.records import kind_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
+
+log = logging.getLogger("netsuite_mock.admin")
 
 ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "seed", "reset",
           "snapshot", "clock", "ui")
@@ -100,6 +104,12 @@ class AdminApi:
             return respond_json(start_response, {"error": str(error)}, error.status)
         except (ConfigError, SeedError) as error:
             return respond_json(start_response, {"error": str(error)}, "400 Bad Request")
+        except Exception as error:  # a bug: say so in JSON, and log it once with an id
+            error_id = new_error_id()
+            log.error("admin API: unexpected error, Error ID %s", error_id, exc_info=error)
+            return respond_json(start_response, {
+                "error": f"unexpected error in the admin API (Error ID {error_id}, in the "
+                         f"mock's log)"}, "500 Internal Server Error")
 
     def _refusal(self, environ: dict, query: dict, *, dashboard: bool
                  ) -> tuple[str, str] | None:
@@ -256,8 +266,8 @@ class AdminApi:
                 clock.set(parse_datetime(body["set"]))
             elif body.get("reset"):
                 clock.reset()
-        except (TypeError, ValueError) as error:
-            raise AdminError(f"bad clock request: {error}") from None
+        except (TypeError, ValueError, OverflowError) as error:
+            raise AdminError(f"bad clock request: {str(error) or 'not a date-time'}") from None
         return {"now": clock.now().isoformat(), "offsetSeconds": clock.offset.total_seconds()}
 
     def get_clock(self, query, body) -> dict:

@@ -263,3 +263,27 @@ def test_the_token_in_the_query_string_opens_only_the_dashboard():
         admin.session.headers["Origin"] = "http://evil.example"
         with pytest.raises(AdminApiError, match="another web origin"):
             admin.reset()
+
+
+@pytest.mark.parametrize("path, body, message", [
+    ("seed", '{"seed": 5}', "a seed is demo, none or the path of a JSON file, not 5"),
+    ("reset", '{"seed": {"records": []}}', "a seed is demo, none or the path of a JSON file"),
+    ("snapshot", '{"format": "netsuite-mock-snapshot/1", "records": 5}', "snapshot is damaged"),
+    ("clock", '{"advance": 1e308}', "the clock cannot move 1e+308 seconds"),
+    ("clock", '{"advance": NaN}', "the clock cannot move nan seconds"),
+    ("clock", '{"set": 5}', "bad clock request: not a date-time"),
+    ("rules", '{"action": {"kind": "http", "status": "x"}}', "http action's status is a number"),
+    ("rules", '{"action": {"kind": "delay", "ms": "x"}}', "delay action's ms is a number"),
+    ("rules", '{"action": {"kind": "truncate", "bytes": 1.5}}', "truncate action's bytes is a"),
+    ("rules", '{"action": {"kind": "fault", "fault": ""}}', "a fault action names its fault"),
+    ("rules", '{"action": {"kind": "fault", "fault": 5}}', "a fault action's fault is text"),
+    ("rules", '{"seed": [1], "action": {"kind": "delay", "ms": 1}}', "rule seed is a whole"),
+])
+def test_bad_values_get_a_400_that_says_why(mock, path, body, message):
+    response = requests.post(f"{mock.url}/__admin/{path}", data=body, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert message in response.json()["error"]
+    assert MockAdmin(mock.url).rules() == []
+    ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))  # clock intact
+    assert ok.status_code == 200 and b"Acme Supplies Inc." in ok.content

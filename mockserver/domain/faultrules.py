@@ -303,9 +303,18 @@ def parse_action(spec: dict) -> Action:
         raise ConfigurationError(f"unknown action setting(s) {', '.join(sorted(unknown))} "
                                  f"for a {kind} action")
     values = {renames.get(k, k): v for k, v in spec.items()}
+    for name in ("fault", "code", "message", "faultstring", "body", "content_type"):
+        if values.get(name) is not None and not isinstance(values[name], str):
+            raise ConfigurationError(f"a {kind} action's {name} is text, not {values[name]!r}")
+    for name, what in (("http_status", "status"), ("ms", "ms"), ("bytes", "bytes")):
+        value = values.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or value < 0 or (name != "ms" and value != int(value))):
+            raise ConfigurationError(f"a {kind} action's {what} is a number of at least 0, "
+                                     f"{'' if name == 'ms' else 'whole, '}not {value!r}")
     action = Action(kind, **values)
     if kind == "fault":
-        if action.fault is None:
+        if not action.fault:
             raise ConfigurationError("a fault action names its fault, e.g. "
                                      "fault = \"UnexpectedErrorFault\"")
         action.fault = action.fault[0].upper() + action.fault[1:]
@@ -353,6 +362,9 @@ def parse_rule(spec: dict) -> Rule:
         end = parse_datetime(spec["end"]) if spec.get("end") else None
     except (TypeError, ValueError):
         raise ConfigurationError("rule start and end are ISO date-times") from None
+    if spec.get("seed") is not None and (isinstance(spec["seed"], bool)
+                                         or not isinstance(spec["seed"], int)):
+        raise ConfigurationError(f"rule seed is a whole number, not {spec['seed']!r}")
     xpath = spec.get("xpath")
     if xpath is not None and not (isinstance(xpath, str) and xpath.strip()):
         raise ConfigurationError(f"rule xpath is an XPath expression, not {xpath!r}")

@@ -8,11 +8,12 @@ that resolves no entities, loads no DTD and fetches nothing.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from lxml import etree
 
-from mockserver.domain.errors import ClientFault, SoapFault
+from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
 from mockserver.schema import NAMESPACES, registry
 from mockserver.wire.decode import decode
 from mockserver.wire.encode import clark, encode, encode_text, escape_text
@@ -28,6 +29,8 @@ NETSUITE_NSMAP = {ns.prefix: ns.uri for ns in NAMESPACES}
 MESSAGES_URI = registry.uri("platformMsgs")
 FAULTS_URI = registry.uri("platformFaults")
 DEFAULT_HOSTNAME = "netsuite-mock.partners.internal"
+
+log = logging.getLogger("netsuite_mock.wire")
 
 # Header elements the mock reads, and their schema types.
 HEADER_TYPES = {
@@ -154,6 +157,15 @@ def response_bytes(operation: str, body: dict, ns_id: str | None) -> bytes:
                  f"{escape_text(ns_id)}</platformMsgs:nsId></platformMsgs:documentInfo>"
                  f"</soapenv:Header>")
     return f"{head}<soapenv:Body>{''.join(out)}</soapenv:Body></soapenv:Envelope>".encode()
+
+
+def unexpected_fault(error: BaseException) -> SoapFault:
+    """What the client gets for an error the mock did not expect: NetSuite's
+    UnexpectedErrorFault, whose Error ID is logged once here with the traceback, so a user's
+    report can be matched to the log line."""
+    error_id = new_error_id()
+    log.error("unexpected error, Error ID %s", error_id, exc_info=error)
+    return SoapFault.of("unexpected", error_id=error_id)
 
 
 def fault_document(fault: SoapFault, hostname: str = DEFAULT_HOSTNAME) -> etree._Element:

@@ -24,7 +24,6 @@ from spyne.protocol.soap import Soap11
 from spyne.server.http import HttpTransportContext
 from spyne.server.wsgi import (WsgiApplication, WsgiMethodContext, WsgiTransportContext,
                               _gen_http_headers, _get_http_headers)
-from spyne.application import get_fault_string_from_exception
 
 from mockserver.domain.backend import Backend, Reply
 from mockserver.domain.errors import ClientFault, SoapFault
@@ -43,11 +42,12 @@ log = logging.getLogger("netsuite_mock.wire")
 # milliseconds per request; the mock takes no uploads, so Python's own collector is enough.
 spyne_const.MIN_GC_INTERVAL = float("inf")
 
-# Spyne logs every fault at ERROR with a traceback; NetSuite faults are normal answers here.
+# Spyne logs every fault at ERROR with a traceback; NetSuite faults are normal answers here,
+# and an unexpected error is logged once, by ``envelope.unexpected_fault``, with its Error ID.
 for _name in ("spyne", "spyne.application", "spyne.application.client",
               "spyne.application.server", "spyne.server", "spyne.server.wsgi",
               "spyne.protocol", "spyne.protocol.xml", "spyne.protocol.soap.soap11"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
+    logging.getLogger(_name).setLevel(logging.CRITICAL + 1)
 
 
 class NetSuiteFault(Fault):
@@ -56,6 +56,14 @@ class NetSuiteFault(Fault):
     def __init__(self, fault: SoapFault):
         super().__init__("Server.userException", fault.faultstring)
         self.netsuite = fault
+
+    @classmethod
+    def of(cls, error: Exception) -> "NetSuiteFault":
+        """The fault for any error on the way: NetSuite's own as it is, anything else as
+        NetSuite's UnexpectedErrorFault (logged with its Error ID)."""
+        if isinstance(error, NetSuiteFault):
+            return error
+        return cls(error if isinstance(error, SoapFault) else envelope.unexpected_fault(error))
 
 
 class NetSuiteSoap11(Soap11):
@@ -71,18 +79,20 @@ class NetSuiteSoap11(Soap11):
         data = b"".join(ctx.in_string) if not isinstance(ctx.in_string, bytes) else ctx.in_string
         try:
             ctx.in_document = envelope.parse_envelope(data)
-        except SoapFault as fault:
-            raise NetSuiteFault(fault) from None
+        except Exception as error:  # Spyne passes on only its Faults
+            raise NetSuiteFault.of(error) from None
 
     def decompose_incoming_envelope(self, ctx, message=Soap11.REQUEST):
-        header, body_element = ctx.in_document
-        ctx.in_header_doc = header
-        ctx.in_body_doc = body_element
-        operation = envelope.operation_of(body_element)
-        if operation is None:
-            raise NetSuiteFault(ClientFault(
-                f"No such operation '{body_element.tag}'"))
-        ctx.method_request_string = body_element.tag
+        try:
+            header, body_element = ctx.in_document
+            ctx.in_header_doc = header
+            ctx.in_body_doc = body_element
+            operation = envelope.operation_of(body_element)
+            if operation is None:
+                raise ClientFault(f"No such operation '{body_element.tag}'")
+            ctx.method_request_string = body_element.tag
+        except Exception as error:
+            raise NetSuiteFault.of(error) from None
 
     def deserialize(self, ctx, message):
         self.event_manager.fire_event("before_deserialize", ctx)
@@ -90,8 +100,8 @@ class NetSuiteSoap11(Soap11):
         try:
             ctx.in_header = envelope.decode_headers(ctx.in_header_doc)
             ctx.in_object = envelope.decode_body(operation, ctx.in_body_doc)
-        except SoapFault as fault:
-            raise NetSuiteFault(fault) from None
+        except Exception as error:
+            raise NetSuiteFault.of(error) from None
         self.event_manager.fire_event("after_deserialize", ctx)
 
     def serialize(self, ctx, message):
@@ -215,9 +225,10 @@ class NetSuiteWsgiApplication(WsgiApplication):
             transport.resp_code = HTTP_200
         try:
             self.get_out_string(p_ctx)
-        except Exception as error:
-            log.exception(error)
-            p_ctx.out_error = Fault("Server", get_fault_string_from_exception(error))
+        except Exception as error:  # writing the answer failed: the client gets a fault
+            p_ctx.out_error = NetSuiteFault.of(error)
+            p_ctx.transport.resp_code = None  # the fault's own status, not the answer's 200
+            exchange_of(req_env).outcome = None   # the journal records the fault, not success
             return self.handle_error(p_ctx, (), p_ctx.out_error, start_response)
         self.event_manager.fire_event("wsgi_return", p_ctx)
         out_string = list(p_ctx.out_string)
@@ -241,15 +252,15 @@ def _descriptors(app):
 
 
 def as_netsuite_fault(error: Exception) -> SoapFault:
-    """Any error on the Spyne path as the fault NetSuite would send."""
+    """Any error on the Spyne path as the fault NetSuite would send: Spyne's own client faults
+    as Axis reports them, anything else as NetSuite's UnexpectedErrorFault."""
     if isinstance(error, NetSuiteFault):
         return error.netsuite
     if isinstance(error, ResourceNotFoundError):
         return ClientFault(f"No such operation '{error.faultstring}'")
-    if isinstance(error, Fault):
+    if isinstance(error, Fault) and str(error.faultcode).startswith("Client"):
         return ClientFault(error.faultstring or "The request could not be processed.")
-    log.exception("unexpected error", exc_info=error)
-    return SoapFault.of("unexpected")
+    return envelope.unexpected_fault(error)
 
 
 def _service_method(operation: str):
@@ -293,8 +304,21 @@ NetSuiteService = type("NetSuiteService", (ServiceBase,),
                        {f"op_{op.name}": _service_method(op.name) for op in platform.OPERATIONS})
 
 
+class NetSuiteApplication(Application):
+    """Spyne's application, with any error a service method raises turned into NetSuite's
+    fault before Spyne's catch-all would turn it into its own "Internal Error"."""
+
+    def call_wrapper(self, ctx):
+        try:
+            return super().call_wrapper(ctx)
+        except Fault:
+            raise
+        except Exception as error:
+            raise NetSuiteFault.of(error) from None
+
+
 def build_application(backend: Backend, *, hostname: str = envelope.DEFAULT_HOSTNAME) -> Application:
-    app = Application([NetSuiteService], tns=envelope.MESSAGES_URI, name="NetSuiteService",
+    app = NetSuiteApplication([NetSuiteService], tns=envelope.MESSAGES_URI, name="NetSuiteService",
                       in_protocol=NetSuiteSoap11(hostname=hostname),
                       out_protocol=NetSuiteSoap11(hostname=hostname))
     app.backend = backend
