@@ -238,3 +238,17 @@ def test_odd_xsi_types_get_axis_faults(mock, name):
     assert fault["faultcode"] == "soapenv:Server.userException"
     assert fault["faultstring"] == f"org.xml.sax.SAXException: {expected}" or \
         fault["faultstring"].startswith(f"org.xml.sax.SAXException: {expected} ("), fault
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", ["xxe local file", "xxe network", "external dtd",
+                                  "parameter entity", "billion laughs"])
+def test_a_doctype_in_a_wide_encoding_is_refused_unread(mock, listener, name, encoding):
+    """In UTF-16 "<!DOCTYPE" is not the ASCII bytes; it is refused all the same, and nothing
+    (a local file included) is read or fetched."""
+    text = HOSTILE[name](listener).decode("utf-8")
+    text = text.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>')
+    fault = parse_fault(post_soap(mock, text.encode(encoding)))
+    assert fault["faultstring"] == "org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP " \
+                                   "messages."
+    assert listener.hits == []

@@ -142,7 +142,7 @@ def _cut(body: bytes | str) -> bytes | str | tuple:
 def _text(kept: bytes | tuple, secrets: SecretValues) -> str:
     """A kept body as text for the journal (with how much was cut), redacted."""
     body, size = kept if isinstance(kept, tuple) else (kept, len(kept))
-    text = secrets.redact(redact_elements(decode_body(body)), cut=size > MAX_BODY_CHARS)
+    text = secrets.redact(redact_elements(xml_text(body)), cut=size > MAX_BODY_CHARS)
     if size > MAX_BODY_CHARS:
         text += f"\n… [{size - MAX_BODY_CHARS} more bytes]"
     return text
@@ -156,16 +156,22 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 
 
-def decode_body(body: bytes) -> str:
-    """A body as text in the encoding its XML says (BOM or declaration), else UTF-8: read any
-    other way, a UTF-16 request would show its credentials with a NUL between characters, and
-    neither redaction would see them."""
+def xml_encoding(body: bytes) -> str:
+    """The encoding an XML document is in, by its byte order mark, its first bytes or its
+    declaration (UTF-8 if none says otherwise)."""
     encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None)
     if encoding is None:
         declared = _DECLARED_ENCODING.match(body[:200])
         encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    return encoding
+
+
+def xml_text(body: bytes) -> str:
+    """A body as text in the encoding its XML says, else UTF-8: read any other way, a UTF-16
+    request would show its credentials with a NUL between characters, and neither redaction
+    would see them."""
     try:
-        return body.decode(encoding, errors="replace")
+        return body.decode(xml_encoding(body), errors="replace")
     except LookupError:
         return body.decode("utf-8", errors="replace")
 

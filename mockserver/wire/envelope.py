@@ -14,6 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
+from mockserver.domain.journal import xml_encoding, xml_text
 from mockserver.schema import NAMESPACES, registry
 from mockserver.wire.decode import decode
 from mockserver.wire.encode import clark, encode, encode_text, escape_text
@@ -47,9 +48,36 @@ FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
 # millions of tiny elements would make a tree of gigabytes, so it is refused before parsing.
 MAX_ELEMENTS = 1_000_000
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          dtd_validation=False, huge_tree=False, remove_comments=True,
-                          remove_pis=True, collect_ids=False)
+
+class _NothingExternal(etree.Resolver):
+    """Every DTD or entity a parser would load (``file://`` included, which ``no_network``
+    does not cover) is empty instead."""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
+
+
+def safe_parser(*, huge_tree: bool = False) -> etree.XMLParser:
+    """A parser that resolves no entities and loads, fetches and reads nothing."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=huge_tree, remove_comments=True,
+                             remove_pis=True, collect_ids=False)
+    parser.resolvers.add(_NothingExternal())
+    return parser
+
+
+def declares_doctype(data: bytes) -> bool:
+    """Whether a document has a DOCTYPE, whatever its encoding (in UTF-16 or UTF-7 the bytes
+    of ``<!DOCTYPE`` are not those of the ASCII text)."""
+    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+        return True
+    if xml_encoding(data).lower().replace("-", "").replace("_", "") in ("utf8", "ascii",
+                                                                        "usascii"):
+        return False
+    return "<!doctype" in xml_text(data).lower()
+
+
+_PARSER = safe_parser()
 
 
 def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
@@ -59,7 +87,7 @@ def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
     if data.count(b"<") > 2 * MAX_ELEMENTS:
         raise ClientFault(f"org.xml.sax.SAXException: The request has more than "
                           f"{MAX_ELEMENTS} elements.")
-    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+    if declares_doctype(data):
         # Refused before parsing: no entity expansion, no external fetch, no blow-up.
         raise ClientFault("org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP messages.")
     try:
