@@ -5,7 +5,8 @@
     GET    /__admin/journal/<id>               one exchange with both bodies (secrets redacted)
     DELETE /__admin/journal                    forget the journal
     GET    /__admin/audit                      the login audit trail (why each login failed)
-    GET    /__admin/governance                 limits and requests in flight, per account
+    GET    /__admin/governance                 limits and requests in flight, per account and
+                                               per integration
     GET    /__admin/rules                      fault rules with their hit counts
     POST   /__admin/rules                      add one rule (a table) or {"rules": [...]}
     DELETE /__admin/rules[/<id>]               remove one rule, or all
@@ -20,9 +21,15 @@
 
 ``?account=ID`` picks an account where it matters (default: the first).
 
-Access: with ``admin_token`` set, every call needs ``Authorization: Bearer <token>`` (or
-``?token=`` for the dashboard page); without it, only clients on this machine (loopback) are
-served, so a mock listening on 0.0.0.0 does not expose its records and journal to the network.
+Access: with ``admin_token`` set, every call needs ``Authorization: Bearer <token>`` (only the
+dashboard page, ``GET /__admin/ui``, also takes ``?token=``: a browser opens it from a link, and
+the page sends the header from then on); without it, only clients on this machine (loopback)
+are served, so a mock listening on 0.0.0.0 does not expose its records and journal to the
+network, and only requests addressed to this machine (``Host`` a loopback name or address, or
+the one the mock listens on), so a web page cannot reach the API by rebinding its own DNS name
+to 127.0.0.1. Whatever the protection, a request that changes something is refused when it
+comes from another web origin (an ``Origin`` that is not its ``Host``) or has a body that is
+not ``application/json``: a web page can send neither without the browser asking first.
 """
 
 from __future__ import annotations
@@ -31,20 +38,29 @@ import hmac
 import inspect
 import ipaddress
 import json
+import logging
+import socket
 from importlib import resources
 from typing import Callable, Iterable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from client.config import ConfigError
 from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
+from mockserver.domain.errors import new_error_id
 from mockserver.domain.records import kind_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
 
+log = logging.getLogger("netsuite_mock.admin")
+
 ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "seed", "reset",
           "snapshot", "clock", "ui")
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON = "application/json"
+# What a wildcard listening address stands for: no name a Host header could carry.
+_WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
 class AdminError(Exception):
@@ -63,7 +79,9 @@ class AdminApi:
         method = environ.get("REQUEST_METHOD", "GET")
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         parts = path.split("/")[2:]  # after "", "__admin"
-        refusal = self._refusal(environ, query)
+        refusal = self._refusal(environ, query, dashboard=parts == ["ui"] and method == "GET")
+        if refusal is None and method in STATE_CHANGING:
+            refusal = _cross_site_refusal(environ)
         if refusal is not None:
             return respond_json(start_response, {"error": refusal[1]}, refusal[0])
         try:
@@ -86,16 +104,25 @@ class AdminApi:
             return respond_json(start_response, {"error": str(error)}, error.status)
         except (ConfigError, SeedError) as error:
             return respond_json(start_response, {"error": str(error)}, "400 Bad Request")
+        except Exception as error:  # a bug: say so in JSON, and log it once with an id
+            error_id = new_error_id()
+            log.error("admin API: unexpected error, Error ID %s", error_id, exc_info=error)
+            return respond_json(start_response, {
+                "error": f"unexpected error in the admin API (Error ID {error_id}, in the "
+                         f"mock's log)"}, "500 Internal Server Error")
 
-    def _refusal(self, environ: dict, query: dict) -> tuple[str, str] | None:
+    def _refusal(self, environ: dict, query: dict, *, dashboard: bool
+                 ) -> tuple[str, str] | None:
+        """Why a request may not use the admin API at all (token, or client and Host)."""
         token = self.settings.admin_token
         if token:
             header = environ.get("HTTP_AUTHORIZATION", "")
             given = header[len("Bearer "):] if header.startswith("Bearer ") else \
-                query.get("token", "")
+                query.get("token", "") if dashboard else ""
             if not hmac.compare_digest(given.encode(), token.encode()):
                 return "401 Unauthorized", "the admin API needs its token " \
-                                           "(Authorization: Bearer <token>)"
+                                           "(Authorization: Bearer <token>; ?token=<token> " \
+                                           "only to open the dashboard, /__admin/ui)"
             return None
         try:
             local = ipaddress.ip_address(environ.get("REMOTE_ADDR", "")).is_loopback
@@ -104,7 +131,29 @@ class AdminApi:
         if not local:
             return "403 Forbidden", "the admin API answers only on this machine; start the " \
                                     "mock with --admin-token to use it from elsewhere"
+        host = environ.get("HTTP_HOST")
+        if host is not None and not self._addressed_here(host):
+            return "403 Forbidden", f"the admin API answers only requests addressed to this " \
+                                    f"machine (Host localhost, 127.0.0.1 or [::1]), not " \
+                                    f"{host!r}; start the mock with --admin-token to reach " \
+                                    f"it by another name"
         return None
+
+    def _addressed_here(self, host: str) -> bool:
+        """Whether a Host header names this machine: a loopback address or name, the address
+        the mock listens on, or the machine's own name (a rebinding attacker's name is none)."""
+        name = _host_name(host)
+        if name is None:
+            return False
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            pass
+        listening = self.settings.host.strip("[]").lower()
+        own = {"localhost", socket.gethostname().lower()}
+        if listening not in _WILDCARD_HOSTS:
+            own.add(listening)
+        return name in own or name.endswith(".localhost")  # RFC 6761: always loopback
 
     def _account(self, query: dict):
         account_id = query.get("account")
@@ -140,11 +189,8 @@ class AdminApi:
 
     def get_governance(self, query, body) -> dict:
         return {a.account_id: {**a.gate.snapshot(), "tbaEnabled": a.tba_enabled,
-                               "integrations": [
-                                   {"name": i.name, "state": "enabled" if i.enabled else "blocked",
-                                    "limit": a.gate.limit_of(i.name)[0],
-                                    "limitType": a.gate.limit_type(i.name)}
-                                   for i in a.integrations.values()]}
+                               "integrations": [_integration_governance(a.gate, i)
+                                                for i in a.integrations.values()]}
                 for a in self.backend.accounts.values()}
 
     def get_rules(self, query, body) -> list[dict]:
@@ -171,7 +217,7 @@ class AdminApi:
     # -- changing ------------------------------------------------------------------------
     def post_rules(self, query, body) -> list[dict]:
         specs = body["rules"] if isinstance(body.get("rules"), list) else [body]
-        return [self.backend.rules.add(spec).describe() for spec in specs]
+        return [rule.describe() for rule in self.backend.rules.add_all(specs)]
 
     def delete_rules(self, query, body, rule_id: str | None = None) -> dict:
         if rule_id is None:
@@ -220,12 +266,21 @@ class AdminApi:
                 clock.set(parse_datetime(body["set"]))
             elif body.get("reset"):
                 clock.reset()
-        except (TypeError, ValueError) as error:
-            raise AdminError(f"bad clock request: {error}") from None
+        except (TypeError, ValueError, OverflowError) as error:
+            raise AdminError(f"bad clock request: {str(error) or 'not a date-time'}") from None
         return {"now": clock.now().isoformat(), "offsetSeconds": clock.offset.total_seconds()}
 
     def get_clock(self, query, body) -> dict:
         return self.post_clock(query, {})
+
+
+def _integration_governance(gate, integration) -> dict:
+    """One integration's state, the limit that applies to it (its own or the shared pool's)
+    and how many of its requests are in flight."""
+    return {"name": integration.name, "state": "enabled" if integration.enabled else "blocked",
+            "limit": gate.limit_of(integration.name)[0],
+            "limitType": gate.limit_type(integration.name),
+            "inFlight": gate.in_flight_of(integration.name)}
 
 
 def _int(value, what: str) -> int:
@@ -233,6 +288,41 @@ def _int(value, what: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise AdminError(f"{what} must be a whole number, not {value!r}") from None
+
+
+def _host_name(host: str) -> str | None:
+    """The name (or address, without brackets) in a Host header, lower-case."""
+    authority = _authority(f"http://{host}")
+    return authority[1] if authority else None
+
+
+def _authority(url: str) -> tuple | None:
+    """(scheme, host, port) of a URL's authority, the port filled in from the scheme."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+    return (parts.scheme, parts.hostname, port) if parts.hostname else None
+
+
+def _cross_site_refusal(environ: dict) -> tuple[str, str] | None:
+    """Why a state-changing request may be one a web page made a browser send: it comes from
+    another origin, or its body is of a type a page may send without the browser asking."""
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None:  # "null" (a sandboxed page, a file) is another origin too
+        here = _authority(f"{environ.get('wsgi.url_scheme', 'http')}://"
+                          f"{environ.get('HTTP_HOST', '')}")
+        if here is None or _authority(origin) != here:
+            return "403 Forbidden", f"the admin API refuses changes from another web origin " \
+                                    f"({origin!r} is not {environ.get('HTTP_HOST')!r})"
+    has_body = environ.get("CONTENT_LENGTH", "") not in ("", "0") or \
+        "HTTP_TRANSFER_ENCODING" in environ
+    media_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if has_body and media_type != JSON:
+        return "415 Unsupported Media Type", f"the admin API takes {JSON} request bodies, " \
+                                             f"not {media_type or 'a body without a type'!r}"
+    return None
 
 
 def _read_json(environ: dict) -> dict:

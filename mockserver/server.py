@@ -61,6 +61,7 @@ def build_backend(settings: MockSettings) -> "Backend":
     from mockserver.domain.latency import LatencyModel, LatencyPlan
     from mockserver.domain.seed import load_seed, read_seed
     from mockserver.domain.values import parse_datetime
+    from mockserver.wire.xpath import compiled_xpath
 
     if settings.latency:
         latency = LatencyPlan.parse({op: _with_default_seed(spec, settings.seed_value)
@@ -68,6 +69,9 @@ def build_backend(settings: MockSettings) -> "Backend":
     else:
         latency = LatencyPlan(LatencyModel.parse(settings.latency_ms))
     backend = Backend(latency=latency, request_timeout=settings.request_timeout_s)
+    # A rule's XPath is checked as the rule is loaded, file rules included (lxml's, so the
+    # wire layer's validator is handed to the domain here).
+    backend.rules.xpath_validator = compiled_xpath
     if settings.clock:
         try:
             backend.clock.set(parse_datetime(settings.clock))
@@ -89,8 +93,12 @@ def build_backend(settings: MockSettings) -> "Backend":
                           source=f"seed {account.seed}")
     if len(backend.accounts) != len(settings.accounts or [None]):
         raise ConfigurationError("two accounts have the same id")
-    for rule in settings.rules:
-        backend.rules.add(_with_default_seed(rule, settings.seed_value))
+    for number, rule in enumerate(settings.rules, 1):
+        try:
+            backend.rules.add(_with_default_seed(rule, settings.seed_value))
+        except ConfigurationError as error:
+            name = f" ({rule['name']!r})" if isinstance(rule, dict) and rule.get("name") else ""
+            raise ConfigurationError(f"[[rules]] number {number}{name}: {error}") from None
     return backend
 
 

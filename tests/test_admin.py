@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -116,7 +118,8 @@ def test_reset_with_another_seed(admin):
 def test_unknown_routes_and_bad_bodies(mock):
     assert requests.get(mock.url + "/__admin/nothing", timeout=10).status_code == 404
     assert requests.delete(mock.url + "/__admin/health", timeout=10).status_code == 404
-    bad = requests.post(mock.url + "/__admin/rules", data=b"{not json", timeout=10)
+    bad = requests.post(mock.url + "/__admin/rules", data=b"{not json", timeout=10,
+                        headers={"Content-Type": "application/json"})
     assert bad.status_code == 400 and "not JSON" in bad.json()["error"]
     assert requests.get(mock.url + "/__admin/journal?since=x", timeout=10).status_code == 400
 
@@ -125,7 +128,7 @@ def test_governance_over_the_api(admin):
     state = admin.governance()["1234567_SB1"]
     assert (state["limit"], state["inFlight"], state["tbaEnabled"]) == (5, 0, True)
     assert state["integrations"] == [{"name": "netsuite-mock", "state": "enabled", "limit": 5,
-                                      "limitType": "_account"}]
+                                      "limitType": "_account", "inFlight": 0}]
 
 
 def _outward_address() -> str | None:
@@ -165,3 +168,122 @@ def test_admin_token_protects_the_api_and_the_dashboard():
         assert page.ok and "netsuite-mock dashboard" in page.text
         with pytest.raises(AdminApiError, match="needs its token"):
             MockAdmin(server.url, token="wrong").health()
+
+
+# -- web pages cannot use the admin API ---------------------------------------------------------
+FAULT_RULE = json.dumps({"action": {"kind": "fault", "fault": "UnexpectedErrorFault"}})
+
+
+def test_a_rebound_web_page_cannot_add_a_rule(mock):
+    """The request a page on evil.example makes once its name resolves to 127.0.0.1."""
+    refused = requests.post(mock.url + "/__admin/rules", data=FAULT_RULE, timeout=10,
+                            headers={"Content-Type": "text/plain", "Origin": "http://evil.example",
+                                     "Host": "evil.example"})
+    assert refused.status_code == 403 and "addressed to this machine" in refused.json()["error"]
+    assert MockAdmin(mock.url).rules() == []
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
+                                  "localhost.evil.example:{port}", "[::2]:{port}", "", "a b"])
+def test_reads_addressed_to_another_name_are_refused_without_a_token(mock, host):
+    response = requests.get(mock.url + "/__admin/journal", timeout=10,
+                            headers={"Host": host.format(port=mock.port)})
+    assert response.status_code == 403, response.text
+    assert "addressed to this machine" in response.json()["error"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST",
+                                  "[::1]:{port}", "127.0.0.2", "dashboard.localhost:{port}"])
+def test_loopback_names_reach_the_admin_api(mock, host):
+    response = requests.get(mock.url + "/__admin/health", timeout=10,
+                            headers={"Host": host.format(port=mock.port)})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1",
+                                    "https://127.0.0.1:{port}", "http://localhost:{port}",
+                                    "not a url"])
+def test_changes_from_another_origin_are_refused(mock, origin):
+    admin = MockAdmin(mock.url)
+    clock = requests.get(mock.url + "/__admin/clock", timeout=10).json()["offsetSeconds"]
+    for method, path in (("POST", "rules"), ("POST", "reset"), ("DELETE", "journal"),
+                         ("POST", "clock")):
+        response = requests.request(method, f"{mock.url}/__admin/{path}", timeout=10,
+                                    json={"advance": 60} if path == "clock" else None,
+                                    headers={"Origin": origin.format(port=mock.port)})
+        assert response.status_code == 403, (method, path, response.text)
+        assert "another web origin" in response.json()["error"]
+    assert admin.rules() == []
+    assert requests.get(mock.url + "/__admin/clock", timeout=10).json()["offsetSeconds"] == clock
+
+
+def test_changes_from_the_dashboards_own_origin_are_served(mock):
+    response = requests.post(mock.url + "/__admin/rules", data=FAULT_RULE, timeout=10,
+                             headers={"Content-Type": "application/json; charset=utf-8",
+                                      "Origin": mock.url})
+    assert response.status_code == 200, response.text
+    assert requests.delete(mock.url + "/__admin/rules", timeout=10,
+                           headers={"Origin": mock.url}).ok
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", None,
+                                          "application/jsonp"])
+def test_change_bodies_must_be_json(mock, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    for path in ("rules", "reset", "seed", "snapshot", "clock"):
+        response = requests.post(f"{mock.url}/__admin/{path}", data=FAULT_RULE.encode(),
+                                 headers=headers, timeout=10)
+        assert response.status_code == 415, (path, response.text)
+        assert "application/json" in response.json()["error"]
+    assert MockAdmin(mock.url).rules() == []
+
+
+def test_a_change_without_a_body_needs_no_type(mock):
+    """``curl -X POST …/__admin/reset``: nothing a page could smuggle in a body."""
+    assert requests.post(mock.url + "/__admin/reset", timeout=30).ok
+
+
+def test_the_token_in_the_query_string_opens_only_the_dashboard():
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="none", admin_token="s3cret")) as server:
+        for method, path in (("GET", "health"), ("GET", "journal"), ("POST", "reset"),
+                             ("DELETE", "rules"), ("GET", "ui/x")):
+            response = requests.request(method, f"{server.url}/__admin/{path}?token=s3cret",
+                                        timeout=10)
+            assert response.status_code == 401, (method, path)
+            assert "only to open the dashboard" in response.json()["error"]
+        assert requests.get(server.url + "/__admin/ui?token=s3cret", timeout=10).ok
+        # with the token, the mock may be reached by any name (a container's, a proxy's) ...
+        admin = MockAdmin(server.url, token="s3cret")
+        admin.session.headers["Host"] = "mock.ci.internal"
+        assert admin.health()["status"] == "ok"
+        # ... and still not changed from another origin
+        admin.session.headers["Origin"] = "http://evil.example"
+        with pytest.raises(AdminApiError, match="another web origin"):
+            admin.reset()
+
+
+@pytest.mark.parametrize("path, body, message", [
+    ("seed", '{"seed": 5}', "a seed is demo, none or the path of a JSON file, not 5"),
+    ("reset", '{"seed": {"records": []}}', "a seed is demo, none or the path of a JSON file"),
+    ("snapshot", '{"format": "netsuite-mock-snapshot/1", "records": 5}', "snapshot is damaged"),
+    ("clock", '{"advance": 1e308}', "the clock cannot move 1e+308 seconds"),
+    ("clock", '{"advance": NaN}', "the clock cannot move nan seconds"),
+    ("clock", '{"set": 5}', "bad clock request: not a date-time"),
+    ("rules", '{"action": {"kind": "http", "status": "x"}}', "http action's status is a number"),
+    ("rules", '{"action": {"kind": "delay", "ms": "x"}}', "delay action's ms is a number"),
+    ("rules", '{"action": {"kind": "truncate", "bytes": 1.5}}', "truncate action's bytes is a"),
+    ("rules", '{"action": {"kind": "fault", "fault": ""}}', "a fault action names its fault"),
+    ("rules", '{"action": {"kind": "fault", "fault": 5}}', "a fault action's fault is text"),
+    ("rules", '{"seed": [1], "action": {"kind": "delay", "ms": 1}}', "rule seed is a whole"),
+])
+def test_bad_values_get_a_400_that_says_why(mock, path, body, message):
+    response = requests.post(f"{mock.url}/__admin/{path}", data=body, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert message in response.json()["error"]
+    assert MockAdmin(mock.url).rules() == []
+    ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))  # clock intact
+    assert ok.status_code == 200 and b"Acme Supplies Inc." in ok.content

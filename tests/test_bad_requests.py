@@ -3,6 +3,14 @@ traceback, and the mock keeps serving."""
 
 from __future__ import annotations
 
+import logging
+import re
+
+import pytest
+import requests
+
+from mockserver.admin import AdminApi
+from mockserver.admin_client import MockAdmin
 from tests.conftest import (GET_VENDOR_101, LIST_REL, envelope, parse_fault, passport_xml,
                             post_soap)
 
@@ -94,3 +102,73 @@ def test_request_over_the_size_limit_gets_exceeded_request_size_fault():
         assert fault["message"] == "The request exceeds the maximum allowed size of 2048 bytes."
         ok = post_soap(small, envelope(GET_VENDOR_101, passport_xml(small.settings)))
         assert ok.status_code == 200
+
+
+# -- a bug anywhere on the way: NetSuite's UnexpectedErrorFault, logged once ---------------------
+class PlantedBug(RuntimeError):
+    """Stands for a bug in the mock (raised where a real one could be)."""
+
+
+def _raise(*args, **kwargs):
+    raise PlantedBug("planted")
+
+
+def _plant(monkeypatch, mock, stage: str) -> None:
+    from mockserver.domain import backend
+    from mockserver.wire import envelope as wire_envelope
+    from mockserver.wire.soap import NetSuiteService
+    app = mock.ready()
+    targets = {
+        "parsing the envelope": (wire_envelope, "parse_envelope"),
+        "reading the headers": (wire_envelope, "decode_headers"),
+        "reading the body": (wire_envelope, "decode_body"),
+        "naming the operation": (wire_envelope, "operation_of"),
+        "the backend": (backend, "request_facts"),
+        "writing the answer": (wire_envelope, "response_bytes"),
+        "Spyne calling the service": (NetSuiteService, "call_wrapper"),
+        "the HTTP layer": (app, "soap"),
+    }
+    if stage == "the operation":
+        monkeypatch.setitem(backend.OPERATIONS, "getServerTime", _raise)
+    else:
+        monkeypatch.setattr(*targets[stage], _raise)
+
+
+STAGES = ["parsing the envelope", "reading the headers", "reading the body",
+          "naming the operation", "the backend", "the operation", "writing the answer",
+          "Spyne calling the service", "the HTTP layer"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_bug_gets_netsuites_unexpected_error_fault_logged_once(mock, monkeypatch, caplog,
+                                                                  stage):
+    caplog.set_level(logging.INFO)
+    _plant(monkeypatch, mock, stage)
+    response = post_soap(mock, envelope("<m:getServerTime/>", passport_xml(mock.settings)),
+                         action="getServerTime")
+    monkeypatch.undo()
+    fault = parse_fault(response)
+    assert (fault["http_status"], fault["faultcode"], fault["element"], fault["code"]) == \
+        (500, "soapenv:Server.userException", "unexpectedErrorFault", "UNEXPECTED_ERROR")
+    match = re.fullmatch(r"An unexpected error occurred\. Error ID: ([a-z0-9]{21})",
+                         fault["message"])
+    assert match and fault["faultstring"] == fault["message"], fault
+    with_traceback = [r for r in caplog.records if r.exc_info]
+    assert len(with_traceback) == 1, [r.getMessage() for r in with_traceback]
+    assert match.group(1) in with_traceback[0].getMessage()
+    assert isinstance(with_traceback[0].exc_info[1], PlantedBug)
+    entry = MockAdmin(mock.url).journal(limit=1)[-1]
+    assert (entry["outcome"], entry["codes"]) == ("fault", ["UNEXPECTED_ERROR"])
+    ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))
+    assert ok.status_code == 200 and b"Acme Supplies Inc." in ok.content
+
+
+def test_a_bug_in_the_admin_api_is_a_json_500_logged_once(mock, monkeypatch, caplog):
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(AdminApi, "get_health", _raise)
+    response = requests.get(mock.url + "/__admin/health", timeout=10)
+    monkeypatch.undo()
+    assert response.status_code == 500
+    error_id = re.search(r"Error ID ([a-z0-9]{21})", response.json()["error"]).group(1)
+    with_traceback = [r for r in caplog.records if r.exc_info]
+    assert len(with_traceback) == 1 and error_id in with_traceback[0].getMessage()

@@ -318,3 +318,21 @@ def test_secrets_file_with_a_scenario_that_defines_accounts_is_refused(tmp_path)
     result = run_cli("serve", "--config", str(SCENARIO), "--secrets", str(secrets))
     assert result.returncode == 2
     assert f"consumer_key from {secrets}" in result.stderr
+
+
+@pytest.mark.parametrize("xpath, message", [
+    ("//[broken", "Invalid expression"),
+    ("//nosuch:expense", "Undefined namespace prefix"),
+    ("nosuchfunction(.)", "Unregistered function"),
+])
+def test_a_scenario_rule_with_a_bad_xpath_stops_the_mock_with_a_message(tmp_path, xpath,
+                                                                       message):
+    config = tmp_path / "scenario.toml"
+    config.write_text('seed = "none"\n\n[[rules]]\nname = "big expenses"\n'
+                      'action = { kind = "fault", fault = "UnexpectedErrorFault" }\n\n'
+                      f'[[rules]]\nname = "broken"\nxpath = "{xpath}"\n'
+                      'action = { kind = "fault", fault = "UnexpectedErrorFault" }\n')
+    result = run_cli("serve", "--port", "0", "--config", str(config))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"[[rules]] number 2 ('broken'): invalid XPath '{xpath}'" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr

@@ -8,6 +8,7 @@ import tempfile
 import pytest
 
 from mockserver.admin_client import MockAdmin
+from tests.conftest import GET_VENDOR_101, envelope, passport_xml, post_soap
 
 pytestmark = pytest.mark.server
 
@@ -62,6 +63,8 @@ def test_dashboard_shows_a_request_just_made(mock, ns, browser):
         assert "fault" in journal and "UNEXPECTED_ERROR" in journal
         assert "flaky customers" in browser.find_element(By.ID, "rules").text
         assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
+        assert "netsuite-mock: enabled, 0 in flight, limit 5 (shared)" in \
+            browser.find_element(By.ID, "governance").text
         assert "vendor" in browser.find_element(By.ID, "records").text
         assert "Success" in browser.find_element(By.ID, "audit").text
 
@@ -72,3 +75,35 @@ def test_dashboard_shows_a_request_just_made(mock, ns, browser):
         assert "[redacted]" in browser.find_element(By.ID, "detail-request").text
     finally:
         admin.clear_rules()
+
+
+def test_dashboard_shows_no_credential_sent_in_unusual_xml(mock, browser):
+    """A consumer key in CDATA and a token whose closing tag has a space (valid XML both)."""
+    s = mock.settings
+    passport = passport_xml(s).replace(
+        f"<c:consumerKey>{s.consumer_key}</c:consumerKey>",
+        f"<c:consumerKey><![CDATA[{s.consumer_key}]]></c:consumerKey>").replace(
+        f"<c:token>{s.token_id}</c:token>", f"<c:token>{s.token_id}</c:token >")
+    admin = MockAdmin(mock.url)
+    admin.clear_journal()
+    assert post_soap(mock, envelope(GET_VENDOR_101, passport)).status_code == 200
+    browser.get(mock.url + "/__admin/ui")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#journal tr.entry"))
+    browser.find_elements(By.CSS_SELECTOR, "#journal tr.entry")[0].click()
+    wait.until(lambda d: "Acme Supplies" in d.find_element(By.ID, "detail-response").text)
+    shown = browser.find_element(By.ID, "detail-request").text
+    assert "[redacted]" in shown and "tokenPassport" in shown
+    assert s.consumer_key not in shown and s.token_id not in shown
+
+
+def test_dashboard_opened_with_the_token_works_on_a_protected_mock(browser):
+    """The page takes ``?token=`` once and sends it as a header; the API takes it only so."""
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="demo", admin_token="dash-token")) as server:
+        browser.get(server.url + "/__admin/ui?token=dash-token")
+        wait = WebDriverWait(browser, 15)
+        wait.until(lambda d: "requests in the journal" in d.find_element(By.ID, "status").text)
+        wait.until(lambda d: "vendor" in d.find_element(By.ID, "records").text)
+        assert "1234567_SB1" in browser.find_element(By.ID, "governance").text

@@ -304,6 +304,11 @@ def test_rules_can_be_listed_and_removed(ns, admin):
     ({"action": {"kind": "status", "code": "X"}}, "with code X needs a message"),
     ({"action": {"kind": "status"}}, "a status action needs a code"),
     ({"xpath": "//[broken", "action": UNEXPECTED}, "invalid XPath"),
+    ({"xpath": "//nosuch:record", "action": UNEXPECTED}, "Undefined namespace prefix"),
+    ({"xpath": "count(nosuch())", "action": UNEXPECTED}, "Unregistered function"),
+    ({"xpath": "$record", "action": UNEXPECTED}, "Undefined variable"),
+    ({"xpath": ["//a"], "action": UNEXPECTED}, "rule xpath is an XPath expression"),
+    ({"xpath": " ", "action": UNEXPECTED}, "rule xpath is an XPath expression"),
     ({"nth": 0, "action": UNEXPECTED}, "nth must be a whole number"),
     ({"probability": 2, "action": UNEXPECTED}, "probability is a number from 0 to 1"),
     ({"colour": "red", "action": UNEXPECTED}, "unknown rule setting(s) colour"),
@@ -313,6 +318,37 @@ def test_bad_rules_are_refused_with_a_reason(admin, rule, message):
     with pytest.raises(AdminApiError, match=message.replace("(", r"\(").replace(")", r"\)")
                        .replace("[", r"\[")):
         admin.add_rule(rule)
+
+
+def test_a_bad_xpath_is_refused_with_400_and_requests_go_on(mock, admin):
+    response = requests.post(mock.url + "/__admin/rules", timeout=10, json={
+        "rules": [{"xpath": "//platformMsgs:get", "action": UNEXPECTED},
+                  {"xpath": "//nosuch:get", "action": UNEXPECTED}]})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("invalid XPath '//nosuch:get': Undefined "
+                                               "namespace prefix")
+    assert admin.rules() == []   # all or none
+    good = {"xpath": "//platformMsgs:get", "action": UNEXPECTED}
+    added = requests.post(mock.url + "/__admin/rules", json={"rules": [good, good]}, timeout=10)
+    assert [r["xpath"] for r in added.json()] == [good["xpath"]] * 2
+    admin.clear_rules()
+    ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))
+    assert ok.status_code == 200 and b"Acme Supplies Inc." in ok.content
+
+
+def test_a_scenario_rule_with_an_xpath_matches_from_the_start():
+    """File rules are checked and matched like rules added through the admin API."""
+    rules = [{"xpath": "//platformMsgs:get/platformMsgs:baseRef[@internalId='101']",
+              "action": UNEXPECTED}]
+    with MockServer(MockSettings(port=0, seed="demo", rules=rules)) as server:
+        fault = parse_fault(post_soap(server, envelope(GET_VENDOR_101,
+                                                       passport_xml(server.settings))))
+        assert fault["code"] == "UNEXPECTED_ERROR"
+        other = GET_VENDOR_101.replace('"101"', '"102"')
+        assert post_soap(server, envelope(other, passport_xml(server.settings))).ok
+    with pytest.raises(ConfigError, match=r"\[\[rules\]\] number 1: invalid XPath"):
+        MockServer(MockSettings(port=0, seed="none", rules=[{"xpath": "//x:y",
+                                                             "action": UNEXPECTED}]))
 
 
 # -- latency and the request timeout --------------------------------------------------------

@@ -4,6 +4,7 @@ limits, blocked integrations, revoked tokens, disabled TBA, lockouts and permiss
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import zeep
@@ -151,8 +152,36 @@ def test_integration_specific_limit_blocks_only_that_integration(admin):
         assert all(v == "ok" for k, v in results.items() if k.startswith("report"))
         state = MockAdmin(server.url).governance()["1111111_SB1"]
         assert state["integrations"][0] == {"name": "Bill capture", "state": "enabled",
-                                            "limit": 2, "limitType": "_integrationSpecific"}
+                                            "limit": 2, "limitType": "_integrationSpecific",
+                                            "inFlight": 0}
         assert state["inFlight"] == 0
+
+
+def test_governance_shows_which_integration_holds_the_slots():
+    """Bill capture (a limit of its own, 2) and Reporting (the shared pool) each hold slots
+    while their requests wait out a delay rule; the admin API names who holds what."""
+    rules = [{"integration": ["Bill capture", "Reporting"], "action": {"kind": "delay",
+                                                                        "ms": 3000}}]
+    with MockServer(MockSettings(port=0, seed="demo", accounts=[AP], rules=rules)) as server:
+        wsdl = zeep.Client(server.wsdl_url)
+        callers = [client(server, wsdl, "t-clerk")] * 2 + [client(server, wsdl, "t-admin")]
+        threads = [threading.Thread(target=ns.call, args=("getServerTime",)) for ns in callers]
+        for t in threads:
+            t.start()
+        admin = MockAdmin(server.url)
+        deadline = time.monotonic() + 30
+        while admin.governance()["1111111_SB1"]["inFlight"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        state = admin.governance()["1111111_SB1"]
+        for t in threads:
+            t.join()
+        assert (state["inFlight"], state["unallocatedInFlight"]) == (3, 1)
+        assert [(i["name"], i["limit"], i["limitType"], i["inFlight"])
+                for i in state["integrations"]] == [
+            ("Bill capture", 2, "_integrationSpecific", 2), ("Reporting", 23, "_account", 1),
+            ("Old sync", 23, "_account", 0)]
+        after = admin.governance()["1111111_SB1"]
+        assert [i["inFlight"] for i in after["integrations"]] == [0, 0, 0]
 
 
 def test_allocating_every_slot_is_refused():

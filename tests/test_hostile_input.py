@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import (GET_VENDOR_101, LIST_REL, SOAP_ENV, envelope, parse_fault,
+from tests.conftest import (CORE, GET_VENDOR_101, LIST_REL, SOAP_ENV, envelope, parse_fault,
                             passport_xml, post_soap)
 
 pytestmark = pytest.mark.server
@@ -185,3 +185,71 @@ def test_bodies_parse_as_soap_even_with_an_xml_declaration_and_bom(mock):
     data = b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>" + envelope(
         GET_VENDOR_101, passport_xml(mock.settings))
     assert post_soap(mock, data).status_code == 200
+
+
+# xsi:type values a client may send, valid QNames or not: each is bound or refused the way
+# NetSuite's Axis refuses it, never an internal error.
+COMMON = "urn:common_2024_1.platform.webservices.netsuite.com"
+ODD_XSI_TYPES = {
+    "an undeclared prefix": ('<m:get><m:baseRef xsi:type="q:RecordRef" internalId="101" '
+                             'type="vendor"/></m:get>', "Unknown xsi:type prefix in 'q:RecordRef'"),
+    "no prefix and no default namespace": (
+        '<m:get><m:baseRef xsi:type="RecordRef" internalId="101" type="vendor"/></m:get>',
+        "No deserializer for RecordRef"),
+    "a type from another namespace": (
+        '<m:get><m:baseRef xsi:type="xsd:string" xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'internalId="101" type="vendor"/></m:get>',
+        "No deserializer for {http://www.w3.org/2001/XMLSchema}string"),
+    "a type NetSuite does not have": ('<m:get><m:baseRef xsi:type="c:RecordReference"/></m:get>',
+                                      "No deserializer for {" + CORE + "}RecordReference"),
+    "an empty type": ('<m:get><m:baseRef xsi:type=""/></m:get>', "Invalid xsi:type ''"),
+    "only a colon": ('<m:search><m:searchRecord xsi:type=":"/></m:search>', "Invalid xsi:type ':'"),
+    "two colons": ('<m:search><m:searchRecord xsi:type="a:b:c"/></m:search>',
+                   "Unknown xsi:type prefix in 'a:b:c'"),
+    "a search field as the search record": (
+        '<m:search><m:searchRecord xsi:type="c:SearchStringField"/></m:search>',
+        "SearchStringField is not a SearchRecord"),
+    "a search row as the search record": (
+        f'<m:search><m:searchRecord xsi:type="lc:VendorSearchRowBasic" xmlns:lc="{COMMON}"/>'
+        f"</m:search>", "VendorSearchRowBasic is not a SearchRecord"),
+    "a field of another type": (
+        f'<m:search><m:searchRecord xsi:type="lc:VendorSearchBasic" xmlns:lc="{COMMON}">'
+        f'<lc:entityId xsi:type="c:SearchBooleanField"><c:searchValue>true</c:searchValue>'
+        f"</lc:entityId></m:searchRecord></m:search>", "SearchBooleanField is not a "
+                                                       "SearchStringField"),
+    "an abstract type as a search field": (
+        f'<m:search><m:searchRecord xsi:type="lc:VendorSearchBasic" xmlns:lc="{COMMON}">'
+        f'<lc:entityId xsi:type="c:SearchRecord"/></m:searchRecord></m:search>',
+        "SearchRecord is not a SearchStringField"),
+    "a search field as a record": ('<m:add><m:record xsi:type="c:SearchStringField"/></m:add>',
+                                   "SearchStringField is not a Record"),
+    "a record as a reference": (
+        f'<m:add><m:record xsi:type="r:Vendor" xmlns:r="{LIST_REL}"><r:companyName>x'
+        f'</r:companyName><r:subsidiary xsi:type="r:Vendor" internalId="1"/></m:record></m:add>',
+        "Vendor is not a RecordRef"),
+}
+
+
+@pytest.mark.parametrize("name", list(ODD_XSI_TYPES))
+def test_odd_xsi_types_get_axis_faults(mock, name):
+    body, expected = ODD_XSI_TYPES[name]
+    operation = body[len("<m:"):].split(">")[0].split()[0]
+    response = post_soap(mock, envelope(body, passport_xml(mock.settings)), action=operation)
+    fault = parse_fault(response)
+    assert fault["faultcode"] == "soapenv:Server.userException"
+    assert fault["faultstring"] == f"org.xml.sax.SAXException: {expected}" or \
+        fault["faultstring"].startswith(f"org.xml.sax.SAXException: {expected} ("), fault
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", ["xxe local file", "xxe network", "external dtd",
+                                  "parameter entity", "billion laughs"])
+def test_a_doctype_in_a_wide_encoding_is_refused_unread(mock, listener, name, encoding):
+    """In UTF-16 "<!DOCTYPE" is not the ASCII bytes; it is refused all the same, and nothing
+    (a local file included) is read or fetched."""
+    text = HOSTILE[name](listener).decode("utf-8")
+    text = text.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>')
+    fault = parse_fault(post_soap(mock, text.encode(encoding)))
+    assert fault["faultstring"] == "org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP " \
+                                   "messages."
+    assert listener.hits == []

@@ -27,6 +27,12 @@ def signed_as(wsdl_client, server, consumer_key, consumer_secret, token, secret)
     return ns
 
 
+def holding(admin) -> dict:
+    """Requests in flight by integration, as the dashboard shows them."""
+    return {i["name"]: i["inFlight"]
+            for i in admin.governance()["1234567_SB1"]["integrations"]}
+
+
 def test_third_vendor_bill_upsert_fails_while_two_integrations_hold_the_slots():
     settings = load_settings(config_file=str(SCENARIOS / "third_bill_upsert_fails.toml"),
                              environ={}, flags={"port": 0})
@@ -49,6 +55,7 @@ def test_third_vendor_bill_upsert_fails_while_two_integrations_hold_the_slots():
         while admin.governance()["1234567_SB1"]["inFlight"] < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert admin.governance()["1234567_SB1"]["inFlight"] == 2
+        assert holding(admin) == {"Bill capture": 0, "Nightly ERP sync": 1, "Reporting": 1}
 
         # ... while bill capture upserts its bills of the day, one at a time
         T = bills.type
@@ -70,6 +77,7 @@ def test_third_vendor_bill_upsert_fails_while_two_integrations_hold_the_slots():
         deadline = time.monotonic() + 5
         while admin.governance()["1234567_SB1"]["inFlight"] < 3 and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert holding(admin) == {"Bill capture": 0, "Nightly ERP sync": 2, "Reporting": 1}
         with pytest.raises(Fault) as raised:
             bills.call("getServerTime")
         assert raised.value.message == \

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from mockserver.admin_client import MockAdmin
 from tests.conftest import (CORE, SoapClient, assert_valid_response, envelope, passport_xml,
                             post_soap)
 from tests.search_helpers import (clock, error, field, ids, more, prefs, records, refs, reset,
@@ -718,3 +719,74 @@ def test_multi_selects_need_an_operator_too(sns):
     no_values = search(sns, "TransactionSearchBasic",
                        entity=field(sns, "MultiSelect", operator="anyOf"))
     assert error(no_values)[0] == "INVALID_SEARCH_VALUE"
+
+
+# -- explicit xsi:types (valid per the XSD; some clients write one on every element) -------------
+COMMON = "urn:common_2024_1.platform.webservices.netsuite.com"
+NS_DECLS = f'xmlns:lc="{COMMON}" xmlns:r="urn:relationships_2024_1.lists.webservices.netsuite.com"'
+ENTITY_ID_ACME = '<lc:entityId operator="contains"{xsi}><c:searchValue>Acme</c:searchValue></lc:entityId>'
+EXPLICIT_TYPES = {
+    "a search field": (
+        f'<m:searchRecord xsi:type="lc:VendorSearchBasic" {NS_DECLS}>{{acme}}</m:searchRecord>',
+        ' xsi:type="c:SearchStringField"'),
+    "whitespace around the type, as XSD allows": (
+        f'<m:searchRecord xsi:type=" lc:VendorSearchBasic&#10;" {NS_DECLS}>{{acme}}'
+        f"</m:searchRecord>", ' xsi:type="  c:SearchStringField "'),
+    "no prefix, the default namespace": (
+        f'<m:searchRecord xsi:type="lc:VendorSearchBasic" {NS_DECLS}>{{acme}}</m:searchRecord>',
+        f' xsi:type="SearchStringField" xmlns="{CORE}"'),
+    "a VendorSearch and its basic": (
+        f'<m:searchRecord xsi:type="r:VendorSearch" {NS_DECLS}>'
+        f'<r:basic xsi:type="lc:VendorSearchBasic">{{acme}}</r:basic></m:searchRecord>',
+        ' xsi:type="c:SearchStringField"'),
+    "an advanced search and its columns": (
+        f'<m:searchRecord xsi:type="r:VendorSearchAdvanced" {NS_DECLS}>'
+        f'<r:criteria xsi:type="r:VendorSearch"><r:basic xsi:type="lc:VendorSearchBasic">'
+        f'{{acme}}</r:basic></r:criteria><r:columns xsi:type="r:VendorSearchRow">'
+        f'<r:basic xsi:type="lc:VendorSearchRowBasic"><lc:entityId '
+        f'xsi:type="c:SearchColumnStringField"/></r:basic></r:columns></m:searchRecord>',
+        ' xsi:type="c:SearchStringField"'),
+}
+
+
+def raw_search(server, search_record: str) -> etree._Element:
+    response = post_soap(server, envelope(f"<m:search>{search_record}</m:search>",
+                                          passport_xml(server.settings)), action="search")
+    assert response.status_code == 200, response.text
+    return etree.fromstring(response.content)
+
+
+@pytest.mark.parametrize("name", list(EXPLICIT_TYPES))
+def test_a_search_with_explicit_xsi_types_finds_what_the_plain_one_does(mock, response_schema,
+                                                                       name):
+    search_record, field_type = EXPLICIT_TYPES[name]
+    explicit = raw_search(mock, search_record.format(acme=ENTITY_ID_ACME.format(xsi=field_type)))
+    plain = raw_search(mock, search_record.format(acme=ENTITY_ID_ACME.format(xsi="")))
+    status = explicit.find(f".//{{{CORE}}}status")
+    assert status.get("isSuccess") == "true", etree.tostring(explicit)
+    assert explicit.findtext(f".//{{{CORE}}}totalRecords") == "1"
+    assert etree.tostring(explicit).count(b"Acme Supplies") == \
+        etree.tostring(plain).count(b"Acme Supplies") >= 1
+    if response_schema is not None:
+        assert_valid_response(response_schema, etree.tostring(explicit))
+
+
+def test_an_abstract_search_record_type_is_an_invalid_search_type(mock):
+    root = raw_search(mock, '<m:searchRecord xsi:type="c:SearchRecord"/>')
+    assert root.findtext(f".//{{{CORE}}}code") == "INVALID_SRCH_TYP"
+    assert root.findtext(f".//{{{CORE}}}message") == \
+        "The search type [platformCore:SearchRecord] is invalid."
+
+
+def test_a_fault_rule_still_matches_a_search_with_explicit_field_types(mock):
+    """The record type a search names is read from its search type, not from its fields'."""
+    admin = MockAdmin(mock.url)
+    admin.add_rule({"record_type": "vendor", "operation": "search",
+                    "action": {"kind": "status", "code": "UNEXPECTED_ERROR"}})
+    search_record, field_type = EXPLICIT_TYPES["a search field"]
+    try:
+        root = raw_search(mock, search_record.format(acme=ENTITY_ID_ACME.format(xsi=field_type)))
+    finally:
+        admin.clear_rules()
+    assert root.findtext(f".//{{{CORE}}}code") == "UNEXPECTED_ERROR"
+    assert admin.journal(limit=1)[-1]["record_types"] == ["vendor"]

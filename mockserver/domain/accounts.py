@@ -178,6 +178,12 @@ class AccountState:
                                      f"has role {token.role!r}, which is not defined")
         self.tokens[token.token_id] = token
 
+    def credentials(self) -> list[str]:
+        """The account's secret values: its integrations' keys and secrets, its tokens'."""
+        return [value for i in self.integrations.values()
+                for value in (i.consumer_key, i.consumer_secret)] + \
+               [value for t in self.tokens.values() for value in (t.token_id, t.token_secret)]
+
     def role_of(self, token: AccessToken) -> Role:
         return self.roles[token.role]
 

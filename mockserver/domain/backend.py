@@ -15,6 +15,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable
 
 from mockserver.domain.accounts import AccountState, Level, Role
@@ -30,6 +31,10 @@ from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
 
 log = logging.getLogger("netsuite_mock")
+
+# The types whose names say what a search searches: *Search, *SearchBasic, *SearchAdvanced
+# and the rows they return.
+SEARCH_BASES = ("platformCore:SearchRecord", "platformCore:SearchRow")
 
 
 @dataclass
@@ -90,6 +95,20 @@ def failed_response(operation_name: str, error: RecordError) -> dict:
     return wrap(registry.complex(element.type_ref))
 
 
+@lru_cache(maxsize=1024)
+def searched_family(qname: str) -> str | None:
+    """What a search type searches, as fault rules name it (``listRel:VendorSearchAdvanced``,
+    ``platformCommon:TransactionSearchBasic`` and its row types: vendor, transaction), or None
+    for anything else a request may name with ``xsi:type`` (a search field such as
+    ``platformCore:SearchStringField``, an abstract type, a type the schema does not have)."""
+    ctype = registry.lookup(qname)
+    if not isinstance(ctype, ComplexType) or ctype.abstract or \
+            not any(ctype.is_a(base) for base in SEARCH_BASES):
+        return None
+    family = ctype.name.partition("Search")[0]
+    return family[0].lower() + family[1:] if family else None
+
+
 def request_facts(body: dict) -> tuple[set[str], set[str]]:
     """(record types, externalIds) a request body names: records, references, searches."""
     types: set[str] = set()
@@ -109,9 +128,10 @@ def request_facts(body: dict) -> tuple[set[str], set[str]]:
             types.add(kind.record_type if kind is not None else named)
             if isinstance(value.get("externalId"), str):
                 external_ids.add(value["externalId"])
-        if "Search" in qname:  # e.g. platformCommon:TransactionSearchBasic -> transaction
-            family = qname.split(":")[1].split("Search")[0]
-            types.add(family[0].lower() + family[1:])
+        if "Search" in qname:
+            searched = searched_family(qname)
+            if searched is not None:
+                types.add(searched)
         for key, item in value.items():
             if key == "type" and isinstance(item, dict):  # e.g. TransactionSearchBasic.type
                 values = item.get("searchValue") or []
@@ -137,12 +157,17 @@ class Backend:
         self.latency = latency or LatencyPlan()
         self.request_timeout = request_timeout
         self.rules = FaultRules()
-        self.journal = Journal()
+        self.journal = Journal(credentials=self.credentials)
         self.sleep = sleep
 
     def add_account(self, account: AccountState) -> AccountState:
         self.accounts[account.account_id] = account
         return account
+
+    def credentials(self) -> list[str]:
+        """Every configured secret value: consumer keys and secrets, token ids and secrets."""
+        return [value for account in self.accounts.values()
+                for value in account.credentials()]
 
     @property
     def default_account(self) -> AccountState:

@@ -41,8 +41,16 @@ class Clock:
         return datetime.fromtimestamp(self.time(), tz=timezone.utc)
 
     def advance(self, seconds: float) -> None:
+        """Move the clock; ValueError (and no move) if it would leave what a date-time can
+        hold: every request reads the clock, so such a clock would fail them all."""
         with self._lock:
-            self._offset += seconds
+            offset = self._offset + seconds
+            try:
+                datetime.fromtimestamp(time.time() + offset, tz=timezone.utc)
+            except (OverflowError, OSError, ValueError):
+                raise ValueError(f"the clock cannot move {seconds!r} seconds: that is past "
+                                 f"the dates it can show") from None
+            self._offset = offset
 
     def set(self, moment: datetime) -> None:
         with self._lock:

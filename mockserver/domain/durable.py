@@ -61,7 +61,7 @@ def import_store(store: RecordStore, snapshot: dict) -> int:
     state = loads(dumps(snapshot))
     try:
         store.restore(state)
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise ConfigurationError(f"snapshot is damaged: {error}") from None
     return store.count()
 

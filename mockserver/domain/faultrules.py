@@ -219,16 +219,26 @@ class FaultRules:
         self.xpath_validator = xpath_validator
 
     def add(self, spec: dict) -> Rule:
-        rule = parse_rule(spec)
-        if rule.xpath is not None and self.xpath_validator is not None:
-            self.xpath_validator(rule.xpath)
+        return self.add_all([spec])[0]
+
+    def add_all(self, specs: list) -> list[Rule]:
+        """Add rules, all or none: each is parsed and its XPath checked before any is added."""
+        parsed = [(parse_rule(spec), spec) for spec in specs]
+        for rule, _ in parsed:
+            if rule.xpath is not None and self.xpath_validator is not None:
+                self.xpath_validator(rule.xpath)
         with self._lock:
-            rule.id = str(spec.get("id") or f"rule-{next(self._ids)}")
-            if any(r.id == rule.id for r in self._rules):
-                raise ConfigurationError(f"a rule with id {rule.id!r} already exists")
-            rule.name = rule.name or rule.id
-            self._rules.append(rule)
-        return rule
+            taken = {r.id for r in self._rules}
+            for rule, spec in parsed:
+                rule.id = str(spec.get("id") or "")
+                if rule.id and rule.id in taken:
+                    raise ConfigurationError(f"a rule with id {rule.id!r} already exists")
+                taken.add(rule.id)
+            for rule, _ in parsed:
+                rule.id = rule.id or f"rule-{next(self._ids)}"
+                rule.name = rule.name or rule.id
+                self._rules.append(rule)
+        return [rule for rule, _ in parsed]
 
     def remove(self, rule_id: str) -> bool:
         with self._lock:
@@ -296,9 +306,18 @@ def parse_action(spec: dict) -> Action:
         raise ConfigurationError(f"unknown action setting(s) {', '.join(sorted(unknown))} "
                                  f"for a {kind} action")
     values = {renames.get(k, k): v for k, v in spec.items()}
+    for name in ("fault", "code", "message", "faultstring", "body", "content_type"):
+        if values.get(name) is not None and not isinstance(values[name], str):
+            raise ConfigurationError(f"a {kind} action's {name} is text, not {values[name]!r}")
+    for name, what in (("http_status", "status"), ("ms", "ms"), ("bytes", "bytes")):
+        value = values.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or value < 0 or (name != "ms" and value != int(value))):
+            raise ConfigurationError(f"a {kind} action's {what} is a number of at least 0, "
+                                     f"{'' if name == 'ms' else 'whole, '}not {value!r}")
     action = Action(kind, **values)
     if kind == "fault":
-        if action.fault is None:
+        if not action.fault:
             raise ConfigurationError("a fault action names its fault, e.g. "
                                      "fault = \"UnexpectedErrorFault\"")
         action.fault = action.fault[0].upper() + action.fault[1:]
@@ -346,12 +365,18 @@ def parse_rule(spec: dict) -> Rule:
         end = parse_datetime(spec["end"]) if spec.get("end") else None
     except (TypeError, ValueError):
         raise ConfigurationError("rule start and end are ISO date-times") from None
+    if spec.get("seed") is not None and (isinstance(spec["seed"], bool)
+                                         or not isinstance(spec["seed"], int)):
+        raise ConfigurationError(f"rule seed is a whole number, not {spec['seed']!r}")
+    xpath = spec.get("xpath")
+    if xpath is not None and not (isinstance(xpath, str) and xpath.strip()):
+        raise ConfigurationError(f"rule xpath is an XPath expression, not {xpath!r}")
     if spec.get("nth") is not None and spec.get("every") is not None:
         raise ConfigurationError("a rule fires on the nth call or on every k-th, not both")
     return Rule(action=parse_action(spec["action"]), name=str(spec.get("name") or ""),
                 operations=_names(spec.get("operation")),
                 record_types=_names(spec.get("record_type")),
-                external_ids=_names(spec.get("external_id")), xpath=spec.get("xpath"),
+                external_ids=_names(spec.get("external_id")), xpath=xpath,
                 accounts=_names(spec.get("account")),
                 integrations=_names(spec.get("integration")), nth=_positive(spec, "nth"),
                 every=_positive(spec, "every"),

@@ -33,16 +33,16 @@ class _Slot:
     """One request's slot: taken on entering (or the concurrency fault), given back on leaving
     whatever happened (a class, not a generator: this runs on every request)."""
 
-    __slots__ = ("gate", "pool")
+    __slots__ = ("gate", "pool", "integration")
 
-    def __init__(self, gate: "ConcurrencyGate", pool: str | None):
-        self.gate, self.pool = gate, pool
+    def __init__(self, gate: "ConcurrencyGate", pool: str | None, integration: str | None):
+        self.gate, self.pool, self.integration = gate, pool, integration
 
     def __enter__(self) -> None:
-        self.gate._take(self.pool)
+        self.gate._take(self.pool, self.integration)
 
     def __exit__(self, *exc) -> None:
-        self.gate._give_back(self.pool)
+        self.gate._give_back(self.pool, self.integration)
 
 
 class ConcurrencyGate:
@@ -51,7 +51,8 @@ class ConcurrencyGate:
             raise ConfigurationError("concurrency limit must be at least 1")
         self.limit = limit
         self._allocations: dict[str, int] = {}
-        self._in_flight: dict[str | None, int] = {SHARED: 0}
+        self._in_flight: dict[str | None, int] = {SHARED: 0}   # by pool
+        self._held: dict[str | None, int] = {}   # by integration, whichever pool it draws on
         self.peak = 0
         self.admitted = 0
         self.rejected = 0
@@ -94,30 +95,37 @@ class ConcurrencyGate:
 
     def slot(self, integration: str | None = None) -> "_Slot":
         """A context manager holding one of the integration's slots (or raising the fault)."""
-        return _Slot(self, integration if integration in self._allocations else SHARED)
+        return _Slot(self, integration if integration in self._allocations else SHARED,
+                     integration)
 
-    def _take(self, pool: str | None) -> None:
+    def _take(self, pool: str | None, integration: str | None) -> None:
         with self._lock:
             cap = self._allocations.get(pool) if pool is not SHARED else self.unallocated
             if self._in_flight[pool] >= cap:
                 self.rejected += 1
                 raise SoapFault.of("concurrent_requests")
             self._in_flight[pool] += 1
+            self._held[integration] = self._held.get(integration, 0) + 1
             self.admitted += 1
             self.peak = max(self.peak, sum(self._in_flight.values()))
 
-    def _give_back(self, pool: str | None) -> None:
+    def _give_back(self, pool: str | None, integration: str | None) -> None:
         with self._lock:
             self._in_flight[pool] -= 1
+            self._held[integration] -= 1
+
+    def in_flight_of(self, integration: str | None) -> int:
+        """Requests of one integration in flight now (in its own pool or the shared one)."""
+        with self._lock:
+            return self._held.get(integration, 0)
 
     def snapshot(self) -> dict:
+        """The account's counts; per integration, see ``limit_of`` and ``in_flight_of``."""
         with self._lock:
             return {"limit": self.limit, "inFlight": sum(self._in_flight.values()),
                     "peak": self.peak, "admitted": self.admitted, "rejected": self.rejected,
                     "unallocated": self.unallocated,
-                    "unallocatedInFlight": self._in_flight[SHARED],
-                    "integrations": {k: {"limit": v, "inFlight": self._in_flight.get(k, 0)}
-                                     for k, v in self._allocations.items()}}
+                    "unallocatedInFlight": self._in_flight[SHARED]}
 
     def reset_counters(self) -> None:
         with self._lock:

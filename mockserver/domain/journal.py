@@ -2,13 +2,15 @@
 
 Each SOAP exchange becomes one entry: time, account, integration, operation, record types,
 outcome (success, error, fault, or what a fault rule did), HTTP status, status-detail or fault
-codes, duration, and both bodies. Before an entry is kept, the TokenPassport's account-specific
-values (consumer key, token, nonce, timestamp, signature) and any password are replaced, so the
-journal can be shown, exported or attached to a bug report.
+codes, duration, and both bodies. Whatever is read from an entry has the TokenPassport's
+account-specific values (consumer key, token, nonce, timestamp, signature), any password and
+every configured credential replaced (``redaction``), so the journal can be shown, exported or
+attached to a bug report.
 """
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import re
 import threading
@@ -16,22 +18,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable, Iterable
 
-from client.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+from mockserver.domain.redaction import SecretValues, redact_elements
 
 MAX_BODY_CHARS = 256 * 1024
-REDACTED = "[redacted]"
-
-# Elements whose text is a credential, whatever their prefix (the account id is not secret
-# to the mock, which names it in every entry anyway).
-_SECRET_ELEMENTS = PASSPORT_FIELDS[1:] + PASSWORD_FIELDS
-_SECRET_TEXT = re.compile(
-    r"(<(?:[\w.-]+:)?(" + "|".join(_SECRET_ELEMENTS) + r")\b[^>]*>)([^<]*)(</(?:[\w.-]+:)?\2>)")
-
-
-def redact(xml_text: str) -> str:
-    """The XML with every credential element's text replaced."""
-    return _SECRET_TEXT.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(4)}", xml_text)
 
 
 # Keys whose values never hold an operation status: the status itself, and records (a search
@@ -87,7 +78,8 @@ class JournalEntry:
     request as it is served cost more than the rest of the bookkeeping together."""
 
     __slots__ = ("id", "_time", "account", "integration", "operation", "record_types", "outcome",
-                 "codes", "rule", "http_status", "duration_ms", "_request", "_response")
+                 "_codes", "rule", "http_status", "duration_ms", "_request", "_response",
+                 "_secrets")
     FIELDS = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
               "codes", "rule", "http_status", "duration_ms")
 
@@ -95,13 +87,15 @@ class JournalEntry:
                  integration: str | None,
                  operation: str | None, record_types: list[str], outcome: str | None,
                  codes: list[str], rule: str | None, http_status: int | None,
-                 duration_ms: float | None, request: bytes | str, response: bytes | str):
+                 duration_ms: float | None, request: bytes | str, response: bytes | str,
+                 secrets: SecretValues | None = None):
         self.id, self._time, self.account, self.integration = id, time, account, integration
         self.operation, self.record_types, self.outcome = operation, record_types, outcome
-        self.codes, self.rule, self.http_status = codes, rule, http_status
+        self._codes, self.rule, self.http_status = tuple(codes), rule, http_status
         self.duration_ms = duration_ms
         self._request = _cut(request)
         self._response = _cut(response)
+        self._secrets = secrets if secrets is not None else SecretValues()
 
     @property
     def time(self) -> str:
@@ -111,15 +105,23 @@ class JournalEntry:
         return self._time
 
     @property
+    def codes(self) -> list[str]:
+        """Status-detail or fault codes; a faultstring may quote the request, so redacted."""
+        if isinstance(self._codes, tuple):
+            self._codes = [self._secrets.redact(c) if isinstance(c, str) else c
+                           for c in self._codes]
+        return self._codes
+
+    @property
     def request(self) -> str:
         if not isinstance(self._request, str):
-            self._request = _text(self._request)
+            self._request = _text(self._request, self._secrets)
         return self._request
 
     @property
     def response(self) -> str:
         if not isinstance(self._response, str):
-            self._response = _text(self._response)
+            self._response = _text(self._response, self._secrets)
         return self._response
 
     def summary(self) -> dict:
@@ -137,19 +139,50 @@ def _cut(body: bytes | str) -> bytes | str | tuple:
     return (body[:MAX_BODY_CHARS], len(body))
 
 
-def _text(kept: bytes | tuple) -> str:
+def _text(kept: bytes | tuple, secrets: SecretValues) -> str:
     """A kept body as text for the journal (with how much was cut), redacted."""
     body, size = kept if isinstance(kept, tuple) else (kept, len(kept))
-    text = body.decode("utf-8", errors="replace")
+    text = secrets.redact(redact_elements(xml_text(body)), cut=size > MAX_BODY_CHARS)
     if size > MAX_BODY_CHARS:
         text += f"\n… [{size - MAX_BODY_CHARS} more bytes]"
-    return redact(text)
+    return text
+
+
+# Byte order marks, and how "<" starts a document without one (the XML spec's appendix F).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"), (b"<\x00\x00\x00", "utf-32-le"),
+         (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+
+
+def xml_encoding(body: bytes) -> str:
+    """The encoding an XML document is in, by its byte order mark, its first bytes or its
+    declaration (UTF-8 if none says otherwise)."""
+    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None)
+    if encoding is None:
+        declared = _DECLARED_ENCODING.match(body[:200])
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    return encoding
+
+
+def xml_text(body: bytes) -> str:
+    """A body as text in the encoding its XML says, else UTF-8: read any other way, a UTF-16
+    request would show its credentials with a NUL between characters, and neither redaction
+    would see them."""
+    try:
+        return body.decode(xml_encoding(body), errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
 
 
 class Journal:
     """The most recent exchanges (a bounded ring), newest last."""
 
-    def __init__(self, capacity: int = 2000):
+    def __init__(self, capacity: int = 2000,
+                 credentials: Callable[[], Iterable[str]] = tuple):
+        """``credentials``: the configured credential values, redacted wherever they appear."""
+        self.secrets = SecretValues(credentials)
         self._entries: deque[JournalEntry] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -160,7 +193,7 @@ class Journal:
             operation=exchange.operation, record_types=sorted(set(exchange.record_types)),
             outcome=exchange.outcome, codes=exchange.codes, rule=exchange.rule,
             http_status=exchange.http_status, duration_ms=exchange.duration_ms,
-            request=exchange.request, response=exchange.response)
+            request=exchange.request, response=exchange.response, secrets=self.secrets)
         with self._lock:
             entry.id = next(self._ids)
             self._entries.append(entry)

@@ -34,6 +34,8 @@ def builtin_seed(name: str) -> dict:
 
 def read_seed(source: str) -> dict | None:
     """``demo`` (built in), ``none``, or a path to a JSON file."""
+    if not isinstance(source, str):
+        raise SeedError(f"a seed is demo, none or the path of a JSON file, not {source!r}")
     if source == "none":
         return None
     if source in BUILTIN_SEEDS:

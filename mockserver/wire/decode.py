@@ -113,14 +113,20 @@ def decode(element: etree._Element, type_ref: str):
 
 
 def _resolve_xsi_type(element: etree._Element, xsi_type: str, declared: ComplexType) -> ComplexType:
-    prefix, _, local = xsi_type.rpartition(":")
+    """The schema type an ``xsi:type`` QName names (XSD collapses the whitespace around it; no
+    prefix means the default namespace), or the fault Axis sends for one it cannot bind."""
+    prefix, _, local = xsi_type.strip().rpartition(":")
     uri = element.nsmap.get(prefix or None)
     ns = registry.by_uri.get(uri) if uri else None
     actual = registry.lookup(f"{ns.prefix}:{local}") if ns else None
     if not isinstance(actual, ComplexType):
+        if not local:
+            raise ClientFault(f"org.xml.sax.SAXException: Invalid xsi:type {xsi_type!r}")
+        if uri is None and prefix:
+            raise ClientFault(f"org.xml.sax.SAXException: Unknown xsi:type prefix in "
+                              f"{xsi_type!r}")
         raise ClientFault(f"org.xml.sax.SAXException: No deserializer for "
-                          f"{{{uri}}}{local}" if uri else
-                          f"org.xml.sax.SAXException: Unknown xsi:type prefix in {xsi_type!r}")
+                          f"{f'{{{uri}}}' if uri else ''}{local}")
     if not actual.is_a(declared.qname):
         raise ClientFault(f"org.xml.sax.SAXException: {actual.name} is not a "
                           f"{declared.name} ({java_class(declared)})")

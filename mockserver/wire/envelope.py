@@ -8,11 +8,13 @@ that resolves no entities, loads no DTD and fetches nothing.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from lxml import etree
 
-from mockserver.domain.errors import ClientFault, SoapFault
+from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
+from mockserver.domain.journal import xml_encoding, xml_text
 from mockserver.schema import NAMESPACES, registry
 from mockserver.wire.decode import decode
 from mockserver.wire.encode import clark, encode, encode_text, escape_text
@@ -29,6 +31,8 @@ MESSAGES_URI = registry.uri("platformMsgs")
 FAULTS_URI = registry.uri("platformFaults")
 DEFAULT_HOSTNAME = "netsuite-mock.partners.internal"
 
+log = logging.getLogger("netsuite_mock.wire")
+
 # Header elements the mock reads, and their schema types.
 HEADER_TYPES = {
     "tokenPassport": "platformCore:TokenPassport",
@@ -44,9 +48,36 @@ FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
 # millions of tiny elements would make a tree of gigabytes, so it is refused before parsing.
 MAX_ELEMENTS = 1_000_000
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          dtd_validation=False, huge_tree=False, remove_comments=True,
-                          remove_pis=True, collect_ids=False)
+
+class _NothingExternal(etree.Resolver):
+    """Every DTD or entity a parser would load (``file://`` included, which ``no_network``
+    does not cover) is empty instead."""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
+
+
+def safe_parser(*, huge_tree: bool = False) -> etree.XMLParser:
+    """A parser that resolves no entities and loads, fetches and reads nothing."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=huge_tree, remove_comments=True,
+                             remove_pis=True, collect_ids=False)
+    parser.resolvers.add(_NothingExternal())
+    return parser
+
+
+def declares_doctype(data: bytes) -> bool:
+    """Whether a document has a DOCTYPE, whatever its encoding (in UTF-16 or UTF-7 the bytes
+    of ``<!DOCTYPE`` are not those of the ASCII text)."""
+    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+        return True
+    if xml_encoding(data).lower().replace("-", "").replace("_", "") in ("utf8", "ascii",
+                                                                        "usascii"):
+        return False
+    return "<!doctype" in xml_text(data).lower()
+
+
+_PARSER = safe_parser()
 
 
 def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
@@ -56,7 +87,7 @@ def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
     if data.count(b"<") > 2 * MAX_ELEMENTS:
         raise ClientFault(f"org.xml.sax.SAXException: The request has more than "
                           f"{MAX_ELEMENTS} elements.")
-    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+    if declares_doctype(data):
         # Refused before parsing: no entity expansion, no external fetch, no blow-up.
         raise ClientFault("org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP messages.")
     try:
@@ -154,6 +185,15 @@ def response_bytes(operation: str, body: dict, ns_id: str | None) -> bytes:
                  f"{escape_text(ns_id)}</platformMsgs:nsId></platformMsgs:documentInfo>"
                  f"</soapenv:Header>")
     return f"{head}<soapenv:Body>{''.join(out)}</soapenv:Body></soapenv:Envelope>".encode()
+
+
+def unexpected_fault(error: BaseException) -> SoapFault:
+    """What the client gets for an error the mock did not expect: NetSuite's
+    UnexpectedErrorFault, whose Error ID is logged once here with the traceback, so a user's
+    report can be matched to the log line."""
+    error_id = new_error_id()
+    log.error("unexpected error, Error ID %s", error_id, exc_info=error)
+    return SoapFault.of("unexpected", error_id=error_id)
 
 
 def fault_document(fault: SoapFault, hostname: str = DEFAULT_HOSTNAME) -> etree._Element:

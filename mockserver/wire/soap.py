@@ -12,9 +12,6 @@ Spyne models built from the schema, so the service descriptors are real.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-
-from lxml import etree
 
 from mockserver.wire import spyne_compat  # noqa: F401  (must precede Spyne imports)
 
@@ -27,16 +24,16 @@ from spyne.protocol.soap import Soap11
 from spyne.server.http import HttpTransportContext
 from spyne.server.wsgi import (WsgiApplication, WsgiMethodContext, WsgiTransportContext,
                               _gen_http_headers, _get_http_headers)
-from spyne.application import get_fault_string_from_exception
 
 from mockserver.domain.backend import Backend, Reply
-from mockserver.domain.errors import ClientFault, ConfigurationError, SoapFault
+from mockserver.domain.errors import ClientFault, SoapFault
 from mockserver.domain.faultrules import WireActionRequired
 from mockserver.domain.journal import outcome_of
-from mockserver.schema import NAMESPACES, platform, registry
+from mockserver.schema import platform, registry
 from mockserver.wire import envelope
 from mockserver.wire.models import model_for
 from mockserver.wire.transport import EXCHANGE_KEY, base_url, exchange_of  # noqa: F401
+from mockserver.wire.xpath import compiled_xpath, xpath_matches
 
 log = logging.getLogger("netsuite_mock.wire")
 
@@ -45,11 +42,12 @@ log = logging.getLogger("netsuite_mock.wire")
 # milliseconds per request; the mock takes no uploads, so Python's own collector is enough.
 spyne_const.MIN_GC_INTERVAL = float("inf")
 
-# Spyne logs every fault at ERROR with a traceback; NetSuite faults are normal answers here.
+# Spyne logs every fault at ERROR with a traceback; NetSuite faults are normal answers here,
+# and an unexpected error is logged once, by ``envelope.unexpected_fault``, with its Error ID.
 for _name in ("spyne", "spyne.application", "spyne.application.client",
               "spyne.application.server", "spyne.server", "spyne.server.wsgi",
               "spyne.protocol", "spyne.protocol.xml", "spyne.protocol.soap.soap11"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
+    logging.getLogger(_name).setLevel(logging.CRITICAL + 1)
 
 
 class NetSuiteFault(Fault):
@@ -58,6 +56,14 @@ class NetSuiteFault(Fault):
     def __init__(self, fault: SoapFault):
         super().__init__("Server.userException", fault.faultstring)
         self.netsuite = fault
+
+    @classmethod
+    def of(cls, error: Exception) -> "NetSuiteFault":
+        """The fault for any error on the way: NetSuite's own as it is, anything else as
+        NetSuite's UnexpectedErrorFault (logged with its Error ID)."""
+        if isinstance(error, NetSuiteFault):
+            return error
+        return cls(error if isinstance(error, SoapFault) else envelope.unexpected_fault(error))
 
 
 class NetSuiteSoap11(Soap11):
@@ -73,18 +79,20 @@ class NetSuiteSoap11(Soap11):
         data = b"".join(ctx.in_string) if not isinstance(ctx.in_string, bytes) else ctx.in_string
         try:
             ctx.in_document = envelope.parse_envelope(data)
-        except SoapFault as fault:
-            raise NetSuiteFault(fault) from None
+        except Exception as error:  # Spyne passes on only its Faults
+            raise NetSuiteFault.of(error) from None
 
     def decompose_incoming_envelope(self, ctx, message=Soap11.REQUEST):
-        header, body_element = ctx.in_document
-        ctx.in_header_doc = header
-        ctx.in_body_doc = body_element
-        operation = envelope.operation_of(body_element)
-        if operation is None:
-            raise NetSuiteFault(ClientFault(
-                f"No such operation '{body_element.tag}'"))
-        ctx.method_request_string = body_element.tag
+        try:
+            header, body_element = ctx.in_document
+            ctx.in_header_doc = header
+            ctx.in_body_doc = body_element
+            operation = envelope.operation_of(body_element)
+            if operation is None:
+                raise ClientFault(f"No such operation '{body_element.tag}'")
+            ctx.method_request_string = body_element.tag
+        except Exception as error:
+            raise NetSuiteFault.of(error) from None
 
     def deserialize(self, ctx, message):
         self.event_manager.fire_event("before_deserialize", ctx)
@@ -92,8 +100,8 @@ class NetSuiteSoap11(Soap11):
         try:
             ctx.in_header = envelope.decode_headers(ctx.in_header_doc)
             ctx.in_object = envelope.decode_body(operation, ctx.in_body_doc)
-        except SoapFault as fault:
-            raise NetSuiteFault(fault) from None
+        except Exception as error:
+            raise NetSuiteFault.of(error) from None
         self.event_manager.fire_event("after_deserialize", ctx)
 
     def serialize(self, ctx, message):
@@ -217,9 +225,10 @@ class NetSuiteWsgiApplication(WsgiApplication):
             transport.resp_code = HTTP_200
         try:
             self.get_out_string(p_ctx)
-        except Exception as error:
-            log.exception(error)
-            p_ctx.out_error = Fault("Server", get_fault_string_from_exception(error))
+        except Exception as error:  # writing the answer failed: the client gets a fault
+            p_ctx.out_error = NetSuiteFault.of(error)
+            p_ctx.transport.resp_code = None  # the fault's own status, not the answer's 200
+            exchange_of(req_env).outcome = None   # the journal records the fault, not success
             return self.handle_error(p_ctx, (), p_ctx.out_error, start_response)
         self.event_manager.fire_event("wsgi_return", p_ctx)
         out_string = list(p_ctx.out_string)
@@ -243,15 +252,15 @@ def _descriptors(app):
 
 
 def as_netsuite_fault(error: Exception) -> SoapFault:
-    """Any error on the Spyne path as the fault NetSuite would send."""
+    """Any error on the Spyne path as the fault NetSuite would send: Spyne's own client faults
+    as Axis reports them, anything else as NetSuite's UnexpectedErrorFault."""
     if isinstance(error, NetSuiteFault):
         return error.netsuite
     if isinstance(error, ResourceNotFoundError):
         return ClientFault(f"No such operation '{error.faultstring}'")
-    if isinstance(error, Fault):
+    if isinstance(error, Fault) and str(error.faultcode).startswith("Client"):
         return ClientFault(error.faultstring or "The request could not be processed.")
-    log.exception("unexpected error", exc_info=error)
-    return SoapFault.of("unexpected")
+    return envelope.unexpected_fault(error)
 
 
 def _service_method(operation: str):
@@ -291,37 +300,28 @@ def _service_method(operation: str):
                _internal_key_suffix=operation)(handler)
 
 
-XPATH_NAMESPACES = {**{ns.prefix: ns.uri for ns in NAMESPACES},
-                    "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
-
-
-@lru_cache(maxsize=256)
-def compiled_xpath(expression: str) -> etree.XPath:
-    """A rule's XPath, with NetSuite's prefixes (platformMsgs, listRel, tranPurch, …) bound."""
-    try:
-        return etree.XPath(expression, namespaces=XPATH_NAMESPACES)
-    except etree.XPathSyntaxError as error:
-        raise ConfigurationError(f"invalid XPath {expression!r}: {error}") from None
-
-
-def xpath_matches(body_element, expression: str) -> bool:
-    """Whether a rule's XPath finds anything in (or is true of) the request body."""
-    try:
-        result = compiled_xpath(expression)(body_element)
-    except etree.XPathEvalError as error:
-        log.warning("fault rule XPath %r failed on a request: %s", expression, error)
-        return False
-    return bool(result)
-
-
 NetSuiteService = type("NetSuiteService", (ServiceBase,),
                        {f"op_{op.name}": _service_method(op.name) for op in platform.OPERATIONS})
 
 
+class NetSuiteApplication(Application):
+    """Spyne's application, with any error a service method raises turned into NetSuite's
+    fault before Spyne's catch-all would turn it into its own "Internal Error"."""
+
+    def call_wrapper(self, ctx):
+        try:
+            return super().call_wrapper(ctx)
+        except Fault:
+            raise
+        except Exception as error:
+            raise NetSuiteFault.of(error) from None
+
+
 def build_application(backend: Backend, *, hostname: str = envelope.DEFAULT_HOSTNAME) -> Application:
-    app = Application([NetSuiteService], tns=envelope.MESSAGES_URI, name="NetSuiteService",
+    app = NetSuiteApplication([NetSuiteService], tns=envelope.MESSAGES_URI, name="NetSuiteService",
                       in_protocol=NetSuiteSoap11(hostname=hostname),
                       out_protocol=NetSuiteSoap11(hostname=hostname))
     app.backend = backend
-    backend.rules.xpath_validator = compiled_xpath
+    if backend.rules.xpath_validator is None:  # a backend not built by build_backend
+        backend.rules.xpath_validator = compiled_xpath
     return app
