@@ -152,7 +152,8 @@ def test_a_bug_gets_netsuites_unexpected_error_fault_logged_once(mock, monkeypat
         (500, "soapenv:Server.userException", "unexpectedErrorFault", "UNEXPECTED_ERROR")
     match = re.fullmatch(r"An unexpected error occurred\. Error ID: ([a-z0-9]{21})",
                          fault["message"])
-    assert match and fault["faultstring"] == fault["message"], fault
+    # NetSuite's faultstring is plain; the fault's message carries the Error ID (reference §2.3)
+    assert match and fault["faultstring"] == "An unexpected error occurred.", fault
     with_traceback = [r for r in caplog.records if r.exc_info]
     assert len(with_traceback) == 1, [r.getMessage() for r in with_traceback]
     assert match.group(1) in with_traceback[0].getMessage()
