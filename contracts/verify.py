@@ -16,8 +16,11 @@ with the recorded one after normalisation:
   prefixes never.
 
 A recording that failed to log in is replayed with a signature the target must refuse; a
-recorded concurrency (or usage, or unexpected-error) fault is reproduced with a one-shot fault
-rule on the mock, since a recording cannot show what else was in flight.
+recorded concurrency (or usage, or request-limit) fault, or NetSuite's unexpected error, is
+reproduced exactly as recorded (element, code, message, faultstring) with a one-shot fault rule
+on the mock, since a recording cannot show what else was in flight or went wrong inside
+NetSuite. The mock's own faults (an operation it does not implement …) are not reproduced but
+compared: the request is sent and the answer must be the recorded one.
 """
 
 from __future__ import annotations
@@ -38,13 +41,15 @@ from contracts.endpoints import Endpoint, SendError
 from contracts.scrub import iter_files
 from contracts.seeding import CREATING_WRITES, plan_seed
 from contracts.soapxml import ENV, NotSoap, SoapMessage, label, parse, readable
+from mockserver.domain.errors import mock_limitation
 
 IGNORED_VALUES = ("nsId", "searchId", "hostname", "createdDate", "lastModifiedDate",
                   "dateCreated", "serverTime", "deletedDate")
 # Attributes whose absence means this value (XSD defaults); replaceAll, a directive for
 # writes, means nothing in an answer and is dropped whatever its value.
 ATTRIBUTE_DEFAULTS = {"type": "ERROR", "replaceAll": "true"}
-# Recorded faults that no request can provoke on its own: reproduced with a fault rule.
+# Recorded faults that no request can provoke on its own: reproduced, as recorded, with a fault
+# rule (unless the fault is the mock's own answer to the request: that is compared).
 RULE_FAULTS = {"exceededConcurrentRequestLimitFault": "ExceededConcurrentRequestLimitFault",
                "exceededRequestLimitFault": "ExceededRequestLimitFault",
                "exceededUsageLimitFault": "ExceededUsageLimitFault",
@@ -311,16 +316,16 @@ def _verify_one(interaction: Interaction, target: Endpoint, ids: IdMap,
     refuse = bool(fault and fault["element"] == "invalidCredentialsFault")
     if refuse:
         note = "signed so that the target must refuse it, as the recording was refused"
-    if fault and fault["element"] in RULE_FAULTS:
+    action = _reproducing(fault)
+    if action is not None:
         if target.admin is None:
             return Outcome(interaction, "skipped",
                            f"a recorded {fault['element']} needs a fault rule; the target "
                            f"has no admin API")
         target.admin.add_rule({"name": f"verify #{interaction.index}",
                                "operation": interaction.operation, "nth": 1, "times": 1,
-                               "action": {"kind": "fault",
-                                          "fault": RULE_FAULTS[fault["element"]]}})
-        note = f"reproduced with a one-shot {RULE_FAULTS[fault['element']]} rule"
+                               "action": action})
+        note = f"reproduced with a one-shot {action['fault']} rule, as recorded"
     body = resigned(interaction, target, ids, refuse=refuse)
     try:
         status, answer = send(target, interaction, body)
@@ -341,6 +346,22 @@ def _verify_one(interaction: Interaction, target: Endpoint, ids: IdMap,
     if mine.same_as(theirs):
         return Outcome(interaction, "ok", note)
     return Outcome(interaction, "diverged", note, diff(mine.lines, theirs.lines))
+
+
+def _reproducing(fault: dict | None) -> dict | None:
+    """The fault rule action that makes the target answer a recorded fault exactly (element,
+    code, message, faultstring) when no request can provoke it: what else was in flight
+    (concurrency, request and usage limits), or NetSuite's own unexpected error. None for
+    anything else, and for the mock's own faults (an operation it does not implement …): the
+    request is sent as it is and the target's answer compared."""
+    if not fault or fault["element"] not in RULE_FAULTS or \
+            mock_limitation(fault["element"], fault["code"], fault["message"]):
+        return None
+    action = {"kind": "fault", "fault": RULE_FAULTS[fault["element"]]}
+    for name in ("code", "message", "faultstring"):
+        if fault[name] is not None:
+            action[name] = fault[name]
+    return action
 
 
 def _summary(interaction: Interaction) -> str:

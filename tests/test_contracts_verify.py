@@ -63,7 +63,7 @@ def test_one_line_per_interaction_and_a_summary(capsys):
     assert "  ok       #1   getServerTime          fault USER_ERROR  [signed so that the " \
            "target must refuse it" in out
     assert "#1   get                    fault WS_REQUEST_BLOCKED  [reproduced with a " \
-           "one-shot ExceededConcurrentRequestLimitFault rule]" in out
+           "one-shot ExceededConcurrentRequestLimitFault rule, as recorded]" in out
     assert "#2   searchMoreWithId       success; 7 records, page 2" in out
 
 
@@ -204,3 +204,59 @@ def test_once_the_target_assigned_other_ids_answers_are_compared_with_the_ids_ma
     assert not _same_bytes(interaction, interaction.response, body, SoapMessage.parse(body),
                            ids, ("nsId",))
     assert not normalised(body, 200).same_as(normalised(body, 200, ids=ids.recorded_id))
+
+
+def _record(netsuite_mock, path, calls):
+    """A session recorded against the demo data: each call may fail."""
+    with netsuite_mock.endpoint.client(record_to=str(path),
+                                       retry=RetryPolicy(max_attempts=1)) as ns:
+        for operation, args in calls:
+            with pytest.raises(NetSuiteError):
+                ns.call(operation, *args)
+
+
+CHANGE_PASSWORD = ("changePassword", ({"_ns_type": "ChangePassword", "currentPassword": "old",
+                                       "newPassword": "new1", "newPassword2": "new1"},))
+
+
+def test_the_mocks_own_not_implemented_fault_is_compared_not_injected(netsuite_mock, tmp_path,
+                                                                      capsys, monkeypatch):
+    """A session that called an operation the mock does not implement round-trips: the request
+    is sent and the mock's fault compared (no rule). Once the mock answers it, verification
+    says so."""
+    path = tmp_path / "session.yaml"
+    _record(netsuite_mock, path, [CHANGE_PASSWORD])
+    assert contracts_main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ok       #1   changePassword         fault UNEXPECTED_ERROR\n" in out
+    assert "rule" not in out
+
+    from mockserver.domain import backend
+    monkeypatch.setitem(backend.OPERATIONS, "changePassword",
+                        lambda call, body: {"changePasswordResponse": {
+                            "sessionResponse": {"status": {"isSuccess": True}}}})
+    assert contracts_main(["verify", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "DIVERGED #1   changePassword" in out, out
+    assert "-      faultstring = 'netsuite-mock does not implement the changePassword " \
+           "operation yet.'" in out
+
+
+def test_netsuites_unexpected_error_is_reproduced_exactly_as_recorded(netsuite_mock, tmp_path,
+                                                                       capsys):
+    """An UnexpectedErrorFault from a sandbox (here: the mock told to answer one with NetSuite's
+    captured texts) cannot be provoked by the request: it is injected with the recorded code,
+    message and faultstring, so only real differences diverge."""
+    netsuite_mock.add_rule({"operation": "get", "nth": 1, "times": 1, "action": {
+        "kind": "fault", "fault": "UnexpectedErrorFault",
+        "message": "An unexpected error occurred. Error ID: j0b0mmf81qhk9h7ezjgbz",
+        "faultstring": "You do not have permission to access web services feature."}})
+    path = tmp_path / "session.yaml"
+    _record(netsuite_mock, path, [("get", ({"_ns_type": "RecordRef", "type": "vendor",
+                                            "internalId": "101"},))])
+    fault = load(path).interactions[0].response.fault()
+    assert fault["faultstring"] == "You do not have permission to access web services feature."
+    assert contracts_main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ok       #1   get                    fault UNEXPECTED_ERROR  [reproduced with a " \
+           "one-shot UnexpectedErrorFault rule, as recorded]" in out
