@@ -20,7 +20,11 @@ Figures (the mock runs with TokenPassport verification on, its real state and th
 5. zeep loading the mock's WSDL against NetSuite's real 2024_1 WSDL (``../shared``), and
    whether zeep's prefix map (ns0..ns45) is the same.
 6. a million records (``million.py``).
-7. contract verification rate (``contract_replay.py``).
+7. contract verification rate: ``netsuite-contracts verify`` on a recorded session
+   (``contract_verify.py``).
+
+One figure or a few, without the peers: ``--only contracts`` (repeatable); nothing is written
+to ``results/`` then unless ``--out`` says where.
 """
 
 from __future__ import annotations
@@ -445,8 +449,8 @@ def script(name: str, *args: str, timeout: float = 1800) -> dict:
 
 
 def contracts(runs: int) -> dict:
-    """``netsuite-contracts verify`` when this tree has it, else the replay stand-in."""
-    return script("contract_replay.py", "--runs", str(runs))
+    """``netsuite-contracts verify`` on a session of 500 interactions recorded with the client."""
+    return script("contract_verify.py", "--runs", str(runs))
 
 
 # -- targets and the table ---------------------------------------------------------------------
@@ -546,23 +550,64 @@ def table(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+FIGURES = ("throughput", "server_time", "search_page", "startup", "zeep_wsdl", "million",
+           "contracts")
+PEER_FIGURES = ("throughput", "server_time", "startup", "zeep_wsdl")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--duration", type=float, default=4, help="seconds per wrk run")
     parser.add_argument("--records", type=int, default=1_000_000,
                         help="store size for the million-record figures")
-    parser.add_argument("--skip", action="append", default=[],
-                        choices=["throughput", "server_time", "search_page", "startup",
-                                 "zeep_wsdl", "million", "contracts"])
-    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument("--skip", action="append", default=[], choices=FIGURES)
+    parser.add_argument("--only", action="append", default=[], choices=FIGURES,
+                        help="run only this figure (repeatable); results/ is left alone")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the results (default results/latest.json, or "
+                             "nowhere with --only)")
     args = parser.parse_args()
+    if args.only:
+        args.skip = [f for f in FIGURES if f not in args.only]
+    elif args.out is None:
+        args.out = RESULTS / "latest.json"
 
-    tools = peers.ensure_tools()
     results: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     "runs": args.runs, "machine": machine(), "tools": {
-                         "wrk": tools.wrk, "wiremock_jar": str(tools.wiremock_jar),
-                         "mountebank": str(tools.mountebank)}}
+                     "runs": args.runs, "machine": machine()}
+    if any(f not in args.skip for f in PEER_FIGURES):
+        _peer_figures(args, results)
+    if "search_page" not in args.skip:
+        print("3. search page from 100,000 records", flush=True)
+        results["search_page"] = script("search_page.py", "--repeat", str(max(5, args.runs)),
+                                        "--no-scan")
+    if "million" not in args.skip:
+        print(f"6. {args.records:,} records", flush=True)
+        results["million"] = script("million.py", "--records", str(args.records),
+                                    "--rounds", str(args.runs))
+    if "contracts" not in args.skip:
+        print("7. contract verification", flush=True)
+        results["contracts"] = contracts(args.runs)
+    results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["load_average_after"] = list(os.getloadavg())
+    results["targets"] = targets(results)
+    results["walls"] = walls(results)
+    text = table(results)
+    print("\n" + text)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        args.out.with_suffix(".md").write_text(text)
+        print(f"written: {args.out} and {args.out.with_suffix('.md')}")
+    return 0
+
+
+def _peer_figures(args, results: dict) -> None:
+    """1, 2, 4 and 5: the figures that need the peers (wrk, WireMock, mountebank) or the
+    mock's canned answer."""
+    tools = peers.ensure_tools()
+    results["tools"] = {"wrk": tools.wrk, "wiremock_jar": str(tools.wiremock_jar),
+                        "mountebank": str(tools.mountebank)}
     with tempfile.TemporaryDirectory(prefix="netsuite-mock-bench-") as tmp:
         work = Path(tmp)
         mock = peers.mock(work, CONCURRENCY_LIMIT).start()
@@ -611,28 +656,6 @@ def main() -> int:
         if "startup" not in args.skip:
             print("4. process start to first served WSDL", flush=True)
             results["startup"] = startup(tools, work, args.runs, canned, wsdl)
-    if "search_page" not in args.skip:
-        print("3. search page from 100,000 records", flush=True)
-        results["search_page"] = script("search_page.py", "--repeat", str(max(5, args.runs)),
-                                        "--no-scan")
-    if "million" not in args.skip:
-        print(f"6. {args.records:,} records", flush=True)
-        results["million"] = script("million.py", "--records", str(args.records),
-                                    "--rounds", str(args.runs))
-    if "contracts" not in args.skip:
-        print("7. contract verification", flush=True)
-        results["contracts"] = contracts(args.runs)
-    results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    results["load_average_after"] = list(os.getloadavg())
-    results["targets"] = targets(results)
-    results["walls"] = walls(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
-    text = table(results)
-    args.out.with_suffix(".md").write_text(text)
-    print("\n" + text)
-    print(f"written: {args.out} and {args.out.with_suffix('.md')}")
-    return 0
 
 
 def _wait_port(peer: peers.Peer, timeout: float = 30) -> None:
@@ -763,9 +786,11 @@ def _search_wall(r: dict) -> str:
 
 def _contracts_wall(r: dict) -> str:
     c = r["contracts"]
-    return (f"{statistics.median(c['per_second']):.0f} interactions/s: each interaction is a "
-            f"signed request over HTTP to the mock and a normalised comparison; the mock's "
-            f"share is its server time per request.")
+    return (f"{statistics.median(c['per_second']):.0f} interactions/s: `netsuite-contracts "
+            f"verify` reads the cassette, seeds the mock, and for each interaction re-signs "
+            f"the request, sends it over HTTP to the mock (in the same process, sharing one "
+            f"interpreter) and compares the normalised answers; `contract_verify.py --profile` "
+            f"shows where the time goes.")
 
 
 WALLS = (

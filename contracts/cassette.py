@@ -194,8 +194,9 @@ def _bytes(value) -> bytes:
     return str(value).encode("utf-8")
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML, plus the ``!!binary`` bodies vcrpy writes for non-UTF-8 content."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML, with the ``!!binary`` bodies vcrpy writes for non-UTF-8 content; libyaml's
+    parser where PyYAML has it (the pure-Python one spends milliseconds on every body)."""
 
 
 class _Dumper(yaml.SafeDumper):

@@ -7,16 +7,19 @@ fault rules. ``endpoint_for(url)`` works out which from the URL.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
 import requests
+import urllib3
 
 from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 
 NETSUITE_WSDL = "https://webservices.netsuite.com/wsdl/v2024_1_0/netsuite.wsdl"
 WSDL_PATH = "/wsdl/v2024_1_0/netsuite.wsdl"
 SERVICE_PATH = "/services/NetSuitePort_2024_1"
+SOAP_TIMEOUT = 120          # seconds to connect, and between bytes of an answer
 
 
 @dataclass
@@ -37,10 +40,49 @@ class Endpoint:
     def is_mock(self) -> bool:
         return self.admin is not None
 
+    @functools.cached_property
+    def soap(self) -> "SoapSender":
+        """What the contract tools send SOAP requests with (one keep-alive connection)."""
+        return SoapSender(self.service_url)
+
     def client(self, **options):
         """A ``NetSuiteClient`` for this endpoint."""
         from client.netsuite_client import NetSuiteClient
         return NetSuiteClient(self.settings, self.secrets, **options)
+
+
+class SoapSender:
+    """POSTs to one endpoint over one keep-alive connection, with urllib3 (what requests is
+    built on): a connection per request, and requests' own work per request (cookies, hooks,
+    adapters), each cost as much as the mock's answer. Proxy and CA bundle settings are the
+    environment's, read once as requests reads them (``HTTPS_PROXY``, ``NO_PROXY``,
+    ``REQUESTS_CA_BUNDLE``…)."""
+
+    def __init__(self, url: str, *, timeout: float = SOAP_TIMEOUT):
+        found = requests.Session().merge_environment_settings(url, {}, None, None, None)
+        proxy = requests.utils.select_proxy(url, found["proxies"])
+        options: dict = {"maxsize": 1, "retries": False, "timeout": urllib3.Timeout(
+            connect=timeout, read=timeout)}
+        if url.lower().startswith("https:"):
+            bundle = found["verify"] if isinstance(found["verify"], str) \
+                else requests.utils.DEFAULT_CA_BUNDLE_PATH
+            options["cert_reqs"] = "CERT_REQUIRED"
+            options["ca_cert_dir" if os.path.isdir(bundle) else "ca_certs"] = bundle
+        self._pool = urllib3.ProxyManager(proxy, **options) if proxy else \
+            urllib3.PoolManager(**options)
+
+    def post(self, url: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+        """The answer's HTTP status and body; ``SendError`` when there is none."""
+        try:
+            response = self._pool.urlopen("POST", url, body=body, headers=headers,
+                                          redirect=False)
+        except urllib3.exceptions.HTTPError as error:
+            raise SendError(str(error)) from None
+        return response.status, response.data
+
+
+class SendError(OSError):
+    """No answer: the connection failed, timed out or was cut."""
 
 
 def mock_endpoint(server, admin_token: str | None = None) -> Endpoint:

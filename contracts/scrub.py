@@ -6,8 +6,9 @@ The scrubber replaces, in every request and response:
   ``signature`` (in whatever namespace or prefix), any ``passport``/``ssoPassport`` child and
   every password element, and the elements the user names (``fields=("email", "phone")``),
   with fixed placeholders (``[nonce]``, ``[password]``, ``[scrubbed]``);
-- the account id, wherever it appears (URLs, ``nsId``s, bodies), with ``ACCOUNT_ID`` (or
-  ``account-id`` in its host-name form, ``1234567-sb1.suitetalk.api.netsuite.com``);
+- the account id, wherever it appears (URLs, ``nsId``s, bodies) and in any case and with
+  either separator, with ``ACCOUNT_ID`` (or ``account-id`` in its host-name forms,
+  ``1234567-sb1.suitetalk.api.netsuite.com``, ``1234567-SB1``);
 - any known secret value (consumer key and secret, token id and secret) left anywhere, with
   ``[secret]``;
 - every HTTP header but ``Content-Type`` and ``SOAPAction``.
@@ -58,10 +59,11 @@ class Scrubber:
                                     key=len, reverse=True))
         self.fields = tuple(self.fields)
         if self.account:
-            forms = {self.account, self.account.upper(), self.account.upper().replace("-", "_"),
-                     self.account.lower(), self.account.lower().replace("_", "-")}
-            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-            self._account_pattern = re.compile(f"(?<!{_ALNUM})(?:{alternatives})(?!{_ALNUM})")
+            # 1234567_SB1 in bodies, 1234567-sb1 in host names, and any other case or
+            # separator a client or a URL gives it (1234567-SB1, 1234567_sb1)
+            parts = re.split(r"[-_]", self.account)
+            account = "[-_]".join(re.escape(part) for part in parts)
+            self._account_pattern = re.compile(f"(?<!{_ALNUM})(?i:{account})(?!{_ALNUM})")
 
     @classmethod
     def for_client(cls, settings, secrets, fields=()) -> "Scrubber":

@@ -47,6 +47,7 @@ SOURCED_FROM_ENTITY = ("subsidiary", "currency", "terms")
 # Fields whose value is the record's name, by preference (what RecordRef.name shows).
 NAME_FIELDS = ("entityId", "companyName", "tranId", "itemId", "name", "acctName", "periodName",
                "recordName", "label", "fullName")
+_INTERNAL_IDS = etree.XPath("//@internalId")
 _MISSING_REFERENCE = re.compile(r"Invalid (\w+) reference key ([^\s.]+(?:\.\d+)?)\.")
 
 
@@ -93,6 +94,7 @@ class _Planner:
         self.notes: list[str] = []
         self.used_ids: set[int] = set()
         self._no_store = RecordStore()   # scope_of reads a store for custom records only
+        self._views: set[bytes] = set()  # records already read as shown (sessions repeat reads)
 
     # -- reading the cassette --------------------------------------------------------------
     def plan(self) -> SeedPlan:
@@ -115,9 +117,8 @@ class _Planner:
         for message in (interaction.request, interaction.response):
             if message is None:
                 continue
-            for element in message.root.iter():
-                value = element.get("internalId") if isinstance(element.tag, str) else None
-                if value and value.isdigit():
+            for value in _INTERNAL_IDS(message.root):
+                if value.isdigit():
                     self.used_ids.add(int(value))
 
     def _read(self, interaction: Interaction) -> None:
@@ -173,7 +174,11 @@ class _Planner:
             self._custom_fields(kind, record)
 
     def _shown(self, element: etree._Element) -> None:
-        decoded = self._decode(element, "a response")
+        view = etree.tostring(element)
+        if view in self._views:
+            return   # the same record, shown the same way again, tells nothing new
+        self._views.add(view)
+        decoded = self._decode(element, "a response", view)
         if decoded is None:
             return
         kind, record = decoded
@@ -206,7 +211,8 @@ class _Planner:
                     and ref.get("internalId"):
                 self.rates.setdefault(ref["internalId"], record["exchangeRate"])
 
-    def _decode(self, element: etree._Element, where: str) -> tuple[RecordKind, dict] | None:
+    def _decode(self, element: etree._Element, where: str, serialized: bytes | None = None
+                ) -> tuple[RecordKind, dict] | None:
         xsi_type = element.get(XSI_TYPE)
         qname = _schema_qname(resolve_qname(element, xsi_type)) if xsi_type else None
         kind = kind_for_qname(qname) if qname else None
@@ -214,7 +220,7 @@ class _Planner:
             self.notes.append(f"{where}: a {xsi_type or 'record'} is not a record type the mock "
                               f"models; not seeded")
             return None
-        copy = etree.fromstring(etree.tostring(element))
+        copy = etree.fromstring(serialized or etree.tostring(element))
         dropped: list[str] = []
         _prune(copy, registry.complex(kind.qname), kind.record_type, dropped)
         for path in dropped:

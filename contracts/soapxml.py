@@ -13,6 +13,7 @@ Nothing here knows NetSuite's schema or imports ``mockserver``: the client recor
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -126,6 +127,7 @@ def canonical_key(element: etree._Element) -> bytes:
                               qname_aware_attrs=[XSI_TYPE]).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=8192)
 def label(name: str) -> str:
     """``{urn:core_2024_1.platform…}status`` → ``core:status``; an unqualified name as is."""
     if name.startswith("{"):

@@ -16,35 +16,40 @@ with the recorded one after normalisation:
   prefixes never.
 
 A recording that failed to log in is replayed with a signature the target must refuse; a
-recorded concurrency (or usage, or unexpected-error) fault is reproduced with a one-shot fault
-rule on the mock, since a recording cannot show what else was in flight.
+recorded concurrency (or usage, or request-limit) fault, or NetSuite's unexpected error, is
+reproduced exactly as recorded (element, code, message, faultstring) with a one-shot fault rule
+on the mock, since a recording cannot show what else was in flight or went wrong inside
+NetSuite. The mock's own faults (an operation it does not implement …) are not reproduced but
+compared: the request is sent and the answer must be the recorded one.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TextIO
 
-import requests
 from lxml import etree
 
 from client.passport import make_passport
 from contracts.cassette import Cassette, CassetteError, Interaction, load
-from contracts.endpoints import Endpoint
+from contracts.endpoints import Endpoint, SendError
 from contracts.scrub import iter_files
 from contracts.seeding import CREATING_WRITES, plan_seed
 from contracts.soapxml import ENV, NotSoap, SoapMessage, label, parse, readable
+from mockserver.domain.errors import mock_limitation
 
 IGNORED_VALUES = ("nsId", "searchId", "hostname", "createdDate", "lastModifiedDate",
                   "dateCreated", "serverTime", "deletedDate")
 # Attributes whose absence means this value (XSD defaults); replaceAll, a directive for
 # writes, means nothing in an answer and is dropped whatever its value.
 ATTRIBUTE_DEFAULTS = {"type": "ERROR", "replaceAll": "true"}
-# Recorded faults that no request can provoke on its own: reproduced with a fault rule.
+# Recorded faults that no request can provoke on its own: reproduced, as recorded, with a fault
+# rule (unless the fault is the mock's own answer to the request: that is compared).
 RULE_FAULTS = {"exceededConcurrentRequestLimitFault": "ExceededConcurrentRequestLimitFault",
                "exceededRequestLimitFault": "ExceededRequestLimitFault",
                "exceededUsageLimitFault": "ExceededUsageLimitFault",
@@ -84,6 +89,8 @@ class IdMap:
     def __init__(self) -> None:
         self.internal: dict[str, str] = {}
         self.search: dict[str, str] = {}
+        self._recorded: dict[str, str] = {}      # the target's id -> the first recorded one
+        self.renamed = False    # whether any recorded id stands for another id on the target
 
     def learn(self, operation: str, recorded: SoapMessage | None, actual: SoapMessage | None):
         if recorded is None or actual is None or recorded.payload is None \
@@ -93,12 +100,25 @@ class IdMap:
             for mine, theirs in zip(_base_ref_ids(recorded.payload),
                                     _base_ref_ids(actual.payload)):
                 if mine and theirs:
-                    self.internal[mine] = theirs
+                    self._map(mine, theirs)
         for mine, theirs in zip(_texts(recorded.payload, "searchId"),
                                 _texts(actual.payload, "searchId")):
             self.search[mine] = theirs
 
+    def _map(self, mine: str, theirs: str) -> None:
+        previous = self.internal.get(mine)
+        self.internal[mine] = theirs
+        self.renamed = self.renamed or mine != theirs
+        if previous is None or previous == theirs:
+            self._recorded.setdefault(theirs, mine)
+        else:   # a recorded id now stands for another of the target's: look again
+            self._recorded = {}
+            for recorded, target in self.internal.items():
+                self._recorded.setdefault(target, recorded)
+
     def to_target(self, root: etree._Element) -> None:
+        if not self.internal and not self.search:
+            return
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
@@ -109,58 +129,110 @@ class IdMap:
                 element.text = self.search[element.text]
 
     def recorded_id(self, value: str) -> str:
-        for mine, theirs in self.internal.items():
-            if theirs == value:
-                return mine
-        return value
+        return self._recorded.get(value, value)
 
 
 def _base_ref_ids(payload: etree._Element) -> list[str | None]:
-    return [e.get("internalId") for e in payload.iter() if isinstance(e.tag, str)
-            and etree.QName(e).localname == "baseRef"]
+    return [e.get("internalId") for e in payload.iter("{*}baseRef")]
 
 
 def _texts(payload: etree._Element, name: str) -> list[str]:
-    return [e.text for e in payload.iter() if isinstance(e.tag, str)
-            and etree.QName(e).localname == name and e.text]
+    return [e.text for e in payload.iter("{*}" + name) if e.text]
 
 
 # -- normalised answers --------------------------------------------------------------------------
+@dataclass
+class Answer:
+    """An answer with what varies between two runs replaced. Two answers are the same when
+    their readable lines are; equal serialized trees are that and cost far less to see, so the
+    lines are only worked out when the trees' bytes differ (a prefix, an attribute's order)."""
+
+    status: int
+    root: etree._Element | None = None              # the normalised envelope (a SOAP answer)
+    text: list[str] = field(default_factory=list)   # the body's lines (any other answer)
+
+    @functools.cached_property
+    def key(self) -> bytes:
+        body = etree.tostring(self.root) if self.root is not None else \
+            "\n".join(self.text).encode("utf-8")
+        return b"%d %s" % (self.status, body)
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return [f"HTTP {self.status}"] + (self.text if self.root is None else readable(self.root))
+
+    def same_as(self, other: "Answer") -> bool:
+        return self.key == other.key or self.lines == other.lines
+
+
 def normalised(body: bytes, status: int, *, ids: Callable[[str], str] = lambda v: v,
-               ignored: tuple[str, ...] = IGNORED_VALUES) -> list[str]:
-    """An answer as comparable lines: the HTTP status, then the envelope with what varies
-    between two runs replaced."""
-    lines = [f"HTTP {status}"]
-    try:
-        root = parse(body)
-    except NotSoap:
-        return lines + body.decode("utf-8", errors="replace").splitlines()
+               ignored: tuple[str, ...] = IGNORED_VALUES,
+               root: etree._Element | None = None) -> Answer:
+    """An answer ready to compare (``root``: the body already parsed, normalised in place)."""
+    if root is None:
+        try:
+            root = parse(body)
+        except NotSoap:
+            return Answer(status, text=body.decode("utf-8", errors="replace").splitlines())
+    ignored = frozenset(ignored)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        value = element.get("internalId")
-        if value is not None:
-            element.set("internalId", ids(value))
-        for name, default in ATTRIBUTE_DEFAULTS.items():
-            if element.get(name) == default or (name == "replaceAll" and name in element.attrib):
-                del element.attrib[name]
+        attributes = element.attrib
+        if attributes:
+            value = attributes.get("internalId")
+            if value is not None:
+                attributes["internalId"] = ids(value)
+            for name, default in ATTRIBUTE_DEFAULTS.items():
+                if name in attributes and (name == "replaceAll" or attributes[name] == default):
+                    del attributes[name]
+        if len(element) == 0 and element.text:
+            value = element.text.strip()
+            if value:
+                element.text = _normalised_text(etree.QName(element).localname, value, ignored)
+    return Answer(status, root)
 
-    def text(element: etree._Element, value: str) -> str:
-        name = etree.QName(element).localname
-        if name in ignored:
-            return f"[{name}]"
-        value = _ERROR_ID.sub(r"\1[id]", value)
-        if _DECIMAL.match(value):
-            return repr(float(value))
-        if _DATETIME.match(value):
-            try:
-                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                return value
-            return moment.astimezone(timezone.utc).isoformat()
-        return value
 
-    return lines + readable(root, text=text)
+@functools.lru_cache(maxsize=16)
+def _volatile(ignored: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """What normalisation ignores, found in a body's bytes: the text of an element named in
+    ``ignored`` and an Error ID in any text (never in an attribute: the next bracket is '<')."""
+    names = "|".join(re.escape(name) for name in ignored).encode()
+    return (re.compile(rb"(<(?:[\w.-]+:)?(?:" + names + rb")(?:\s[^<>]*[^/<>])?>)[^<]*(?=</)"),
+            re.compile(rb"(Error ID: )\w+(?=[^<>]*<)"))
+
+
+def _masked(body: bytes, ignored: tuple[str, ...]) -> bytes:
+    elements, error_ids = _volatile(tuple(ignored))
+    return error_ids.sub(rb"\1", elements.sub(rb"\1", body))
+
+
+def _same_bytes(interaction: Interaction, recorded: SoapMessage | None, answer: bytes,
+                actual: SoapMessage | None, ids: IdMap, ignored: tuple[str, ...]) -> bool:
+    """Whether two SOAP answers are byte for byte the same but for what normalisation ignores
+    (so the same normalised, for a fraction of the work): only while every internal id the
+    target assigned is the recorded one, and without CDATA (whose text could look like an
+    element)."""
+    if recorded is None or actual is None or ids.renamed:
+        return False
+    if b"<![CDATA[" in answer or b"<![CDATA[" in interaction.response_body:
+        return False
+    return _masked(answer, ignored) == _masked(interaction.response_body, ignored)
+
+
+def _normalised_text(name: str, value: str, ignored: frozenset[str]) -> str:
+    if name in ignored:
+        return f"[{name}]"
+    value = _ERROR_ID.sub(r"\1[id]", value)
+    if _DECIMAL.match(value):
+        return repr(float(value))
+    if _DATETIME.match(value):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return moment.astimezone(timezone.utc).isoformat()
+    return value
 
 
 def diff(recorded: list[str], actual: list[str], limit: int = MAX_DIFF_LINES) -> str:
@@ -199,8 +271,7 @@ def resigned(interaction: Interaction, target: Endpoint, ids: IdMap, *, refuse: 
 def send(target: Endpoint, interaction: Interaction, body: bytes) -> tuple[int, bytes]:
     headers = {"Content-Type": "text/xml; charset=utf-8",
                "SOAPAction": f'"{interaction.soap_action or interaction.operation}"'}
-    response = requests.post(target.service_url, data=body, headers=headers, timeout=120)
-    return response.status_code, response.content
+    return target.soap.post(target.service_url, body, headers)
 
 
 # -- one cassette --------------------------------------------------------------------------------
@@ -245,20 +316,20 @@ def _verify_one(interaction: Interaction, target: Endpoint, ids: IdMap,
     refuse = bool(fault and fault["element"] == "invalidCredentialsFault")
     if refuse:
         note = "signed so that the target must refuse it, as the recording was refused"
-    if fault and fault["element"] in RULE_FAULTS:
+    action = _reproducing(fault)
+    if action is not None:
         if target.admin is None:
             return Outcome(interaction, "skipped",
                            f"a recorded {fault['element']} needs a fault rule; the target "
                            f"has no admin API")
         target.admin.add_rule({"name": f"verify #{interaction.index}",
                                "operation": interaction.operation, "nth": 1, "times": 1,
-                               "action": {"kind": "fault",
-                                          "fault": RULE_FAULTS[fault["element"]]}})
-        note = f"reproduced with a one-shot {RULE_FAULTS[fault['element']]} rule"
+                               "action": action})
+        note = f"reproduced with a one-shot {action['fault']} rule, as recorded"
     body = resigned(interaction, target, ids, refuse=refuse)
     try:
         status, answer = send(target, interaction, body)
-    except requests.RequestException as error:
+    except SendError as error:
         return Outcome(interaction, "diverged", note,
                        f"no answer from {target.service_url}: {error}")
     try:
@@ -266,11 +337,31 @@ def _verify_one(interaction: Interaction, target: Endpoint, ids: IdMap,
     except NotSoap:
         actual = None
     ids.learn(interaction.operation, recorded, actual)
-    mine = normalised(interaction.response_body, interaction.status, ignored=ignored)
-    theirs = normalised(answer, status, ids=ids.recorded_id, ignored=ignored)
-    if mine == theirs:
+    if status == interaction.status and _same_bytes(interaction, recorded, answer, actual,
+                                                    ids, ignored):
         return Outcome(interaction, "ok", note)
-    return Outcome(interaction, "diverged", note, diff(mine, theirs))
+    mine = normalised(interaction.response_body, interaction.status, ignored=ignored)
+    theirs = normalised(answer, status, ids=ids.recorded_id, ignored=ignored,
+                        root=actual.root if actual is not None else None)
+    if mine.same_as(theirs):
+        return Outcome(interaction, "ok", note)
+    return Outcome(interaction, "diverged", note, diff(mine.lines, theirs.lines))
+
+
+def _reproducing(fault: dict | None) -> dict | None:
+    """The fault rule action that makes the target answer a recorded fault exactly (element,
+    code, message, faultstring) when no request can provoke it: what else was in flight
+    (concurrency, request and usage limits), or NetSuite's own unexpected error. None for
+    anything else, and for the mock's own faults (an operation it does not implement …): the
+    request is sent as it is and the target's answer compared."""
+    if not fault or fault["element"] not in RULE_FAULTS or \
+            mock_limitation(fault["element"], fault["code"], fault["message"]):
+        return None
+    action = {"kind": "fault", "fault": RULE_FAULTS[fault["element"]]}
+    for name in ("code", "message", "faultstring"):
+        if fault[name] is not None:
+            action[name] = fault[name]
+    return action
 
 
 def _summary(interaction: Interaction) -> str:
@@ -284,8 +375,7 @@ def _summary(interaction: Interaction) -> str:
     payload = message.payload
     if payload is None:
         return f"HTTP {interaction.status}"
-    statuses = [e for e in payload.iter() if isinstance(e.tag, str)
-                and label(e.tag) == "core:status"
+    statuses = [e for e in payload.iter("{*}status") if label(e.tag) == "core:status"
                 and not etree.QName(e.getparent()).localname.endswith("List")]
     failed = [e for e in statuses if e.get("isSuccess") == "false"]
     codes = [c for e in failed for c in _texts(e, "code")]

@@ -87,3 +87,37 @@ def test_options_are_documented(pytester):
                                  "*--netsuite-record-mode*none*once*new_episodes*all*"])
     markers = pytester.runpytest_inprocess("--markers")
     markers.stdout.fnmatch_lines(["*netsuite_cassette(path=None*"])
+
+
+def test_netsuite_target_url_sends_the_fixtures_to_that_endpoint(pytester):
+    """``--netsuite-target=URL`` with a running netsuite-mock: the fixtures are that mock's (its
+    account and credentials, found through its admin API), ``netsuite_client`` talks to it, and
+    the plugin starts no mock of its own."""
+    from contracts.endpoints import mock_endpoint
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+
+    with MockServer(MockSettings(port=0, seed="demo", log_level="warning")) as target:
+        admin = mock_endpoint(target).admin
+        admin.load_seed({"records": [{"recordType": "vendor", "internalId": "9001",
+                                      "companyName": "Only On The Target Ltd",
+                                      "subsidiary": {"internalId": "1"}}]})
+        admin.clear_journal()
+        pytester.makepyfile(test_target=f'''
+import pytest
+
+SERVICE_URL = {target.service_url!r}
+
+
+def test_the_client_talks_to_the_target(netsuite_settings, netsuite_client, request):
+    assert netsuite_settings.service_url == SERVICE_URL
+    vendor = netsuite_client.call("get", {{"_ns_type": "RecordRef", "type": "vendor",
+                                          "internalId": "9001"}})
+    assert vendor.record.companyName == "Only On The Target Ltd"
+    assert "netsuite_mock_server" not in request.fixturenames
+''')
+        result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider",
+                                              f"--netsuite-target={target.url}")
+        result.assert_outcomes(passed=1)
+        operations = [entry.get("operation") for entry in admin.journal()]
+        assert operations.count("get") == 1, operations

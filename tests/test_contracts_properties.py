@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 from client.errors import RecordError
 from contracts.differential import comparable, differential, run
 from contracts.endpoints import mock_endpoint
-from contracts.strategies import (operations, record_types, records, required_fields,
-                                  unique_names, upsertable_record_types)
+from contracts.strategies import (expected_amounts, operations, record_types, records,
+                                  required_fields, unique_names, upsertable_record_types)
 from mockserver.config import MockSettings
-from mockserver.domain.records import kind_of
+from mockserver.domain.custom_fields import DEFINITION_TYPES
+from mockserver.domain.records import READ_ONLY_FIELDS, kind_of
+from mockserver.domain.transactions import LINE_LISTS, computed_fields
 from mockserver.server import MockServer
 
 pytestmark = pytest.mark.server
@@ -54,41 +56,128 @@ def existing(netsuite_mock_server):
     return {t: [r["internalId"] for r in admin.records(t)] for t in admin.records()}
 
 
+@pytest.fixture(scope="module")
+def definitions(netsuite_mock_server, existing):
+    """The demo data's custom field definitions, by type: what generated customFieldLists use."""
+    admin = mock_endpoint(netsuite_mock_server).admin
+    return {t: admin.records(t) for t in DEFINITION_TYPES if t in existing}
+
+
 def ref(record_type: str, internal_id: str) -> dict:
     return {"_ns_type": "RecordRef", "type": record_type, "internalId": internal_id}
 
 
-def assert_round_trips(sent: dict, got: dict) -> None:
+def assert_round_trips(sent: dict, got: dict, where: str = "") -> None:
+    """What was sent comes back: values as sent, references as the same record, sublist lines
+    in order (with what the server adds, such as line numbers and names), custom fields by
+    scriptId."""
     for name, value in sent.items():
         if name.startswith("_"):
             continue
-        expected, actual = comparable(value), comparable(got.get(name))
-        if isinstance(expected, dict):   # a reference: the same record (NetSuite adds a name)
-            actual = {"internalId": (actual or {}).get("internalId")}
-        assert actual == expected, f"{name}: sent {expected!r}, read back {actual!r}"
+        actual = got.get(name)
+        if name == "customFieldList":
+            read = {e.get("scriptId"): e for e in (actual or {}).get("customField") or []}
+            for entry in value["customField"]:
+                assert comparable(read.get(entry["scriptId"], {}).get("value")) == \
+                    comparable(entry["value"]), f"{where}{name}.{entry['scriptId']}: {read}"
+            continue
+        lines = _lines(value)
+        if lines is not None:
+            read = _lines(actual) or []
+            assert len(read) == len(lines), f"{where}{name}: sent {len(lines)} lines, read " \
+                                            f"back {len(read)}"
+            for number, (line, back) in enumerate(zip(lines, read), start=1):
+                assert_round_trips(line, back, f"{where}{name}[{number}].")
+            continue
+        expected, actual = comparable(value), comparable(actual)
+        if isinstance(expected, dict) and "internalId" in expected:   # the same record
+            actual = {"internalId": (actual or {}).get("internalId")}   # (NetSuite adds a name)
+        elif isinstance(expected, dict):    # an address: what was sent, and what NetSuite adds
+            actual = {k: v for k, v in (actual or {}).items() if k in expected}
+        assert actual == expected, f"{where}{name}: sent {expected!r}, read back {actual!r}"
+
+
+def _lines(value):
+    """The lines of a sublist value ({"item": [...]}), or None for anything else."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if isinstance(v, list) and k != "_ns_type"
+                 and all(isinstance(line, dict) for line in v)]
+        if len(found) == 1 and set(value) - {"replaceAll", "_ns_type"} and \
+                all(k in ("replaceAll", "_ns_type") or isinstance(v, list)
+                    for k, v in value.items()):
+            return found[0]
+    return None
+
+
+def assert_computed(record_type: str, sent: dict, got: dict) -> None:
+    """What the server works out from the lines: amounts (quantity × rate) and totals."""
+    for name, value in expected_amounts(record_type, sent).items():
+        assert got.get(name) == pytest.approx(value), f"{name}: {got.get(name)} != {value}"
+    for list_name in ("itemList", "expenseList"):
+        for line, back in zip(_lines(sent.get(list_name)) or [],
+                              _lines(got.get(list_name)) or []):
+            if "quantity" in line and "rate" in line:
+                assert back["amount"] == pytest.approx(
+                    round(float(line["quantity"]) * float(line["rate"]), 2))
 
 
 @pytest.mark.parametrize("record_type", record_types())
-def test_strategies_cover_every_modelled_record_type(record_type, existing):
-    """Each record type has a strategy, and its records carry every required field."""
+def test_strategies_cover_every_modelled_record_type(record_type, existing, definitions):
+    """Each record type has a strategy, and its records carry every required field and none
+    of the fields NetSuite sets itself."""
+    computed = READ_ONLY_FIELDS | computed_fields(record_type)
+
     @examples(10)
-    @given(records(record_type, existing))
+    @given(records(record_type, existing, definitions=definitions))
     def check(record):
         missing = [f for f in required_fields(kind_of(record_type)) if f not in record]
         assert not missing, f"{record_type}: {missing}"
+        assert not computed & set(record), f"{record_type}: {computed & set(record)}"
     check()
 
 
+@pytest.mark.parametrize("record_type", ["vendorBill", "journalEntry", "purchaseOrder",
+                                         "invoice", "vendor"])
+def test_generated_records_have_lines_addresses_and_custom_fields(record_type, existing,
+                                                                   definitions):
+    """Sublists, addresses and custom fields are generated, not skipped: each shows up in some
+    of a few dozen examples, with lines that refer to records that exist."""
+    seen: set[str] = set()
+    ids = {i for values in existing.values() for i in values}
+
+    @examples(40)
+    @given(records(record_type, existing, definitions=definitions))
+    def check(record):
+        for name, value in record.items():
+            for line in (_lines(value) or []) if name in LINE_LISTS else []:
+                seen.add("lines")
+                if "customFieldList" in line:
+                    seen.add("custom fields")
+                refs = [v for v in line.values() if isinstance(v, dict) and "internalId" in v]
+                assert refs and all(r["internalId"] in ids for r in refs), line
+            if name == "customFieldList":
+                seen.add("custom fields")
+            if name in ("billingAddress", "shippingAddress", "addressbookList"):
+                seen.add("addresses")
+    check()
+    wanted = {"custom fields"} | ({"addresses"} if record_type != "journalEntry" else set()) \
+        | ({"lines"} if record_type != "vendor" else set())
+    assert wanted <= seen, f"{record_type}: only {seen}"
+
+
 @pytest.mark.parametrize("record_type", record_types())
-def test_add_then_get_round_trips(record_type, client, existing):
+def test_add_then_get_round_trips(record_type, client, existing, definitions):
+    """What is sent comes back, and what NetSuite works out (line amounts, totals) is what
+    the lines say; fields NetSuite sets itself are neither sent nor expected back."""
     @examples(4)
-    @given(records(record_type, existing))
+    @given(records(record_type, existing, definitions=definitions))
     def check(record):
         record = unique_names(record, f"r{next(SUFFIX)}")
         written = client.call("add", record, as_json=True)
         read = client.call("get", ref(record_type, written["baseRef"]["internalId"]),
                            as_json=True)
         assert_round_trips(record, read["record"])
+        assert_computed(record_type, record, read["record"])
     check()
 
 

@@ -86,6 +86,12 @@ def test_the_account_id_is_aliased_in_urls_ns_ids_and_text_in_every_form():
         == f"https://{HOST_ALIAS}.suitetalk.api.netsuite.com/services/NetSuitePort_2024_1"
     assert s.text("WEBSERVICES_7654321_SB2_0301202412345_ab12") == \
         f"WEBSERVICES_{ACCOUNT_ALIAS}_0301202412345_ab12"
+    # every case and separator: host names are case-insensitive, clients write either form
+    for form in ("7654321_SB2", "7654321-sb2", "7654321-SB2", "7654321_sb2", "7654321-Sb2"):
+        assert ACCOUNT not in s.text(f"x {form} y").upper().replace("-", "_"), form
+    assert s.text("https://7654321-SB2.suitetalk.api.netsuite.com/x") == \
+        f"https://{HOST_ALIAS}.suitetalk.api.netsuite.com/x"
+    assert Scrubber(account="7654321-sb2").text("a 7654321_SB2 b") == f"a {ACCOUNT_ALIAS} b"
     # a number that merely contains the account's digits is left alone
     assert s.text("amount 17654321_SB29 and 7654321_SB2x") == "amount 17654321_SB29 and 7654321_SB2x"
 

@@ -63,7 +63,7 @@ def test_one_line_per_interaction_and_a_summary(capsys):
     assert "  ok       #1   getServerTime          fault USER_ERROR  [signed so that the " \
            "target must refuse it" in out
     assert "#1   get                    fault WS_REQUEST_BLOCKED  [reproduced with a " \
-           "one-shot ExceededConcurrentRequestLimitFault rule]" in out
+           "one-shot ExceededConcurrentRequestLimitFault rule, as recorded]" in out
     assert "#2   searchMoreWithId       success; 7 records, page 2" in out
 
 
@@ -151,3 +151,112 @@ def test_verify_reports_unreadable_cassettes_and_missing_paths(tmp_path, capsys)
     assert contracts_main(["verify", str(bad)]) == 1
     assert "interaction 1 is malformed" in capsys.readouterr().out
     assert contracts_main(["verify", str(tmp_path / "nothing-here")]) == 2
+
+
+def _answer(message: str = "That record does not exist.", ns_id: str = "WEBSERVICES_X_1",
+            amount: str = "1250.0", when: str = "2024-03-01T10:00:00Z") -> bytes:
+    return (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>'
+            f'<m:documentInfo xmlns:m="urn:messages_2024_1.platform.webservices.netsuite.com">'
+            f'<m:nsId>{ns_id}</m:nsId></m:documentInfo></s:Header><s:Body>'
+            f'<c:status xmlns:c="urn:core_2024_1.platform.webservices.netsuite.com" '
+            f'isSuccess="false"><c:statusDetail type="ERROR"><c:code>X</c:code>'
+            f'<c:message>{message}</c:message><c:amount>{amount}</c:amount>'
+            f'<c:tranDate>{when}</c:tranDate></c:statusDetail></c:status>'
+            f'</s:Body></s:Envelope>').encode()
+
+
+@pytest.mark.parametrize("changed, same", [
+    ({"ns_id": "WEBSERVICES_Y_2"}, True),                              # ignored
+    ({"message": "Oops. Error ID: abc123"}, False),
+    ({"amount": "1250.00"}, True),                                     # the same number
+    ({"when": "2024-03-01T02:00:00-08:00"}, True),                     # the same instant
+    ({"amount": "1250.01"}, False),
+    ({"message": "That record does not exist!"}, False),
+])
+def test_answers_compare_by_meaning_whichever_way_is_taken(changed, same):
+    """The byte comparison (the fast way) only ever says 'same' when the normalised lines
+    would, and the lines decide when it cannot."""
+    from contracts.verify import IGNORED_VALUES, _masked, normalised
+    recorded, actual = _answer(), _answer(**changed)
+    by_lines = normalised(recorded, 200).lines == normalised(actual, 200).lines
+    assert by_lines is same
+    assert normalised(recorded, 200).same_as(normalised(actual, 200)) is same
+    if _masked(recorded, IGNORED_VALUES) == _masked(actual, IGNORED_VALUES):
+        assert same
+    errors = (_answer("Oops. Error ID: abc123"), _answer("Oops. Error ID: zzz999"))
+    assert _masked(errors[0], IGNORED_VALUES) == _masked(errors[1], IGNORED_VALUES)
+    assert normalised(errors[0], 200).lines == normalised(errors[1], 200).lines
+
+
+def test_once_the_target_assigned_other_ids_answers_are_compared_with_the_ids_mapped(tmp_path):
+    """A record the session added got id 501 on the target where the recording had 500: the
+    target's 501 means the recording's 500, so an answer naming 501 on both sides differs,
+    although its bytes are the same."""
+    from contracts.cassette import Interaction
+    from contracts.soapxml import SoapMessage
+    from contracts.verify import IdMap, _same_bytes, normalised
+    body = _answer().replace(b'isSuccess="false"', b'isSuccess="false" internalId="501"')
+    interaction = Interaction(1, "POST", "", {}, b"", 200, "OK", {}, body)
+    ids = IdMap()
+    assert _same_bytes(interaction, interaction.response, body, SoapMessage.parse(body), ids,
+                       ("nsId",))
+    ids._map("500", "501")
+    assert not _same_bytes(interaction, interaction.response, body, SoapMessage.parse(body),
+                           ids, ("nsId",))
+    assert not normalised(body, 200).same_as(normalised(body, 200, ids=ids.recorded_id))
+
+
+def _record(netsuite_mock, path, calls):
+    """A session recorded against the demo data: each call may fail."""
+    with netsuite_mock.endpoint.client(record_to=str(path),
+                                       retry=RetryPolicy(max_attempts=1)) as ns:
+        for operation, args in calls:
+            with pytest.raises(NetSuiteError):
+                ns.call(operation, *args)
+
+
+CHANGE_PASSWORD = ("changePassword", ({"_ns_type": "ChangePassword", "currentPassword": "old",
+                                       "newPassword": "new1", "newPassword2": "new1"},))
+
+
+def test_the_mocks_own_not_implemented_fault_is_compared_not_injected(netsuite_mock, tmp_path,
+                                                                      capsys, monkeypatch):
+    """A session that called an operation the mock does not implement round-trips: the request
+    is sent and the mock's fault compared (no rule). Once the mock answers it, verification
+    says so."""
+    path = tmp_path / "session.yaml"
+    _record(netsuite_mock, path, [CHANGE_PASSWORD])
+    assert contracts_main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ok       #1   changePassword         fault UNEXPECTED_ERROR\n" in out
+    assert "rule" not in out
+
+    from mockserver.domain import backend
+    monkeypatch.setitem(backend.OPERATIONS, "changePassword",
+                        lambda call, body: {"changePasswordResponse": {
+                            "sessionResponse": {"status": {"isSuccess": True}}}})
+    assert contracts_main(["verify", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "DIVERGED #1   changePassword" in out, out
+    assert "-      faultstring = 'netsuite-mock does not implement the changePassword " \
+           "operation yet.'" in out
+
+
+def test_netsuites_unexpected_error_is_reproduced_exactly_as_recorded(netsuite_mock, tmp_path,
+                                                                       capsys):
+    """An UnexpectedErrorFault from a sandbox (here: the mock told to answer one with NetSuite's
+    captured texts) cannot be provoked by the request: it is injected with the recorded code,
+    message and faultstring, so only real differences diverge."""
+    netsuite_mock.add_rule({"operation": "get", "nth": 1, "times": 1, "action": {
+        "kind": "fault", "fault": "UnexpectedErrorFault",
+        "message": "An unexpected error occurred. Error ID: j0b0mmf81qhk9h7ezjgbz",
+        "faultstring": "You do not have permission to access web services feature."}})
+    path = tmp_path / "session.yaml"
+    _record(netsuite_mock, path, [("get", ({"_ns_type": "RecordRef", "type": "vendor",
+                                            "internalId": "101"},))])
+    fault = load(path).interactions[0].response.fault()
+    assert fault["faultstring"] == "You do not have permission to access web services feature."
+    assert contracts_main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ok       #1   get                    fault UNEXPECTED_ERROR  [reproduced with a " \
+           "one-shot UnexpectedErrorFault rule, as recorded]" in out

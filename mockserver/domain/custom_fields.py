@@ -39,6 +39,11 @@ _REF_OF_FIELD_TYPE = {
 
 
 
+def ref_type_of(field_type: str | None) -> str:
+    """The CustomFieldRef type (``platformCore:BooleanCustomFieldRef``) of a ``fieldType``."""
+    return "platformCore:" + _REF_OF_FIELD_TYPE.get(field_type, "StringCustomFieldRef")
+
+
 def field_type_of(ref_type: str) -> str:
     """A ``fieldType`` whose entries are written as ``ref_type`` (``StringCustomFieldRef``…)."""
     local = ref_type.rpartition(":")[2]
@@ -113,6 +118,15 @@ def scope_of(kind: RecordKind, store: RecordStore, record: dict,
     return Scope("otherCustomField", None)
 
 
+def applies(scope: Scope, definition_type: str, definition: dict) -> bool:
+    """Whether a custom field definition may appear where ``scope`` says."""
+    if scope.definition_type is None:
+        return definition_type == "customRecordCustomField"
+    if definition_type != scope.definition_type:
+        return False
+    return scope.flag is None or definition.get(scope.flag) is True
+
+
 class CustomFields:
     """The custom field definitions of one account, and the rules for a record's entries."""
 
@@ -139,11 +153,7 @@ class CustomFields:
         return next(((t, d) for t, d in candidates if d.get("scriptId") == script_id), None)
 
     def applies(self, scope: Scope, definition_type: str, definition: dict) -> bool:
-        if scope.definition_type is None:
-            return definition_type == "customRecordCustomField"
-        if definition_type != scope.definition_type:
-            return False
-        return scope.flag is None or definition.get(scope.flag) is True
+        return applies(scope, definition_type, definition)
 
     def in_scope(self, scope: Scope) -> list[dict]:
         return [d for t, d in self._definitions(scope) if self.applies(scope, t, d)]
@@ -162,8 +172,7 @@ class CustomFields:
             if not self.applies(scope, definition_type, definition):
                 raise RecordError.of("custom_field_record_type")
             key = definition.get("scriptId") or definition.get("internalId")
-            wanted = "platformCore:" + _REF_OF_FIELD_TYPE.get(definition.get("fieldType"),
-                                                              "StringCustomFieldRef")
+            wanted = ref_type_of(definition.get("fieldType"))
             if entry.get("_type") != wanted:
                 raise RecordError.of("custom_field_data_type", key=key)
             if entry.get("value") in (None, []):

@@ -12,6 +12,7 @@ is the mock's choice. docs/fidelity.md lists them.
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 
@@ -166,6 +167,26 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
 # fault id -> faultstring, where it is not the message: NetSuite's captures of
 # UnexpectedErrorFault have the plain text as faultstring and the Error ID only in the message.
 FAULTSTRINGS: dict[str, str] = {"unexpected": UNEXPECTED_ERROR}
+
+
+# The faults above that are the mock's own, not NetSuite's: what it answers for what it does not
+# model. A recording holding one shows the mock, not NetSuite: replay the request and compare.
+MOCK_LIMITATIONS = ("not_implemented", "initialize_not_implemented", "search_not_implemented")
+
+
+def mock_limitation(element: str | None, code: str | None, message: str | None) -> str | None:
+    """The ``FAULT_MESSAGES`` id of the mock's own fault that a fault (as sent) is, or None."""
+    for fault_id in MOCK_LIMITATIONS:
+        known_element, known_code, template = FAULT_MESSAGES[fault_id]
+        if (element, code) == (known_element, known_code) and message is not None \
+                and _template_pattern(template).fullmatch(message):
+            return fault_id
+    return None
+
+
+def _template_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile(".+?".join(re.escape(part) for part in parts), re.S)
 
 
 def new_error_id() -> str:

@@ -188,6 +188,20 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
 
 _BY_QNAME = {k.qname: k for k in RECORD_TYPES.values()}
 
+# Fields NetSuite sets itself and a client cannot (read-only in NetSuite's schema browser;
+# INFERRED for most: only ``addrText`` has a captured refusal, INSUFFICIENT_PERMISSION "You do
+# not have permissions to set a value for element addrtext …"). The mock stores what a client
+# sends; contract tests neither generate them nor expect them back as sent.
+READ_ONLY_FIELDS = frozenset({
+    "transactionNumber", "currencyName", "estGrossProfit", "estGrossProfitPercent",
+    "amountPaid", "amountRemaining", "availableVendorCredit", "discountTotal", "taxTotal", "addrText", "balance", "unbilledOrders", "overdueBalance",
+    "depositBalance", "consolBalance", "consolDepositBalance", "consolOverdueBalance",
+    "consolUnbilledOrders", "lastSalesDate", "quantityAvailable", "quantityOnHand",
+    "quantityOnOrder", "quantityCommitted", "quantityBackOrdered", "quantityRemaining",
+    "averageCost", "lastPurchasePrice", "totalValue", "onHandValueMli", "currentCount",
+    "formatSample", "isBaseCurrency", "statusRef", "lastModified",
+})
+
 # Which record types a RecordRef field points at, by field name. A field not listed here (a custom
 # form, a tax schedule the mock does not model) is stored as sent, without a reference check.
 REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {

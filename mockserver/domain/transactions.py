@@ -34,6 +34,28 @@ TOTALS = {
     "expenseReport": ("total",),
 }
 ENTITY_FIELD = {"customerPayment": "customer"}  # every other transaction names it "entity"
+# What this module sets on a transaction whatever the client sent (``compute_amounts``,
+# ``_apply_totals``, ``derived``, ``check_links``), beyond ``TOTALS``; a line's ``amount`` is
+# quantity × rate unless sent, and ``LINE_SET`` is set on lines.
+SET_ON = {
+    "invoice": ("total", "amountPaid", "amountRemaining", "status"),
+    "vendorBill": ("status", "purchaseOrderList"),
+    "purchaseOrder": ("status",),
+    "creditMemo": ("applied", "unapplied"),
+    "customerPayment": ("payment", "total", "applied", "unapplied"),
+    "vendorPayment": ("total",),
+    "vendorCredit": ("applied",),
+    "expenseReport": ("amount",),
+}
+LINE_SET = ("line", "quantityReceived", "quantityBilled")
+# Sourced from the entity, the currency and the terms when the client sends none.
+SOURCED = ("subsidiary", "currency", "terms", "exchangeRate", "dueDate")
+
+
+def computed_fields(record_type: str) -> frozenset[str]:
+    """The body fields of a transaction NetSuite works out itself (totals, what payments and
+    receipts did to it)."""
+    return frozenset(TOTALS.get(record_type, ()) + SET_ON.get(record_type, ()))
 
 
 def cents(value: float) -> float:
