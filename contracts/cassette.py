@@ -27,6 +27,13 @@ from pathlib import Path
 
 import yaml
 from lxml import etree
+from vcr.cassette import Cassette as VcrCassette
+from vcr.filters import decode_response
+from vcr.matchers import get_matchers_results, method
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.record_mode import RecordMode
+from vcr.serializers import compat, yamlserializer
+from vcr.util import read_body
 
 from contracts.scrub import Scrubber
 from contracts.soapxml import (CREDENTIAL_HEADERS, NotSoap, SoapMessage, canonical_key,
@@ -260,7 +267,6 @@ def body_diff(recorded: RequestView, new: RequestView, limit: int = MAX_DIFF_LIN
 
 
 def _body_bytes(request) -> bytes:
-    from vcr.util import read_body
     body = read_body(request)
     if body is None:
         return b""
@@ -290,39 +296,33 @@ def similarity(a: RequestView, b: RequestView) -> float:
     return difflib.SequenceMatcher(None, a.lines, b.lines, autojunk=False).ratio()
 
 
-@functools.lru_cache(maxsize=None)
-def _vcr_cassette_class():
+class SoapCassette(VcrCassette):
     """vcrpy's Cassette, taught to name only the nearest recorded request when none matches."""
-    from vcr.cassette import Cassette as VcrCassette
 
-    class SoapCassette(VcrCassette):
-        def find_requests_with_most_matches(self, request):
-            found = super().find_requests_with_most_matches(request)
-            if not found or any(not fails for _, _, fails in found):
-                return found  # already played: vcrpy explains that itself
-            candidates = []
-            wanted = request_view(_body_bytes(self._before_record_request(request) or request))
-            for position, (stored, _response) in enumerate(self.data, start=1):
-                successes, fails = _matcher_results(request, stored, self)
-                if not fails:
-                    continue
-                distance = similarity(wanted, request_view(_body_bytes(stored)))
-                candidates.append((len(successes), distance, position, stored, successes, fails))
-            if not candidates:
-                return found
-            best = max(candidates, key=lambda c: (c[0], c[1]))
-            _, distance, position, stored, successes, fails = best
-            note = (f"interaction #{position} of {len(self.data)} is the nearest "
-                    f"({distance:.0%} alike)")
-            fails = [(name, f"{note}\n{message}" if i == 0 else message)
-                     for i, (name, message) in enumerate(fails)]
-            return [(stored, successes, fails)]
-
-    return SoapCassette
+    def find_requests_with_most_matches(self, request):
+        found = super().find_requests_with_most_matches(request)
+        if not found or any(not fails for _, _, fails in found):
+            return found  # already played: vcrpy explains that itself
+        candidates = []
+        wanted = request_view(_body_bytes(self._before_record_request(request) or request))
+        for position, (stored, _response) in enumerate(self.data, start=1):
+            successes, fails = _matcher_results(request, stored, self)
+            if not fails:
+                continue
+            distance = similarity(wanted, request_view(_body_bytes(stored)))
+            candidates.append((len(successes), distance, position, stored, successes, fails))
+        if not candidates:
+            return found
+        best = max(candidates, key=lambda c: (c[0], c[1]))
+        _, distance, position, stored, successes, fails = best
+        note = (f"interaction #{position} of {len(self.data)} is the nearest "
+                f"({distance:.0%} alike)")
+        fails = [(name, f"{note}\n{message}" if i == 0 else message)
+                 for i, (name, message) in enumerate(fails)]
+        return [(stored, successes, fails)]
 
 
 def _matcher_results(request, stored, cassette):
-    from vcr.matchers import get_matchers_results
     return get_matchers_results(cassette._before_record_request(request) or request, stored,
                                 cassette._match_on)
 
@@ -335,11 +335,9 @@ class CassettePersister:
         self.provenance = provenance or {}
 
     def load_cassette(self, cassette_path, serializer):
-        from vcr.persisters.filesystem import FilesystemPersister
         return FilesystemPersister.load_cassette(cassette_path, serializer)
 
     def save_cassette(self, cassette_path, cassette_dict, serializer):
-        from vcr.serializers import compat
         provenance = read_provenance(cassette_path) or self.provenance
         interactions = [{"request": compat.convert_to_unicode(request._to_dict()),
                          "response": compat.convert_to_unicode(response)}
@@ -364,8 +362,6 @@ def use_cassette(path: str | Path, *, record_mode: str = "once",
         with use_cassette("session.yaml", record_mode="none"):
             client.call("get", {...})
     """
-    from vcr.record_mode import RecordMode
-    from vcr.serializers import yamlserializer
 
     if record_mode not in RECORD_MODES:
         raise ValueError(f"record mode must be one of {', '.join(RECORD_MODES)}, not "
@@ -377,7 +373,7 @@ def use_cassette(path: str | Path, *, record_mode: str = "once",
             return None
         return scrubber.request(request)
 
-    return _vcr_cassette_class().use(
+    return SoapCassette.use(
         path=str(path), serializer=yamlserializer, persister=CassettePersister(provenance),
         record_mode=RecordMode(record_mode), match_on=_matchers(),
         before_record_request=before_record_request,
@@ -386,12 +382,10 @@ def use_cassette(path: str | Path, *, record_mode: str = "once",
 
 
 def _matchers():
-    from vcr.matchers import method
     return (method, soap_action_matcher, soap_body_matcher)
 
 
 def _decoded(response: dict) -> dict:
-    from vcr.filters import decode_response
     return decode_response(response)
 
 

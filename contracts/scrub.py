@@ -30,6 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from client.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+from client.safe_xml import xml_encoding, xml_text
 from contracts.soapxml import NotSoap, parse
 
 ACCOUNT_ALIAS = "ACCOUNT_ID"
@@ -92,9 +93,10 @@ class Scrubber:
         try:
             root = parse(raw)
         except NotSoap:
-            return self.text(raw.decode("utf-8", errors="replace")).encode("utf-8")
-        if self.scrub_tree(root):
-            declaration = raw.lstrip().startswith(b"<?xml")
+            return self.text(xml_text(raw)).encode("utf-8")
+        utf8 = xml_encoding(raw).lower().replace("_", "-") in ("utf-8", "utf8")
+        if self.scrub_tree(root) or not utf8:  # written as UTF-8, where text() can see it
+            declaration = not utf8 or raw.lstrip().startswith(b"<?xml")
             raw = etree.tostring(root, xml_declaration=declaration, encoding="UTF-8")
         return self.text(raw.decode("utf-8", errors="replace")).encode("utf-8")
 

@@ -228,14 +228,16 @@ def _sublist(kind: RecordKind, field: Field, existing, definitions) -> st.Search
         if strategy is not None and line_field.type_ref not in ("xsd:double", "xsd:long",
                                                                 "xsd:int"):
             optional[line_field.name] = strategy
-    columns = _custom_field_list(kind, field.name, definitions)
-    if columns is not None and _carries_custom_fields(line_type):
-        optional["customFieldList"] = columns
     chosen = st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=2) \
         if optional else st.just([])
     line = st.tuples(st.fixed_dictionaries(required), chosen).flatmap(
         lambda drawn: st.fixed_dictionaries({**{k: st.just(v) for k, v in drawn[0].items()},
                                              **{k: optional[k] for k in drawn[1]}}))
+    columns = _custom_field_list(kind, field.name, definitions)
+    if columns is not None and _carries_custom_fields(line_type):
+        # drawn on its own, as on the body: one optional field among dozens would be rare
+        line = st.tuples(line, st.booleans(), columns).map(
+            lambda drawn: {**drawn[0], "customFieldList": drawn[2]} if drawn[1] else drawn[0])
     if field.name == "lineList":
         return st.lists(line, min_size=1, max_size=MAX_LINES - 1).flatmap(_balanced).map(
             lambda lines_: {repeating.name: lines_})

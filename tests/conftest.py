@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 import zeep
+from hypothesis import settings as hypothesis_settings
 from lxml import etree
 
 from client.passport import make_passport
@@ -29,6 +30,12 @@ requires_shared = pytest.mark.skipif(not REAL_WSDL_DIR.is_dir(),
 
 
 pytest_plugins = ("pytester",)   # tests of the netsuite-contracts pytest plugin
+
+# The suite is deterministic: every Hypothesis test draws the same examples on every run (and
+# keeps no example database). HYPOTHESIS_PROFILE=explore draws new ones, for long runs.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(items):

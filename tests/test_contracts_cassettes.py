@@ -233,3 +233,25 @@ def test_netsuite_mock_replay_refuses_what_is_not_a_cassette(tmp_path, capsys):
     assert mock_main(["replay", str(bad)]) == 2
     assert "not a cassette" in capsys.readouterr().err
     assert mock_main(["replay", str(tmp_path / "empty-dir-that-is-missing")]) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_the_replay_server_reads_no_doctype_in_any_encoding(tmp_path, endpoint, encoding):
+    """A DOCTYPE naming a local file, in an encoding where ``<!DOCTYPE`` is not ASCII bytes:
+    a SOAP fault, and nothing of the file in it."""
+    path = tmp_path / "session.yaml"
+    with endpoint.client(record_to=str(path)) as client:
+        client.call("get", VENDOR_101)
+    secret_file = tmp_path / "local-secret.txt"
+    secret_file.write_text("LOCAL-FILE-MARKER")
+    hostile = (f'<?xml version="1.0" encoding="{encoding}"?>'
+               f'<!DOCTYPE e [<!ENTITY x SYSTEM "{secret_file.as_uri()}">]>'
+               + envelope('<m:get><m:baseRef internalId="101" type="vendor" '
+                          'xsi:type="c:RecordRef"><c:name>&x;</c:name></m:baseRef></m:get>'
+                          ).decode()).encode(encoding)
+    with replay_server([load(path)], port=0) as server:
+        response = requests.post(server.service_url, data=hostile, timeout=10,
+                                 headers={"Content-Type": "text/xml", "SOAPAction": "get"})
+    assert response.status_code == 500 and b"Fault" in response.content
+    assert b"LOCAL-FILE-MARKER" not in response.content
+    assert "LOCAL-FILE-MARKER" not in response.content.decode("utf-8", "replace")

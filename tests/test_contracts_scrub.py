@@ -55,6 +55,25 @@ def test_the_token_passport_becomes_placeholders_and_nothing_of_it_remains():
     assert scan_text(raw.decode(), known=tuple(c.values()))   # the raw request is caught
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "iso-8859-1"])
+def test_a_request_in_another_encoding_is_scrubbed_as_well(encoding):
+    """Read as UTF-8 bytes, a UTF-16 passport and a known secret elsewhere would slip past."""
+    c = creds()
+    raw = signed_request(c, body=f"<m:get><m:memo>{c['token_secret']}</m:memo></m:get>")
+    other = (f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + raw).decode(
+        "utf-8").encode(encoding)
+    text = scrubber(c).body(other).decode("utf-8")
+    assert "[consumerKey]" in text and "[signature]" in text
+    assert ACCOUNT not in text and not any(v in text for v in c.values())
+    assert scan_text(text, known=tuple(c.values()) + (ACCOUNT,)) == []
+    # nothing to replace element by element (an answer, say): the known values still go
+    answer = (f'<?xml version="1.0" encoding="{encoding}"?><soapenv:Envelope xmlns:soapenv='
+              f'"http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><memo>'
+              f'{ACCOUNT} {c["consumer_key"]}</memo></soapenv:Body></soapenv:Envelope>')
+    text = scrubber(c).body(answer.encode(encoding)).decode("utf-8")
+    assert "<memo>ACCOUNT_ID [secret]</memo>" in text
+
+
 def test_placeholders_are_stable_so_scrubbed_requests_still_match():
     """Two signings of one request (new nonce, time, signature), even by different
     credentials and with other prefixes, scrub to the same text."""

@@ -10,9 +10,7 @@ attached to a bug report.
 
 from __future__ import annotations
 
-import codecs
 import itertools
-import re
 import threading
 import time
 from collections import deque
@@ -20,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
 
+from client.safe_xml import xml_text
 from mockserver.domain.redaction import SecretValues, redact_elements
 
 MAX_BODY_CHARS = 256 * 1024
@@ -146,34 +145,6 @@ def _text(kept: bytes | tuple, secrets: SecretValues) -> str:
     if size > MAX_BODY_CHARS:
         text += f"\n… [{size - MAX_BODY_CHARS} more bytes]"
     return text
-
-
-# Byte order marks, and how "<" starts a document without one (the XML spec's appendix F).
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"), (b"<\x00\x00\x00", "utf-32-le"),
-         (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
-_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
-
-
-def xml_encoding(body: bytes) -> str:
-    """The encoding an XML document is in, by its byte order mark, its first bytes or its
-    declaration (UTF-8 if none says otherwise)."""
-    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None)
-    if encoding is None:
-        declared = _DECLARED_ENCODING.match(body[:200])
-        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
-    return encoding
-
-
-def xml_text(body: bytes) -> str:
-    """A body as text in the encoding its XML says, else UTF-8: read any other way, a UTF-16
-    request would show its credentials with a NUL between characters, and neither redaction
-    would see them."""
-    try:
-        return body.decode(xml_encoding(body), errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
 
 
 class Journal:

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from client.safe_xml import declares_doctype, safe_parser, xml_safe_text
 from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
-from mockserver.domain.journal import xml_encoding, xml_text
 from mockserver.schema import NAMESPACES, registry
 from mockserver.wire.decode import decode
 from mockserver.wire.encode import clark, encode, encode_text, escape_text
@@ -47,34 +47,6 @@ FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
 # More elements than any real request has (200 records x a few hundred fields); a body of
 # millions of tiny elements would make a tree of gigabytes, so it is refused before parsing.
 MAX_ELEMENTS = 1_000_000
-
-
-class _NothingExternal(etree.Resolver):
-    """Every DTD or entity a parser would load (``file://`` included, which ``no_network``
-    does not cover) is empty instead."""
-
-    def resolve(self, url, pubid, context):
-        return self.resolve_string("", context)
-
-
-def safe_parser(*, huge_tree: bool = False) -> etree.XMLParser:
-    """A parser that resolves no entities and loads, fetches and reads nothing."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=huge_tree, remove_comments=True,
-                             remove_pis=True, collect_ids=False)
-    parser.resolvers.add(_NothingExternal())
-    return parser
-
-
-def declares_doctype(data: bytes) -> bool:
-    """Whether a document has a DOCTYPE, whatever its encoding (in UTF-16 or UTF-7 the bytes
-    of ``<!DOCTYPE`` are not those of the ASCII text)."""
-    if b"<!DOCTYPE" in data or b"<!doctype" in data:
-        return True
-    if xml_encoding(data).lower().replace("-", "").replace("_", "") in ("utf8", "ascii",
-                                                                        "usascii"):
-        return False
-    return "<!doctype" in xml_text(data).lower()
 
 
 _PARSER = safe_parser()
@@ -201,13 +173,14 @@ def fault_document(fault: SoapFault, hostname: str = DEFAULT_HOSTNAME) -> etree.
     body = etree.SubElement(envelope, f"{ENV}Body")
     soap_fault = etree.SubElement(body, f"{ENV}Fault")
     etree.SubElement(soap_fault, "faultcode").text = "soapenv:Server.userException"
-    etree.SubElement(soap_fault, "faultstring").text = fault.faultstring
+    etree.SubElement(soap_fault, "faultstring").text = xml_safe_text(fault.faultstring)
     detail = etree.SubElement(soap_fault, "detail")
     if fault.element is not None:
         fault_element = etree.SubElement(detail, f"{{{FAULTS_URI}}}{fault.element}",
                                          nsmap={"platformFaults": FAULTS_URI})
         etree.SubElement(fault_element, f"{{{FAULTS_URI}}}code").text = fault.code
-        etree.SubElement(fault_element, f"{{{FAULTS_URI}}}message").text = fault.message
+        etree.SubElement(fault_element, f"{{{FAULTS_URI}}}message").text = \
+            xml_safe_text(fault.message)
     etree.SubElement(detail, f"{{{AXIS_URI}}}hostname", nsmap={"ns1": AXIS_URI}).text = hostname
     return envelope
 
