@@ -178,7 +178,8 @@ def transaction_links(record: dict) -> set[str]:
             if line.get("orderDoc") is not None:
                 links.add(str(line["orderDoc"]))
     for applied in (record.get("applyList") or {}).get("apply") or ():
-        if applied.get("apply") and applied.get("doc") is not None:
+        # applied unless it says otherwise, as the payment's own totals count it
+        if applied.get("apply") is not False and applied.get("doc") is not None:
             links.add(str(applied["doc"]))
     return links
 

@@ -266,14 +266,14 @@ def order_progress(store: RecordStore, order_id: str) -> dict[str, tuple[float, 
     """PO line number -> (quantity received, quantity billed) over every receipt and bill."""
     received: dict[str, float] = {}
     billed: dict[str, float] = {}
-    for receipt in store.records("itemReceipt"):
+    for receipt in store.applying(order_id, "itemReceipt"):
         if (receipt.get("createdFrom") or {}).get("internalId") != order_id:
             continue
         for line in lines(receipt, "itemList"):
             if line.get("orderLine") is not None and line.get("itemReceive") is not False:
                 key = str(line["orderLine"])
                 received[key] = received.get(key, 0.0) + float(line.get("quantity") or 0)
-    for bill in store.records("vendorBill"):
+    for bill in store.applying(order_id, "vendorBill"):
         for line in lines(bill, "itemList"):
             if str(line.get("orderDoc")) == order_id and line.get("orderLine") is not None:
                 key = str(line["orderLine"])
@@ -283,7 +283,7 @@ def order_progress(store: RecordStore, order_id: str) -> dict[str, tuple[float, 
 
 
 def billed_expense_lines(store: RecordStore, order_id: str) -> set[str]:
-    return {str(line["orderLine"]) for bill in store.records("vendorBill")
+    return {str(line["orderLine"]) for bill in store.applying(order_id, "vendorBill")
             for line in lines(bill, "expenseList")
             if str(line.get("orderDoc")) == order_id and line.get("orderLine") is not None}
 
@@ -308,7 +308,7 @@ def _order_status(order: dict, progress: dict[str, tuple[float, float]]) -> str:
 def _paid(store: RecordStore, doc_id: str, sources: tuple[str, ...]) -> float:
     total = 0.0
     for record_type in sources:
-        for payment in store.records(record_type):
+        for payment in store.applying(doc_id, record_type):
             for line in lines(payment, "applyList"):
                 if str(line.get("doc")) == doc_id and line.get("apply") is not False:
                     total += float(line.get("amount") or 0)

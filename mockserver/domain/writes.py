@@ -17,6 +17,7 @@ from typing import Iterator
 from mockserver.domain import custom_fields
 from mockserver.domain.custom_fields import CUSTOM_FIELD_LIST, CustomFields, scope_of
 from mockserver.domain.errors import RecordError
+from mockserver.domain.indexes import KEY_FIELDS
 from mockserver.domain.records import (RECORD_TYPES, RecordKind, kind_of, record_name,
                                        reference_targets)
 from mockserver.domain.store import RecordStore
@@ -229,10 +230,20 @@ class RecordWriter:
             if kind.unique_in_family:
                 types = [k.record_type for k in RECORD_TYPES.values() if k.family == kind.family]
             for record_type in types:
-                for other in self.store.records(record_type):
+                for other in self._named(record_type, kind.unique_name, name):
                     if other.get(kind.unique_name) == name and not (
                             record_type == kind.record_type and other["internalId"] == own_id):
                         raise RecordError.of(kind.duplicate)
+
+    def _named(self, record_type: str, field: str, name: str) -> list[dict]:
+        """The records that may have ``name`` in ``field``: from the key index where it has
+        the field (a seed of 100,000 vendors is not checked against every vendor each time),
+        else every record of the type."""
+        index = self.store.index.of(record_type)
+        if field not in KEY_FIELDS or not index.numeric:
+            return self.store.records(record_type)
+        found = (self.store.get(record_type, str(n)) for n in index.with_key(field, name))
+        return [record for record in found if record is not None]
 
     # -- sublists --------------------------------------------------------------------------
     def _merge_sublist(self, list_name: str, list_type: str, current: dict | None,
