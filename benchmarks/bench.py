@@ -479,8 +479,11 @@ def targets(r: dict) -> list[dict]:
             "<= 1.5", s["ratio_median"] <= 1.5)
     p = r.get("search_page")
     if p and "first_page_ms" in p:
-        ms = statistics.median(p["first_page_ms"])
-        row("1000-record search page, 100,000 records", f"{ms:.1f} ms", "< 50 ms", ms < 50)
+        warm = statistics.median(p["first_page_ms"])
+        cold = statistics.median(p.get("first_page_cold_ms") or p["first_page_ms"])
+        row("1000-record search page, 100,000 records (no XML kept from before)",
+            f"{cold:.1f} ms", "< 50 ms", cold < 50)
+        row("the same page again (records' XML kept)", f"{warm:.1f} ms", "(info)", None)
     st = r.get("startup")
     if st:
         mb, wm = st["mock_ratio_median"]["mountebank"], st["mock_ratio_median"]["wiremock"]

@@ -124,15 +124,18 @@ class RecordStore:
         with self.lock:
             return list(self._records.get(record_type, {}).values())
 
-    def applying(self, internal_id: str, record_type: str) -> list[dict]:
-        """The records of ``record_type`` that apply to transaction ``internal_id`` (by their
-        ``createdFrom``, a line's ``orderDoc`` or an applied ``doc``), from the link index:
-        reading an order or a bill does not walk every receipt, bill and payment."""
+    def applying(self, internal_id: str, *record_types: str) -> list[dict]:
+        """The records of ``record_types`` that apply to transaction ``internal_id`` (by their
+        ``createdFrom``, a line's ``orderDoc`` or an applied ``doc``), in id order, from the
+        link index: reading an order or a bill does not walk every receipt, bill and payment
+        (and costs one dict look-up when nothing applies to it, as for most)."""
+        if internal_id not in self.index.applied_by:
+            return []
         with self.lock:
-            records = self._records.get(record_type, {})
-            return [records[source_id] for source_type, source_id
-                    in self.index.applying(internal_id)
-                    if source_type == record_type and source_id in records]
+            return [record for source_type, source_id in self.index.applying(internal_id)
+                    if source_type in record_types
+                    and (record := self._records.get(source_type, {}).get(source_id))
+                    is not None]
 
     def record_types(self) -> list[str]:
         return [t for t, recs in self._records.items() if recs]

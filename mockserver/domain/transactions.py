@@ -307,19 +307,34 @@ def _order_status(order: dict, progress: dict[str, tuple[float, float]]) -> str:
 
 def _paid(store: RecordStore, doc_id: str, sources: tuple[str, ...]) -> float:
     total = 0.0
-    for record_type in sources:
-        for payment in store.applying(doc_id, record_type):
-            for line in lines(payment, "applyList"):
-                if str(line.get("doc")) == doc_id and line.get("apply") is not False:
-                    total += float(line.get("amount") or 0)
+    for payment in store.applying(doc_id, *sources):
+        for line in lines(payment, "applyList"):
+            if str(line.get("doc")) == doc_id and line.get("apply") is not False:
+                total += float(line.get("amount") or 0)
     return cents(total)
 
 
-def derived(store: RecordStore, kind: RecordKind, record: dict) -> dict:
-    """The record as a read returns it: with what other transactions did to it."""
+def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | None:
+    """What other transactions did to ``record`` (receipts and bills to an order, payments and
+    credits to a bill or invoice), as a hashable value; None for records nothing changes."""
     if kind.record_type == "purchaseOrder":
-        progress = order_progress(store, record["internalId"])
-        out = dict(record)
+        return ("order", tuple(sorted(order_progress(store, record["internalId"]).items())))
+    if kind.record_type in ("invoice", "vendorBill"):
+        sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
+            else ("vendorPayment", "vendorCredit")
+        return ("paid", _paid(store, record["internalId"], sources))
+    return None
+
+
+def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict:
+    """The record as a read returns it, given its ``derivation``: the same for the same
+    stored record and derivation, which is what lets its written XML be reused."""
+    if found is None:
+        return record
+    what, value = found
+    out = dict(record)
+    if what == "order":
+        progress = dict(value)
         items = []
         for line in lines(record, "itemList"):
             received, billed = progress.get(str(line.get("line")), (0.0, 0.0))
@@ -328,17 +343,17 @@ def derived(store: RecordStore, kind: RecordKind, record: dict) -> dict:
             out["itemList"] = {**record["itemList"], "item": items}
         out["status"] = _order_status(record, progress)
         return out
-    if kind.record_type in ("invoice", "vendorBill"):
-        sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
-            else ("vendorPayment", "vendorCredit")
-        paid = _paid(store, record["internalId"], sources)
-        total = record.get("total", record.get("userTotal")) or 0.0
-        out = dict(record)
-        if kind.record_type == "invoice":
-            out.update(amountPaid=paid, amountRemaining=cents(total - paid))
-        out["status"] = "Paid In Full" if total and paid >= total else "Open"
-        return out
-    return record
+    paid = value
+    total = record.get("total", record.get("userTotal")) or 0.0
+    if kind.record_type == "invoice":
+        out.update(amountPaid=paid, amountRemaining=cents(total - paid))
+    out["status"] = "Paid In Full" if total and paid >= total else "Open"
+    return out
+
+
+def derived(store: RecordStore, kind: RecordKind, record: dict) -> dict:
+    """The record as a read returns it: with what other transactions did to it."""
+    return with_derivation(kind, record, derivation(store, kind, record))
 
 
 # -- initialize ----------------------------------------------------------------------------------

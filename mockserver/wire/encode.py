@@ -35,7 +35,8 @@ def _layout(qname: str) -> tuple:
                     _is_leaf(f.type_ref))
                    for f in ctype.fields)
     attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
-    return fields, attributes, ctype.text_type, ctype.abstract
+    positions = {entry[0]: i for i, entry in enumerate(fields)}
+    return fields, attributes, ctype.text_type, positions
 
 
 def _is_leaf(type_ref: str) -> str | None:
@@ -157,7 +158,8 @@ def _text_layout(qname: str) -> tuple:
                     _is_leaf(f.type_ref))
                    for f in ctype.fields)
     attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
-    return fields, attributes, ctype.text_type, ctype.abstract
+    positions = {entry[0]: i for i, entry in enumerate(fields)}
+    return fields, attributes, ctype.text_type, positions
 
 
 @lru_cache(maxsize=None)
@@ -178,18 +180,22 @@ class _Fragments:
         self.capacity = capacity
         self._items: dict[tuple, tuple] = {}
 
-    def get(self, version: dict, tag: str, type_ref: str):
-        item = self._items.get((id(version), tag, type_ref))
+    def clear(self) -> None:
+        self._items.clear()
+
+    def get(self, version: dict, variant, tag: str, type_ref: str):
+        item = self._items.get((id(version), variant, tag, type_ref))
         return item if item is not None and item[0] is version else None
 
-    def put(self, version: dict, tag: str, type_ref: str, text: str, prefixes: set) -> None:
+    def put(self, version: dict, variant, tag: str, type_ref: str, text: str,
+            prefixes: set) -> None:
         items = self._items
         if len(items) >= self.capacity:
             try:
                 del items[next(iter(items))]  # the oldest
             except (StopIteration, KeyError, RuntimeError):
                 pass
-        items[(id(version), tag, type_ref)] = (version, text, frozenset(prefixes))
+        items[(id(version), variant, tag, type_ref)] = (version, text, frozenset(prefixes))
 
 
 FRAGMENTS = _Fragments()
@@ -208,7 +214,8 @@ def encode_text(out: list, tag: str, value, type_ref: str, prefixes: set[str]) -
         return
     version = getattr(value, "version", None)
     if version is not None:
-        cached = FRAGMENTS.get(version, tag, type_ref)
+        variant = value.variant
+        cached = FRAGMENTS.get(version, variant, tag, type_ref)
         if cached is not None:
             out.append(cached[1])
             prefixes.update(cached[2])
@@ -217,7 +224,7 @@ def encode_text(out: list, tag: str, value, type_ref: str, prefixes: set[str]) -
         used: set = set()
         _complex_text(part, tag, value, type_ref, declared, used)
         text = "".join(part)
-        FRAGMENTS.put(version, tag, type_ref, text, used)
+        FRAGMENTS.put(version, variant, tag, type_ref, text, used)
         out.append(text)
         prefixes.update(used)
         return
@@ -234,7 +241,7 @@ def _leaf(out: list, tag: str, text: str) -> None:
 def _complex_text(out: list, tag: str, value: dict, type_ref: str, declared,
                   prefixes: set[str]) -> None:
     actual = value.get("_type", type_ref)
-    fields, attributes, text_type, _ = _text_layout(actual)
+    fields, attributes, text_type, positions = _text_layout(actual)
     prefixes.add(tag.partition(":")[0])
     head = [f"<{tag}"]
     if actual != type_ref or declared.abstract:
@@ -254,6 +261,8 @@ def _complex_text(out: list, tag: str, value: dict, type_ref: str, declared,
     out.append("")  # the start tag, once we know whether the element is empty
     if text:
         out.append(escape_text(text))
+    if 3 * len(value) < len(fields):  # a sparse record: visit what it has, in schema order
+        fields = [fields[i] for i in sorted(positions[k] for k in value if k in positions)]
     for name, child_tag, prefix, child_type, repeating, leaf in fields:
         child = value.get(name)
         if child is None:

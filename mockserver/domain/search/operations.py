@@ -107,7 +107,7 @@ def _page(call: Call, session: SearchSession, query: Query, page_index: int,
             record = store.get(record_type, internal_id)
             if record is not None:
                 page.append(render_record(RECORD_TYPES[record_type], record,
-                                          session.body_fields_only))
+                                          session.body_fields_only, store))
     return _result(status or success_status(), len(found), size, page_index,
                    session.search_id, page, query.columns is not None)
 

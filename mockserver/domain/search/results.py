@@ -27,11 +27,10 @@ def _sublists(qname: str) -> frozenset[str]:
     return frozenset(f.name for f in registry.complex(qname).fields if is_sublist(f.type_ref))
 
 
-def render_record(kind: RecordKind, record: dict, body_fields_only: bool) -> dict:
-    if not body_fields_only:
-        return readable(kind, record)
-    drop = _sublists(kind.qname)
-    return {"_type": kind.qname, **{k: v for k, v in record.items() if k not in drop}}
+def render_record(kind: RecordKind, record: dict, body_fields_only: bool, store) -> dict:
+    """A search result record as a get would show it; with ``bodyFieldsOnly``, no sublists."""
+    return readable(kind, record, store,
+                    leave_out=_sublists(kind.qname) if body_fields_only else frozenset())
 
 
 def render_row(query: Query, store, entry: tuple) -> dict | None:
