@@ -107,3 +107,42 @@ def test_dashboard_opened_with_the_token_works_on_a_protected_mock(browser):
         wait.until(lambda d: "requests in the journal" in d.find_element(By.ID, "status").text)
         wait.until(lambda d: "vendor" in d.find_element(By.ID, "records").text)
         assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
+
+
+def test_dashboard_shows_the_customer_case_of_a_scenario(browser):
+    """tests/scenarios/third_bill_upsert_fails.toml: the failed upsert, the rule that made it
+    fail, and which integration holds a slot while it happens."""
+    import threading
+
+    import zeep
+
+    from mockserver.config import load_settings
+    from mockserver.server import MockServer
+    from tests.test_scenarios import SCENARIOS, signed_as
+
+    settings = load_settings(config_file=str(SCENARIOS / "third_bill_upsert_fails.toml"),
+                             environ={}, flags={"port": 0})
+    with MockServer(settings) as server:
+        wsdl_client = zeep.Client(server.wsdl_url)
+        bills = signed_as(wsdl_client, server, "ck-bill-capture", "cs-bill-capture",
+                          "tk-bill-capture", "ts-bill-capture")
+        erp = signed_as(wsdl_client, server, "ck-erp-sync", "cs-erp-sync", "tk-erp-sync",
+                        "ts-erp-sync")
+        long_request = threading.Thread(target=erp.call, args=("getServerTime",))
+        long_request.start()   # held for 4 s by the scenario's delay rule
+        T = bills.type
+        for n in range(1, 4):
+            bills.call("upsert", record=T("ns21:VendorBill")(
+                externalId=f"DASH-{n}", entity=bills.ref(internal_id="101"),
+                expenseList=T("ns21:VendorBillExpenseList")(expense=[T("ns21:VendorBillExpense")(
+                    account=bills.ref(internal_id="58"), amount=10.0 * n)])))
+        browser.get(server.url + "/__admin/ui")
+        wait = WebDriverWait(browser, 15)
+        wait.until(lambda d: "UNEXPECTED_ERROR" in d.find_element(By.ID, "journal").text)
+        journal = browser.find_element(By.ID, "journal").text
+        assert journal.count("Bill capture upsert vendorBill") == 3
+        assert "third vendor-bill upsert of the day" in journal
+        governance = browser.find_element(By.ID, "governance").text
+        assert "Nightly ERP sync: enabled, 1 in flight" in governance, governance
+        assert "third vendor-bill upsert of the day" in browser.find_element(By.ID, "rules").text
+        long_request.join()
