@@ -30,7 +30,9 @@ from contracts.cassette import Interaction
 from contracts.soapxml import XSI_TYPE, resolve_qname
 from mockserver.domain.custom_fields import DEFINITION_TYPES, field_type_of, scope_of
 from mockserver.domain.errors import SoapFault
-from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, reference_targets
+from mockserver.domain.indexes import transaction_links
+from mockserver.domain.records import (RECORD_TYPES, RecordKind, kind_for_qname, kind_of,
+                                       reference_targets)
 from mockserver.domain.store import RecordStore
 from mockserver.domain.values import to_json
 from mockserver.domain.writes import record_refs
@@ -47,6 +49,15 @@ SOURCED_FROM_ENTITY = ("subsidiary", "currency", "terms")
 # Fields whose value is the record's name, by preference (what RecordRef.name shows).
 NAME_FIELDS = ("entityId", "companyName", "tranId", "itemId", "name", "acctName", "periodName",
                "recordName", "label", "fullName")
+# Transactions whose lines name order lines, and what of those lines an order stub keeps.
+ORDER_LINKED = ("vendorBill", "itemReceipt")
+ORDER_LINE_FIELDS = (("itemList", "item", ("item", "quantity", "rate")),
+                     ("expenseList", "expense", ("account", "category", "amount")))
+# What a payment or credit applies to, for a stub of a document the cassette does not show.
+APPLIED_TO = {"vendorPayment": "vendorBill", "vendorCredit": "vendorBill",
+              "customerPayment": "invoice", "creditMemo": "invoice"}
+TRANSACTION_TYPES = tuple(k.record_type for k in RECORD_TYPES.values()
+                          if k.family == "transaction")
 _INTERNAL_IDS = etree.XPath("//@internalId")
 _MISSING_REFERENCE = re.compile(r"Invalid (\w+) reference key ([^\s.]+(?:\.\d+)?)\.")
 
@@ -91,6 +102,8 @@ class _Planner:
         self.must_exist: list[tuple[str, dict]] = []          # (type, ref) updated/deleted
         self.sourcing: dict[str, dict] = {}                   # entity key -> refs to copy
         self.rates: dict[str, float] = {}                     # currency id -> exchange rate
+        self.order_lines: dict[str, dict] = {}                # order id -> entity and lines
+        self.applied_to: dict[str, tuple[str, dict | None]] = {}  # doc id -> (type, entity)
         self.notes: list[str] = []
         self.used_ids: set[int] = set()
         self._no_store = RecordStore()   # scope_of reads a store for custom records only
@@ -106,6 +119,7 @@ class _Planner:
             self._ensure(record_type, ref)
         for kind, field_name, ref in self.refs:
             self._ensure_reference(kind, field_name, ref)
+        self._link_stubs()
         self._source_entities()
         for entry in list(self.entries.values()):
             if entry.stub:
@@ -169,6 +183,7 @@ class _Planner:
             if succeeded and target:
                 self.written.setdefault((kind.record_type, "id:" + target), set()).update(
                     record)
+            self._note_links(kind, record)
             for field_name, ref in record_refs(kind.schema, record):
                 self.refs.append((kind, field_name, ref))
             self._custom_fields(kind, record)
@@ -199,6 +214,7 @@ class _Planner:
         else:
             self._add(_Entry(kind.record_type, to_json(record), stub=False))
         self._custom_fields(kind, record)
+        self._note_links(kind, record)
         for field_name, ref in record_refs(kind.schema, record):
             self.refs.append((kind, field_name, ref))
             if field_name == "entity" and kind.family == "transaction":
@@ -264,6 +280,75 @@ class _Planner:
                 self._add(definition)
             if scope.flag and definition.stub:
                 definition.record[scope.flag] = True
+
+    # -- links between transactions ------------------------------------------------------------
+    def _note_links(self, kind: RecordKind, record: dict) -> None:
+        """What a transaction says of the ones it links to by number rather than by RecordRef:
+        the order lines a bill or receipt line bills or receives (``orderDoc``/``createdFrom``
+        and ``orderLine``), and the documents a payment or credit applies to (``doc``)."""
+        if kind.record_type in ORDER_LINKED:
+            created_from = (record.get("createdFrom") or {}).get("internalId")
+            for list_name, item_field, kept in ORDER_LINE_FIELDS:
+                for line in (record.get(list_name) or {}).get(item_field) or ():
+                    order_id = line.get("orderDoc") if kind.record_type == "vendorBill" \
+                        else created_from
+                    if order_id is None or line.get("orderLine") is None:
+                        continue
+                    order = self.order_lines.setdefault(str(order_id), {
+                        "entity": record.get("entity"), "itemList": {}, "expenseList": {}})
+                    order["entity"] = order["entity"] or record.get("entity")
+                    order[list_name].setdefault(str(line["orderLine"]), {
+                        k: line[k] for k in kept if line.get(k) is not None})
+        for ref in (record.get("purchaseOrderList") or {}).get("recordRef") or ():
+            if ref.get("internalId") and ref.get("name"):   # the order's name, as the bill shows it
+                self.order_lines.setdefault(ref["internalId"], {
+                    "entity": record.get("entity"), "itemList": {}, "expenseList": {}}
+                )["name"] = ref["name"]
+        stub_type = APPLIED_TO.get(kind.record_type)
+        if stub_type is not None:
+            entity = record.get("entity") or record.get("customer")
+            for line in (record.get("applyList") or {}).get("apply") or ():
+                if line.get("doc") is not None and line.get("apply") is not False:
+                    self.applied_to.setdefault(str(line["doc"]), (stub_type, entity))
+
+    def _link_stubs(self) -> None:
+        """Orders with the lines the session's bills and receipts point at, and the documents
+        its payments apply to, where the cassette shows neither (NetSuite checks both)."""
+        for order_id, links in self.order_lines.items():
+            entry = self._stub_for("purchaseOrder", order_id, links["entity"])
+            if entry is None:
+                continue
+            if links.get("name"):
+                self._name(entry, links["name"])
+            for list_name, item_field, _ in ORDER_LINE_FIELDS:
+                held = (entry.record.setdefault(list_name, {item_field: []})
+                        .setdefault(item_field, []))
+                numbers = {str(line.get("line")) for line in held}
+                for number, fields in sorted(links[list_name].items(), key=lambda x: int(x[0])):
+                    if number not in numbers:
+                        held.append({"line": int(number), **to_json(fields)})
+                if not held:
+                    del entry.record[list_name]
+        for doc_id, (record_type, entity) in self.applied_to.items():
+            if not any(self._find((t,), {"internalId": doc_id}) for t in TRANSACTION_TYPES):
+                self._stub_for(record_type, doc_id, entity)
+
+    def _stub_for(self, record_type: str, internal_id: str, entity: dict | None
+                  ) -> _Entry | None:
+        """The stub of a linked transaction (made if needed), or None when the cassette shows
+        the real one or the session created it."""
+        if (record_type, "id:" + internal_id) in self.created:
+            return None
+        entry = self._find((record_type,), {"internalId": internal_id})
+        if entry is None:
+            entry = _Entry(record_type, {"internalId": internal_id}, stub=True)
+            self._add(entry)
+        if not entry.stub:
+            return None
+        if entity and entity.get("internalId") and "entity" not in entry.record:
+            entry.record["entity"] = to_json({k: v for k, v in entity.items()
+                                              if k in ("internalId", "externalId", "name")})
+        return entry
 
     # -- stubs ---------------------------------------------------------------------------------
     def _ensure_reference(self, kind: RecordKind, field_name: str, ref: dict) -> None:
@@ -403,6 +488,11 @@ class _Planner:
                 target = self._find(targets, ref)
                 if target is not None and target is not entry:
                     visit(target)
+            if kind.family == "transaction":   # orders billed, documents paid: by number
+                for linked_id in transaction_links(entry.record):
+                    target = self._find(TRANSACTION_TYPES, {"internalId": linked_id})
+                    if target is not None and target is not entry:
+                        visit(target)
             state[id(entry)] = "done"
             out.append(entry)
 

@@ -260,3 +260,26 @@ def test_netsuites_unexpected_error_is_reproduced_exactly_as_recorded(netsuite_m
     out = capsys.readouterr().out
     assert "ok       #1   get                    fault UNEXPECTED_ERROR  [reproduced with a " \
            "one-shot UnexpectedErrorFault rule, as recorded]" in out
+
+
+def test_transactions_linked_to_records_the_cassette_does_not_show_verify(netsuite_mock,
+                                                                          tmp_path, capsys):
+    """An accounts-payable session reads a bill billed from an order, a receipt of another
+    order, a payment and a credit memo applied to documents it never reads: the mock is seeded
+    with orders that have the lines those records point at, and the documents they apply to."""
+    path = tmp_path / "ap.yaml"
+    with netsuite_mock.endpoint.client(record_to=str(path)) as ns:
+        for record_type, internal_id in (("vendorBill", "503"), ("itemReceipt", "403"),
+                                         ("vendorPayment", "651"), ("creditMemo", "851")):
+            ns.call("get", {"_ns_type": "RecordRef", "type": record_type,
+                            "internalId": internal_id})
+    plan = plan_seed(load(path).interactions)
+    seeded = {(r["recordType"], r.get("internalId")): r for r in plan.records}
+    order = seeded[("purchaseOrder", "304")]   # what bill 503 was billed from, not shown
+    assert [line["line"] for line in order["itemList"]["item"]] == [1]
+    assert [line["line"] for line in order["expenseList"]["expense"]] == [1]
+    assert order["entity"]["internalId"] == seeded[("vendorBill", "503")]["entity"]["internalId"]
+    assert ("purchaseOrder", "303") in seeded          # what receipt 403 was created from
+    assert ("vendorBill", "505") in seeded and ("invoice", "801") in seeded   # applied to
+    assert contracts_main(["verify", str(path)]) == 0, capsys.readouterr().out
+    assert "4 interaction(s): 4 ok, 0 diverged" in capsys.readouterr().out
