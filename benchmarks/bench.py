@@ -789,11 +789,15 @@ def _search_wall(r: dict) -> str:
 
 def _contracts_wall(r: dict) -> str:
     c = r["contracts"]
+    share = (f" The mock's answers took {statistics.median(c['mock_share']):.0%} of the run "
+             f"(its WSGI application timed in place); the rest is the verifier's." if
+             c.get("mock_share") else "")
     return (f"{statistics.median(c['per_second']):.0f} interactions/s: `netsuite-contracts "
             f"verify` reads the cassette, seeds the mock, and for each interaction re-signs "
             f"the request, sends it over HTTP to the mock (in the same process, sharing one "
-            f"interpreter) and compares the normalised answers; `contract_verify.py --profile` "
-            f"shows where the time goes.")
+            f"interpreter) and compares the normalised answers, one after the other (each "
+            f"answer can depend on the ones before).{share} `contract_verify.py --profile` "
+            f"prints the verifier's cProfile.")
 
 
 WALLS = (

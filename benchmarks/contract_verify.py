@@ -31,7 +31,7 @@ from client.governance import RetryPolicy  # noqa: E402
 from contracts.endpoints import mock_endpoint  # noqa: E402
 from contracts.verify import verify  # noqa: E402
 from mockserver.config import MockSettings  # noqa: E402
-from mockserver.server import MockServer  # noqa: E402
+from mockserver.server import MockServer, build_app  # noqa: E402
 
 
 # Records of other types that a session reads: two bills, a customer, a journal entry. (A
@@ -76,16 +76,34 @@ def record(path: Path, count: int) -> None:
                     pass
 
 
-def verify_once(path: Path) -> tuple[float, int, object]:
-    """One ``netsuite-contracts verify --mock`` run on the cassette: seconds, interactions."""
-    with MockServer(MockSettings(port=0, seed="none", log_level="warning")) as target:
+class TimedApp:
+    """The mock's WSGI application, counting the wall time spent answering (what of a
+    verification run is the mock's, the rest being the verifier's)."""
+
+    def __init__(self, app):
+        self.app, self.backend, self.seconds = app, app.backend, 0.0
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def verify_once(path: Path) -> tuple[float, int, object, float]:
+    """One ``netsuite-contracts verify --mock`` run on the cassette: seconds, interactions, the
+    report, and the seconds the mock spent answering."""
+    settings = MockSettings(port=0, seed="none", log_level="warning")
+    app = TimedApp(build_app(settings))
+    with MockServer(settings, app=app) as target:
         out = io.StringIO()
         started = time.perf_counter()
         report = verify([path], mock_endpoint(target), out)
         seconds = time.perf_counter() - started
     if not report.ok:
         raise SystemExit("verification diverged:\n" + out.getvalue()[-3000:])
-    return seconds, len(report.outcomes), report
+    return seconds, len(report.outcomes), report, app.seconds
 
 
 def main() -> int:
@@ -102,25 +120,27 @@ def main() -> int:
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
-            seconds, count, _ = verify_once(path)
+            seconds, count, _, _ = verify_once(path)
             profiler.disable()
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(45)
             stats.sort_stats("tottime").print_stats(30)
             print(f"{count} interactions in {seconds:.2f} s under cProfile")
             return 0
-        rates = []
+        rates, mock_shares = [], []
         for _ in range(args.runs):
-            seconds, count, _ = verify_once(path)
+            seconds, count, _, answering = verify_once(path)
             rates.append(count / seconds)
-    out = {"interactions": count, "per_second": rates,
+            mock_shares.append(answering / seconds)
+    out = {"interactions": count, "per_second": rates, "mock_share": mock_shares,
            "tool": "netsuite-contracts verify (contracts.verify.verify) on a session recorded "
                    "with the client, against a fresh mock"}
     if args.json:
         print(json.dumps(out))
     else:
         print(f"{count} interactions verified: {sorted(rates)[len(rates) // 2]:.0f} per second "
-              f"(median of {args.runs}: {', '.join(f'{r:.0f}' for r in rates)})")
+              f"(median of {args.runs}: {', '.join(f'{r:.0f}' for r in rates)}); the mock's "
+              f"answers took {sorted(mock_shares)[len(mock_shares) // 2]:.0%} of the time")
     return 0
 
 

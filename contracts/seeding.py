@@ -58,7 +58,7 @@ APPLIED_TO = {"vendorPayment": "vendorBill", "vendorCredit": "vendorBill",
               "customerPayment": "invoice", "creditMemo": "invoice"}
 TRANSACTION_TYPES = tuple(k.record_type for k in RECORD_TYPES.values()
                           if k.family == "transaction")
-_INTERNAL_IDS = etree.XPath("//@internalId")
+_INTERNAL_ID_TEXT = re.compile(rb"""\binternalId\s*=\s*["'](\d+)["']""")
 _MISSING_REFERENCE = re.compile(r"Invalid (\w+) reference key ([^\s.]+(?:\.\d+)?)\.")
 
 
@@ -128,12 +128,12 @@ class _Planner:
                         self.notes)
 
     def _collect_ids(self, interaction: Interaction) -> None:
-        for message in (interaction.request, interaction.response):
-            if message is None:
-                continue
-            for value in _INTERNAL_IDS(message.root):
-                if value.isdigit():
-                    self.used_ids.add(int(value))
+        """Every numeric internal id the cassette names (fresh stub ids avoid them), read off
+        the bodies as text: the same attributes as an XPath over the trees, several times
+        faster."""
+        for body in (interaction.request_body, interaction.response_body):
+            if body:
+                self.used_ids.update(int(value) for value in _INTERNAL_ID_TEXT.findall(body))
 
     def _read(self, interaction: Interaction) -> None:
         request, response = interaction.request, interaction.response
