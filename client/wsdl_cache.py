@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import platform
+import stat
 import sys
 import tempfile
 import threading
@@ -140,6 +141,25 @@ def loads(data: bytes, transport: Transport, settings: Settings) -> Document:
     return document
 
 
+def _trusted(path: Path) -> bool:
+    """Whether a cache entry may be unpickled: it and its folder belong to this user and nobody
+    else can write them (loading a pickle runs what it says; a shared, world-writable folder
+    is someone else's way in). Elsewhere than on POSIX, the folder's own permissions apply."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        entry, folder = path.stat(), path.parent.stat()
+    except OSError:
+        return False
+    uid = os.getuid()
+    if entry.st_uid == uid and folder.st_uid == uid and \
+            not (entry.st_mode | folder.st_mode) & (stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    log.warning("not loading the WSDL cache entry %s: it or its folder can be written by "
+                "another user (the WSDL is parsed instead)", path)
+    return False
+
+
 # -- the cache ---------------------------------------------------------------------------------
 @dataclass
 class LoadedWsdl:
@@ -201,7 +221,7 @@ class WsdlCache:
             return LoadedWsdl(document, "parsed", time.perf_counter() - started)
         path = self.directory / f"{self.key(transport.load(wsdl_url))}.wsdl.pickle"
         try:
-            data = path.read_bytes()
+            data = path.read_bytes() if _trusted(path) else None
         except OSError:
             data = None
         if data is not None:

@@ -117,3 +117,23 @@ def test_netsuites_own_wsdl_survives_the_round_trip():
         return etree.tostring(client.create_message(service, "search", searchRecord=record))
 
     assert search_message(loaded) == search_message(parsed)
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_an_entry_others_can_write_is_not_unpickled(mock, tmp_path, caplog):
+    """Unpickling runs what the file says: a shared, world-writable cache folder is refused."""
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    make_client(mock, WsdlCache(shared))
+    entry, = shared.glob("*.wsdl.pickle")
+    shared.chmod(0o777)
+    with caplog.at_level("WARNING", logger="netsuite_client"):
+        client = make_client(mock, WsdlCache(shared))
+    assert client.wsdl.source == "parsed" and client.call("getServerTime").status.isSuccess
+    assert any("can be written by another user" in m for m in caplog.messages)
+    shared.chmod(0o700)
+    entry.chmod(0o666)
+    assert make_client(mock, WsdlCache(shared)).wsdl.source == "parsed"
+    entry.chmod(0o600)
+    assert make_client(mock, WsdlCache(shared)).wsdl.source == "disk"
