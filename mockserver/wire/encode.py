@@ -35,8 +35,7 @@ def _layout(qname: str) -> tuple:
                     _is_leaf(f.type_ref))
                    for f in ctype.fields)
     attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
-    positions = {entry[0]: i for i, entry in enumerate(fields)}
-    return fields, attributes, ctype.text_type, positions
+    return fields, attributes, ctype.text_type, ctype.abstract
 
 
 def _is_leaf(type_ref: str) -> str | None:
@@ -158,8 +157,7 @@ def _text_layout(qname: str) -> tuple:
                     _is_leaf(f.type_ref))
                    for f in ctype.fields)
     attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
-    positions = {entry[0]: i for i, entry in enumerate(fields)}
-    return fields, attributes, ctype.text_type, positions
+    return fields, attributes, ctype.text_type, ctype.abstract
 
 
 @lru_cache(maxsize=None)
@@ -241,7 +239,7 @@ def _leaf(out: list, tag: str, text: str) -> None:
 def _complex_text(out: list, tag: str, value: dict, type_ref: str, declared,
                   prefixes: set[str]) -> None:
     actual = value.get("_type", type_ref)
-    fields, attributes, text_type, positions = _text_layout(actual)
+    fields, attributes, text_type, _ = _text_layout(actual)
     prefixes.add(tag.partition(":")[0])
     head = [f"<{tag}"]
     if actual != type_ref or declared.abstract:
@@ -261,8 +259,6 @@ def _complex_text(out: list, tag: str, value: dict, type_ref: str, declared,
     out.append("")  # the start tag, once we know whether the element is empty
     if text:
         out.append(escape_text(text))
-    if 3 * len(value) < len(fields):  # a sparse record: visit what it has, in schema order
-        fields = [fields[i] for i in sorted(positions[k] for k in value if k in positions)]
     for name, child_tag, prefix, child_type, repeating, leaf in fields:
         child = value.get(name)
         if child is None:
