@@ -7,7 +7,8 @@ between transactions are checked where a client makes them: a vendor bill's ``or
 ``orderLine`` must name a line of a purchase order of the same vendor, with the same item, once
 per bill; an item receipt's lines must be lines of the order it is ``createdFrom``. How far an
 order has been received and billed, and how much of an invoice is paid, are read-time facts
-(``derived``): they follow every later write without any record being rewritten.
+(``derivation``, ``with_derivation``): they follow every later write without any record being
+rewritten.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ TOTALS = {
 }
 ENTITY_FIELD = {"customerPayment": "customer"}  # every other transaction names it "entity"
 # What this module sets on a transaction whatever the client sent (``compute_amounts``,
-# ``_apply_totals``, ``derived``, ``check_links``), beyond ``TOTALS``; a line's ``amount`` is
-# quantity × rate unless sent, and ``LINE_SET`` is set on lines.
+# ``_apply_totals``, ``with_derivation``, ``check_links``), beyond ``TOTALS``; a line's
+# ``amount`` is quantity × rate unless sent, and ``LINE_SET`` is set on lines.
 SET_ON = {
     "invoice": ("total", "amountPaid", "amountRemaining", "status"),
     "vendorBill": ("status", "purchaseOrderList"),
@@ -349,11 +350,6 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
         out.update(amountPaid=paid, amountRemaining=cents(total - paid))
     out["status"] = "Paid In Full" if total and paid >= total else "Open"
     return out
-
-
-def derived(store: RecordStore, kind: RecordKind, record: dict) -> dict:
-    """The record as a read returns it: with what other transactions did to it."""
-    return with_derivation(kind, record, derivation(store, kind, record))
 
 
 # -- initialize ----------------------------------------------------------------------------------
