@@ -294,22 +294,26 @@ class _Planner:
                         else created_from
                     if order_id is None or line.get("orderLine") is None:
                         continue
-                    order = self.order_lines.setdefault(str(order_id), {
-                        "entity": record.get("entity"), "itemList": {}, "expenseList": {}})
-                    order["entity"] = order["entity"] or record.get("entity")
+                    order = self._linked_order(str(order_id), record)
                     order[list_name].setdefault(str(line["orderLine"]), {
                         k: line[k] for k in kept if line.get(k) is not None})
         for ref in (record.get("purchaseOrderList") or {}).get("recordRef") or ():
             if ref.get("internalId") and ref.get("name"):   # the order's name, as the bill shows it
-                self.order_lines.setdefault(ref["internalId"], {
-                    "entity": record.get("entity"), "itemList": {}, "expenseList": {}}
-                )["name"] = ref["name"]
+                self._linked_order(ref["internalId"], record)["name"] = ref["name"]
         stub_type = APPLIED_TO.get(kind.record_type)
         if stub_type is not None:
             entity = record.get("entity") or record.get("customer")
             for line in (record.get("applyList") or {}).get("apply") or ():
                 if line.get("doc") is not None and line.get("apply") is not False:
                     self.applied_to.setdefault(str(line["doc"]), (stub_type, entity))
+
+    def _linked_order(self, order_id: str, linking: dict) -> dict:
+        """What the session says of an order so far: its vendor (the linking record's entity)
+        and the lines linked to it, by list and line number."""
+        order = self.order_lines.setdefault(order_id, {"entity": None, "itemList": {},
+                                                       "expenseList": {}})
+        order["entity"] = order["entity"] or linking.get("entity")
+        return order
 
     def _link_stubs(self) -> None:
         """Orders with the lines the session's bills and receipts point at, and the documents
