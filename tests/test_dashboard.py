@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 
@@ -20,9 +21,33 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("needs Debian's chromium and chromium-driver (make test installs them when it "
                 "can run apt-get)", allow_module_level=True)
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def text(driver, element_id: str) -> str:
+    """What a part of the page shows, read in one step (the page refreshes every second);
+    table cells separated by a space, as WebElement.text has them."""
+    shown = driver.execute_script(
+        "return document.getElementById(arguments[0]).innerText", element_id)
+    return re.sub(r"[ \t]+", " ", shown)
+
+
+def waiting(driver) -> WebDriverWait:
+    return WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def click_entry(driver, index: int) -> bool:
+    """Click the journal row at ``index``; a row replaced mid-click is found again."""
+    def clicked(d) -> bool:
+        rows = d.find_elements(By.CSS_SELECTOR, "#journal tr.entry")
+        if not rows:
+            return False
+        rows[index].click()
+        return True
+    return waiting(driver).until(clicked)
 
 
 @pytest.fixture(scope="module")
@@ -49,30 +74,29 @@ def test_dashboard_shows_a_request_just_made(mock, ns, browser):
                     "action": {"kind": "fault", "fault": "UnexpectedErrorFault"}})
     try:
         browser.get(mock.url + "/__admin/ui")
-        wait = WebDriverWait(browser, 15)
-        wait.until(lambda d: "requests in the journal" in d.find_element(By.ID, "status").text)
-        assert "flaky customers" not in browser.find_element(By.ID, "journal").text
+        wait = waiting(browser)
+        wait.until(lambda d: "requests in the journal" in text(d, "status"))
+        assert "flaky customers" not in text(browser, "journal")
 
         ns.call("get", baseRef=ns.ref("vendor", "103"))
         with pytest.raises(Exception):
             ns.call("get", baseRef=ns.ref("customer", "150"))
 
-        wait.until(lambda d: "customer" in d.find_element(By.ID, "journal").text)
-        journal = browser.find_element(By.ID, "journal").text
+        wait.until(lambda d: "customer" in text(d, "journal"))
+        journal = text(browser, "journal")
         assert "get" in journal and "vendor" in journal and "success" in journal
         assert "fault" in journal and "UNEXPECTED_ERROR" in journal
-        assert "flaky customers" in browser.find_element(By.ID, "rules").text
-        assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
+        assert "flaky customers" in text(browser, "rules")
+        assert "1234567_SB1" in text(browser, "governance")
         assert "netsuite-mock: enabled, 0 in flight, limit 5 (shared)" in \
-            browser.find_element(By.ID, "governance").text
-        assert "vendor" in browser.find_element(By.ID, "records").text
-        assert "Success" in browser.find_element(By.ID, "audit").text
+            text(browser, "governance")
+        assert "vendor" in text(browser, "records")
+        assert "Success" in text(browser, "audit")
 
         # clicking an entry shows its bodies, secrets redacted
-        rows = browser.find_elements(By.CSS_SELECTOR, "#journal tr.entry")
-        rows[-1].click()  # the oldest: the vendor get
-        wait.until(lambda d: "Initech" in d.find_element(By.ID, "detail-response").text)
-        assert "[redacted]" in browser.find_element(By.ID, "detail-request").text
+        click_entry(browser, -1)  # the oldest: the vendor get
+        wait.until(lambda d: "Initech" in text(d, "detail-response"))
+        assert "[redacted]" in text(browser, "detail-request")
     finally:
         admin.clear_rules()
 
@@ -88,11 +112,10 @@ def test_dashboard_shows_no_credential_sent_in_unusual_xml(mock, browser):
     admin.clear_journal()
     assert post_soap(mock, envelope(GET_VENDOR_101, passport)).status_code == 200
     browser.get(mock.url + "/__admin/ui")
-    wait = WebDriverWait(browser, 15)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#journal tr.entry"))
-    browser.find_elements(By.CSS_SELECTOR, "#journal tr.entry")[0].click()
-    wait.until(lambda d: "Acme Supplies" in d.find_element(By.ID, "detail-response").text)
-    shown = browser.find_element(By.ID, "detail-request").text
+    wait = waiting(browser)
+    click_entry(browser, 0)
+    wait.until(lambda d: "Acme Supplies" in text(d, "detail-response"))
+    shown = text(browser, "detail-request")
     assert "[redacted]" in shown and "tokenPassport" in shown
     assert s.consumer_key not in shown and s.token_id not in shown
 
@@ -103,10 +126,10 @@ def test_dashboard_opened_with_the_token_works_on_a_protected_mock(browser):
     from mockserver.server import MockServer
     with MockServer(MockSettings(port=0, seed="demo", admin_token="dash-token")) as server:
         browser.get(server.url + "/__admin/ui?token=dash-token")
-        wait = WebDriverWait(browser, 15)
-        wait.until(lambda d: "requests in the journal" in d.find_element(By.ID, "status").text)
-        wait.until(lambda d: "vendor" in d.find_element(By.ID, "records").text)
-        assert "1234567_SB1" in browser.find_element(By.ID, "governance").text
+        wait = waiting(browser)
+        wait.until(lambda d: "requests in the journal" in text(d, "status"))
+        wait.until(lambda d: "vendor" in text(d, "records"))
+        assert "1234567_SB1" in text(browser, "governance")
 
 
 def test_dashboard_shows_the_customer_case_of_a_scenario(browser):
@@ -137,12 +160,12 @@ def test_dashboard_shows_the_customer_case_of_a_scenario(browser):
                 expenseList=T("ns21:VendorBillExpenseList")(expense=[T("ns21:VendorBillExpense")(
                     account=bills.ref(internal_id="58"), amount=10.0 * n)])))
         browser.get(server.url + "/__admin/ui")
-        wait = WebDriverWait(browser, 15)
-        wait.until(lambda d: "UNEXPECTED_ERROR" in d.find_element(By.ID, "journal").text)
-        journal = browser.find_element(By.ID, "journal").text
+        wait = waiting(browser)
+        wait.until(lambda d: "UNEXPECTED_ERROR" in text(d, "journal"))
+        journal = text(browser, "journal")
         assert journal.count("Bill capture upsert vendorBill") == 3
         assert "third vendor-bill upsert of the day" in journal
-        governance = browser.find_element(By.ID, "governance").text
+        governance = text(browser, "governance")
         assert "Nightly ERP sync: enabled, 1 in flight" in governance, governance
-        assert "third vendor-bill upsert of the day" in browser.find_element(By.ID, "rules").text
+        assert "third vendor-bill upsert of the day" in text(browser, "rules")
         long_request.join()
