@@ -30,6 +30,7 @@ READ_OPERATIONS = frozenset({
     "getPostingTransactionSummary", "getServerTime", "getAccountGovernanceInfo",
     "getIntegrationGovernanceInfo", "checkAsyncStatus", "getAsyncResult",
     "initialize", "initializeList",  # build an unsaved record from another one
+    "asyncGetList", "asyncSearch", "asyncInitializeList",  # a second job reads the same again
 })
 
 

@@ -311,7 +311,7 @@ def ns_id(response) -> str | None:
 def check_status(result, operation: str, response_id: str | None = None) -> None:
     """Raise ``RecordError`` for a failed status; log warnings NetSuite sends with success."""
     status = getattr(result, "status", None) if isinstance(result, CompoundValue) else None
-    if status is None:
+    if not isinstance(status, CompoundValue):  # none, or an async job's status word
         return
     details = [{"type": d.type or "ERROR", "code": d.code, "message": d.message}
                for d in (status.statusDetail or [])]

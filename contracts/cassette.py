@@ -10,7 +10,7 @@ Matching (``soap_action`` and ``soap_body``): a request matches a recorded one w
 SOAPAction is the same and the canonical bodies are equal: C14N 2.0 of the body's operation
 element and the SOAP headers that change an answer (``preferences``, ``searchPreferences``),
 prefix-insensitive, whitespace around text ignored, credentials (``tokenPassport`` …) left out,
-and volatile values (``searchId``) replaced. Identical requests are replayed in the order they
+and volatile values (``searchId``, ``jobId``) replaced. Identical requests are replayed in the order they
 were recorded (vcrpy plays each recorded interaction once). A request that matches nothing
 fails with vcrpy's ``CannotOverwriteExistingCassetteException``, naming the nearest recorded
 request and showing a diff of the two canonical bodies.
@@ -44,7 +44,7 @@ FORMAT_NOTE = ("# A netsuite-contracts cassette: vcrpy's format (vcrpy, `netsuit
                "are scrubbed.\n")
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 # Values that differ between two runs of the same request: replaced before matching.
-VOLATILE_REQUEST_FIELDS = ("searchId",)
+VOLATILE_REQUEST_FIELDS = ("searchId", "jobId")
 _MATCH_ROOT = "{urn:netsuite-contracts}request"
 MAX_DIFF_LINES = 40
 

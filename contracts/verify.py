@@ -43,7 +43,9 @@ from contracts.seeding import CREATING_WRITES, plan_seed
 from contracts.soapxml import ENV, NotSoap, SoapMessage, label, parse, readable
 from mockserver.domain.errors import mock_limitation
 
-IGNORED_VALUES = ("nsId", "searchId", "hostname", "createdDate", "lastModifiedDate",
+# Ids the target hands out that later requests send back: recorded ones are mapped to its own.
+SESSION_IDS = ("searchId", "jobId")
+IGNORED_VALUES = ("nsId", *SESSION_IDS, "hostname", "createdDate", "lastModifiedDate",
                   "dateCreated", "serverTime", "deletedDate")
 # Attributes whose absence means this value (XSD defaults); replaceAll, a directive for
 # writes, means nothing in an answer and is dropped whatever its value.
@@ -84,11 +86,12 @@ class Report:
 
 # -- ids the target assigned ---------------------------------------------------------------------
 class IdMap:
-    """Recorded ids → the target's, for internal ids written in the session and search ids."""
+    """Recorded ids → the target's, for internal ids written in the session, search ids and
+    asynchronous job ids."""
 
     def __init__(self) -> None:
         self.internal: dict[str, str] = {}
-        self.search: dict[str, str] = {}
+        self.session_ids: dict[str, str] = {}
         self._recorded: dict[str, str] = {}      # the target's id -> the first recorded one
         self.renamed = False    # whether any recorded id stands for another id on the target
 
@@ -101,9 +104,10 @@ class IdMap:
                                     _base_ref_ids(actual.payload)):
                 if mine and theirs:
                     self._map(mine, theirs)
-        for mine, theirs in zip(_texts(recorded.payload, "searchId"),
-                                _texts(actual.payload, "searchId")):
-            self.search[mine] = theirs
+        for name in SESSION_IDS:
+            for mine, theirs in zip(_texts(recorded.payload, name),
+                                    _texts(actual.payload, name)):
+                self.session_ids[mine] = theirs
 
     def _map(self, mine: str, theirs: str) -> None:
         previous = self.internal.get(mine)
@@ -117,7 +121,7 @@ class IdMap:
                 self._recorded.setdefault(target, recorded)
 
     def to_target(self, root: etree._Element) -> None:
-        if not self.internal and not self.search:
+        if not self.internal and not self.session_ids:
             return
         for element in root.iter():
             if not isinstance(element.tag, str):
@@ -125,8 +129,8 @@ class IdMap:
             value = element.get("internalId")
             if value in self.internal:
                 element.set("internalId", self.internal[value])
-            if etree.QName(element).localname == "searchId" and element.text in self.search:
-                element.text = self.search[element.text]
+            if element.text in self.session_ids and etree.QName(element).localname in SESSION_IDS:
+                element.text = self.session_ids[element.text]
 
     def recorded_id(self, value: str) -> str:
         return self._recorded.get(value, value)

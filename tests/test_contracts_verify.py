@@ -283,3 +283,24 @@ def test_transactions_linked_to_records_the_cassette_does_not_show_verify(netsui
     assert ("vendorBill", "505") in seeded and ("invoice", "801") in seeded   # applied to
     assert contracts_main(["verify", str(path)]) == 0, capsys.readouterr().out
     assert "4 interaction(s): 4 ok, 0 diverged" in capsys.readouterr().out
+
+
+def test_an_asynchronous_session_verifies_with_its_job_ids_mapped(netsuite_mock, tmp_path,
+                                                                   capsys):
+    """Job ids differ from run to run: checkAsyncStatus and getAsyncResult are sent with the
+    fresh mock's own, and the answers (status, the records read) compared."""
+    path = tmp_path / "async.yaml"
+    with netsuite_mock.endpoint.client(record_to=str(path),
+                                       retry=RetryPolicy(max_attempts=1)) as ns:
+        job = ns.call("asyncGetList", baseRef=[
+            {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"},
+            {"_ns_type": "RecordRef", "type": "vendor", "internalId": "999"}]).jobId
+        assert ns.call("checkAsyncStatus", jobId=job).status == "finishedWithErrors"
+        ns.call("getAsyncResult", jobId=job, pageIndex=1)
+    assert contracts_main(["verify", str(path)]) == 0, capsys.readouterr().out
+    assert "3 interaction(s): 3 ok, 0 diverged" in capsys.readouterr().out
+    # a mock whose jobs always finish cleanly is caught on the status
+    broken = path.read_text().replace("finishedWithErrors", "finished")
+    (tmp_path / "broken.yaml").write_text(broken)
+    assert contracts_main(["verify", str(tmp_path / "broken.yaml")]) == 1
+    assert "finishedWithErrors" in capsys.readouterr().out

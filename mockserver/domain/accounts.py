@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from mockserver.domain.async_jobs import AsyncJobs
 from mockserver.domain.errors import ConfigurationError, RecordError
 from mockserver.domain.governance import DEFAULT_LIMIT, ConcurrencyGate
 from mockserver.domain.search.sessions import SearchSessions
@@ -150,6 +151,7 @@ class AccountState:
         self.writer = RecordWriter(self.store)
         self.lockouts = Lockouts()
         self.searches = SearchSessions()  # open search ids
+        self.async_jobs = AsyncJobs()  # submitted asynchronous jobs and their results
         self.seed = "none"  # what a reset reloads
 
     @property

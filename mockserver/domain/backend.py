@@ -147,7 +147,7 @@ class Backend:
                  request_timeout: float = REQUEST_TIMEOUT_SECONDS,
                  sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
-        from mockserver.domain import list_operations, operations  # noqa: F401
+        from mockserver.domain import async_operations, list_operations, operations  # noqa: F401
         from mockserver.domain.search import operations as search_operations  # noqa: F401
 
         self.clock = clock or Clock()
@@ -228,10 +228,13 @@ class Backend:
 
     # -- state -----------------------------------------------------------------------------
     def reset_runtime(self) -> None:
-        """Forget what requests left behind (audit, journal, nonces, lockouts, counters)."""
+        """Forget what requests left behind (audit, journal, nonces, lockouts, counters, search
+        ids, asynchronous jobs)."""
         self.audit.clear()
         self.journal.clear()
         self.verifier.reset_nonces()
         for account in self.accounts.values():
             account.lockouts.clear()
+            account.searches.clear()
+            account.async_jobs.clear()
             account.gate.reset_counters()

@@ -21,6 +21,7 @@ from client.config import ConfigError
 # Texts both a status detail and a fault carry.
 UNEXPECTED_ERROR = "An unexpected error occurred."   # faultstring; the message adds the Error ID
 UNEXPECTED_ERROR_WITH_ID = UNEXPECTED_ERROR + " Error ID: {error_id}"
+INVALID_JOB_ID = "You have specified an invalid Job Id"
 MAX_RECORDS_EXCEEDED = ("The maximum number ( {limit} ) of records allowed for a {operation} "
                         "operation has been exceeded.")
 
@@ -99,7 +100,7 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                                "You can not initialize {type}: invalid reference {key}."),
     "getall_type_required": ("GETALL_RCRD_TYPE_REQD", "The getAll record type is required."),
     # search, searchMoreWithId, getDeleted
-    "invalid_job_id": ("INVALID_JOB_ID", "You have specified an invalid Job Id"),
+    "invalid_job_id": ("INVALID_JOB_ID", INVALID_JOB_ID),
     "invalid_page_size": ("INVALID_SEARCH_PAGE_SIZE", "Invalid search page size."),
     "invalid_page_index": ("INVALID_SEARCH_PAGE_INDEX", "Invalid search page index."),
     "columns_without_return": ("INVALID_SEARCH_PREF",
@@ -151,6 +152,12 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     "invalid_account": ("invalidAccountFault", "INVALID_ACCT", "Invalid login. No such account."),
     "invalid_version": ("invalidVersionFault", "UNSUPPORTED_WS_VERSION",
                         "TBA not supported in this SuiteTalk endpoint version"),
+    # checkAsyncStatus and getAsyncResult (INFERRED: the reference has no AsyncFault capture;
+    # the codes are FaultCodeType's, the first text is NetSuite's for a search id).
+    "async_invalid_job": ("asyncFault", "INVALID_JOB_ID", INVALID_JOB_ID),
+    "async_page_index": ("asyncFault", "INVALID_PAGE_INDEX",
+                         "The results of job {job_id} have one page; page {page} does not "
+                         "exist."),
     # The mock's own (INFERRED: NetSuite has no such case): an operation NetSuite has that the
     # mock does not model yet.
     "not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",

@@ -1,5 +1,5 @@
-"""The list operations (getList, addList, updateList, upsertList, deleteList), getAll and
-initialize.
+"""The list operations (getList, addList, updateList, upsertList, deleteList), getAll,
+initialize and initializeList.
 
 A list operation runs the single-record operation on each input, in request order, and answers
 with a list-level status (success: the request was processed) and one response per input, each
@@ -8,6 +8,8 @@ is refused as a whole with ``ExceededRecordCountFault``.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.governance import RECORDS_PER_REQUEST
@@ -23,46 +25,16 @@ from mockserver.schema import registry
 INITIALIZERS = {("vendorBill", "purchaseOrder"), ("itemReceipt", "purchaseOrder")}
 
 
-def _inputs(call: Call, body: dict, element: str) -> list:
+def list_inputs(call: Call, body: dict, element: str) -> list:
+    """The request's records (or references), within NetSuite's per-request limit."""
     items = body.get(element) or []
-    limit = RECORDS_PER_REQUEST[call.operation]
-    if len(items) > limit:
+    limit = RECORDS_PER_REQUEST.get(call.operation)
+    if limit is not None and len(items) > limit:
         raise SoapFault.of("record_count", limit=limit, operation=call.operation)
     if not items:  # the schema wants at least one; only a hand-written request sends none
         raise ClientFault(f"org.xml.sax.SAXException: {call.operation} needs at least one "
                           f"{element} element")
     return items
-
-
-def _write_each(call: Call, body: dict, element: str, write_one) -> dict:
-    return {"writeResponseList": {"status": success_status(), "writeResponse": [
-        write_one(call, item) for item in _inputs(call, body, element)]}}
-
-
-@operation("getList")
-def get_list(call: Call, body: dict) -> dict:
-    return {"readResponseList": {"status": success_status(), "readResponse": [
-        read_record(call, ref) for ref in _inputs(call, body, "baseRef")]}}
-
-
-@operation("addList")
-def add_list(call: Call, body: dict) -> dict:
-    return _write_each(call, body, "record", add_record)
-
-
-@operation("updateList")
-def update_list(call: Call, body: dict) -> dict:
-    return _write_each(call, body, "record", update_record)
-
-
-@operation("upsertList")
-def upsert_list(call: Call, body: dict) -> dict:
-    return _write_each(call, body, "record", upsert_record)
-
-
-@operation("deleteList")
-def delete_list(call: Call, body: dict) -> dict:
-    return _write_each(call, body, "baseRef", delete_record)
 
 
 # -- getAll --------------------------------------------------------------------------------------
@@ -102,12 +74,15 @@ def _id_order(record: dict) -> tuple:
 def initialize(call: Call, body: dict) -> dict:
     """A new record pre-filled from another (a vendor bill for what is left of an order), not
     saved: the client changes it and sends it with ``add``."""
-    request = body.get("initializeRecord") or {}
+    return {"readResponse": initialize_one(call, body.get("initializeRecord") or {})}
+
+
+def initialize_one(call: Call, request: dict) -> dict:
     try:
         record = _initialized(call, request)
     except RecordError as error:
-        return {"readResponse": {"status": error.as_status()}}
-    return {"readResponse": {"status": success_status(), "record": record}}
+        return {"status": error.as_status()}
+    return {"status": success_status(), "record": record}
 
 
 def _initialized(call: Call, request: dict) -> dict:
@@ -136,3 +111,28 @@ def _initialized(call: Call, request: dict) -> dict:
         raise RecordError.of("invalid_initialize_ref", type=target_type,
                              key=reference.get("internalId") or reference.get("externalId"))
     return readable(target, record)
+
+
+# -- the list operations -------------------------------------------------------------------------
+# What each list operation does to one input: (the request element of its inputs, the
+# single-record operation, the response list). The async operations run the same.
+EACH = {
+    "getList": ("baseRef", read_record, "readResponseList"),
+    "addList": ("record", add_record, "writeResponseList"),
+    "updateList": ("record", update_record, "writeResponseList"),
+    "upsertList": ("record", upsert_record, "writeResponseList"),
+    "deleteList": ("baseRef", delete_record, "writeResponseList"),
+    "initializeList": ("initializeRecord", initialize_one, "readResponseList"),
+}
+
+
+def run_list(call: Call, body: dict, list_operation: str) -> dict:
+    """``{readResponseList|writeResponseList: ...}``: each input done on its own, in order."""
+    element, one, response_list = EACH[list_operation]
+    each = "readResponse" if response_list == "readResponseList" else "writeResponse"
+    return {response_list: {"status": success_status(), each: [
+        one(call, item) for item in list_inputs(call, body, element)]}}
+
+
+for _name in EACH:
+    operation(_name)(partial(run_list, list_operation=_name))

@@ -11,6 +11,8 @@ INVALID_SEARCH_PAGE_INDEX; an enum value the field does not have gives 0 results
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mockserver.domain.accounts import DELETED_RECORDS, Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
@@ -23,17 +25,18 @@ from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
 
 MIN_PAGE_SIZE, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 5, 1000, 1000
+MAX_ASYNC_PAGE_SIZE = 2000  # asyncSearch pages (the reference, §3.7)
 
 
 def sessions_of(call: Call) -> SearchSessions:
     return call.account.searches
 
 
-def _page_size(prefs: dict) -> int:
+def _page_size(prefs: dict, maximum: int = MAX_PAGE_SIZE) -> int:
     size = prefs.get("pageSize")
     if size is None:
         return DEFAULT_PAGE_SIZE
-    if not MIN_PAGE_SIZE <= size <= MAX_PAGE_SIZE:
+    if not MIN_PAGE_SIZE <= size <= maximum:
         raise RecordError.of("invalid_page_size")
     return size
 
@@ -89,9 +92,12 @@ def _run(call: Call, session: SearchSession, query: Query) -> Results:
     return found
 
 
-def _page(call: Call, session: SearchSession, query: Query, page_index: int,
-          status: dict | None = None) -> dict:
-    found = _run(call, session, query)
+def _page(call: Call, session: SearchSession, query: Query, page_index: int) -> dict:
+    return _render_page(call, session, query, _run(call, session, query), page_index)
+
+
+def _render_page(call: Call, session: SearchSession, query: Query, found: Results,
+                 page_index: int) -> dict:
     size = session.page_size
     total_pages = -(-len(found) // size)
     if not 1 <= page_index <= max(total_pages, 1):
@@ -108,7 +114,7 @@ def _page(call: Call, session: SearchSession, query: Query, page_index: int,
             if record is not None:
                 page.append(render_record(RECORD_TYPES[record_type], record,
                                           session.body_fields_only, store))
-    return _result(status or success_status(), len(found), size, page_index,
+    return _result(success_status(), len(found), size, page_index,
                    session.search_id, page, query.columns is not None)
 
 
@@ -120,26 +126,71 @@ def _no_match_warning(invalid: InvalidEnumValue, session: SearchSession) -> dict
     return _result(status, 0, session.page_size, 1, session.search_id, [], rows)
 
 
+def _compiled(call: Call, search_record: dict, search_id: str,
+              max_page_size: int) -> tuple[SearchSession, Query | None, dict | None]:
+    """The search checked against its preferences and compiled: (session, query, None), or
+    (session, None, the no-match answer) for an enum value the field lacks."""
+    prefs = call.headers.get("searchPreferences") or {}
+    session = SearchSession(search_id, search_record, _page_size(prefs, max_page_size),
+                            prefs.get("bodyFieldsOnly") is not False, call.now.timestamp())
+    try:
+        query = compile_search(search_record, call.account.store, call.now)
+    except InvalidEnumValue as invalid:
+        return session, None, _no_match_warning(invalid, session)
+    _check_return_columns(prefs, search_record, query)
+    _restrict_to_role(call, query)
+    return session, query, None
+
+
 @operation("search")
 def search(call: Call, body: dict) -> dict:
-    search_record = body.get("searchRecord") or {}
-    prefs = call.headers.get("searchPreferences") or {}
-    sessions = sessions_of(call)
     try:
-        page_size = _page_size(prefs)
-        session = SearchSession(call.ns_id, search_record, page_size,
-                                prefs.get("bodyFieldsOnly") is not False, call.now.timestamp())
-        try:
-            query = compile_search(search_record, call.account.store, call.now)
-        except InvalidEnumValue as invalid:
-            sessions.open(session)
-            return {"searchResult": _no_match_warning(invalid, session)}
-        _check_return_columns(prefs, search_record, query)
-        _restrict_to_role(call, query)
-        sessions.open(session)
+        session, query, no_match = _compiled(call, body.get("searchRecord") or {}, call.ns_id,
+                                             MAX_PAGE_SIZE)
+        sessions_of(call).open(session)
+        if query is None:
+            return {"searchResult": no_match}
         return {"searchResult": _page(call, session, query, 1)}
     except RecordError as error:
         return {"searchResult": {"status": error.as_status()}}
+
+
+@dataclass
+class SearchSnapshot:
+    """A search run once whose pages are read later: an asyncSearch job's result. Its pages
+    come from the records found when it ran (rendered as they are when read); it has no
+    search id that searchMoreWithId knows, as NetSuite's async searches have none."""
+
+    session: SearchSession | None = None
+    query: Query | None = None
+    found: Results | None = None
+    answer: dict | None = None  # instead of pages: a failed status, or the no-match warning
+
+    @property
+    def succeeded(self) -> bool:
+        return self.answer is None or self.answer["status"]["isSuccess"]
+
+    def page(self, call: Call, page_index: int) -> dict:
+        """The ``searchResult`` of page ``page_index``."""
+        try:
+            if self.answer is not None:
+                if page_index != 1 and self.answer["status"]["isSuccess"]:
+                    raise RecordError.of("invalid_page_index")
+                return self.answer
+            return _render_page(call, self.session, self.query, self.found, page_index)
+        except RecordError as error:
+            return {"status": error.as_status()}
+
+
+def search_snapshot(call: Call, search_record: dict, job_id: str) -> SearchSnapshot:
+    """Run a search as an asyncSearch job does (pages of up to 2000)."""
+    try:
+        session, query, no_match = _compiled(call, search_record, job_id, MAX_ASYNC_PAGE_SIZE)
+    except RecordError as error:
+        return SearchSnapshot(answer={"status": error.as_status()})
+    if query is None:
+        return SearchSnapshot(answer=no_match)
+    return SearchSnapshot(session, query, query.run(call.account.store))
 
 
 @operation("searchMoreWithId")

@@ -53,6 +53,10 @@ class SearchSessions:
             for old in cached[MAX_CACHED_RESULTS:]:
                 old.cached = None
 
+    def clear(self) -> None:
+        with self._lock:
+            self._sessions.clear()
+
     def _forget_expired(self, now: float) -> None:
         expired = [k for k, s in self._sessions.items() if now - s.last_used > EXPIRY_SECONDS]
         for key in expired:

@@ -1,0 +1,159 @@
+"""The asynchronous operations over HTTP with zeep: a job is submitted (``pending``), checked
+(``finished``, ``finishedWithErrors`` or ``failed``) and its results read with getAsyncResult;
+the synchronous initializeList beside them."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from zeep.exceptions import Fault
+
+from tests.conftest import checked_call
+from tests.test_list_operations import fault_of, results, vendor
+
+pytestmark = pytest.mark.server
+
+
+def submitted(ns, schema, operation: str, **kwargs) -> str:
+    status = checked_call(ns, schema, operation, **kwargs).asyncStatusResult
+    assert (status.status, status.percentCompleted, status.estRemainingDuration) == (
+        "pending", 0.0, 0.0)
+    assert status.jobId.startswith("ASYNCWEBSERVICES_1234567_SB1_")
+    return status.jobId
+
+
+def job_status(ns, schema, job_id: str):
+    status = checked_call(ns, schema, "checkAsyncStatus", jobId=job_id).asyncStatusResult
+    assert status.jobId == job_id
+    return status.status, status.percentCompleted
+
+
+def job_result(ns, schema, job_id: str, page: int = 1):
+    return checked_call(ns, schema, "getAsyncResult", jobId=job_id, pageIndex=page).asyncResult
+
+
+def stored(ns, record_type: str) -> list[dict]:
+    return requests.get(f"{ns.server.url}/__admin/records/{record_type}", timeout=10).json()
+
+
+def test_async_add_list_adds_what_it_can_and_says_so(ns, response_schema):
+    job = submitted(ns, response_schema, "asyncAddList", record=[
+        vendor(ns, "Async Vendor A", externalId="AV-A"),
+        vendor(ns, "Acme Supplies Inc."),              # a duplicate entity
+        vendor(ns, "Async Vendor B", externalId="AV-B")])
+    assert job_status(ns, response_schema, job) == ("finishedWithErrors", 100.0)
+    result = job_result(ns, response_schema, job)
+    assert type(result).__name__ == "AsyncAddListResult"
+    assert results(result) == (True, [(True, None), (False, "DUP_ENTITY"), (True, None)])
+    added = {r["externalId"] for r in stored(ns, "vendor") if r.get("externalId")}
+    assert {"AV-A", "AV-B"} <= added
+
+
+def test_each_list_job_does_what_its_synchronous_twin_does(ns, response_schema):
+    V = ns.type("ns13:Vendor")
+    cases = [
+        ("asyncUpdateList", {"record": [V(internalId="102", phone="555-0102")]},
+         "AsyncUpdateListResult", "writeResponseList"),
+        ("asyncUpsertList", {"record": [vendor(ns, "Async Upserted", externalId="AU-1")]},
+         "AsyncUpsertListResult", "writeResponseList"),
+        ("asyncGetList", {"baseRef": [ns.ref("vendor", "102"), ns.ref("vendor", "103")]},
+         "AsyncGetListResult", "readResponseList"),
+        ("asyncDeleteList", {"baseRef": [ns.ref("vendor", "109")]},
+         "AsyncDeleteListResult", "writeResponseList"),
+    ]
+    for operation, arguments, result_type, list_name in cases:
+        job = submitted(ns, response_schema, operation, **arguments)
+        assert job_status(ns, response_schema, job) == ("finished", 100.0), operation
+        result = job_result(ns, response_schema, job)
+        assert type(result).__name__ == result_type
+        item = "readResponse" if list_name == "readResponseList" else "writeResponse"
+        assert all(ok for ok, _ in results(result, list_name, item)[1]), operation
+    got = job_result(ns, response_schema, submitted(
+        ns, response_schema, "asyncGetList", baseRef=[ns.ref("vendor", "102")]))
+    assert got.readResponseList.readResponse[0].record.phone == "555-0102"
+    assert not [r for r in stored(ns, "vendor") if r["internalId"] == "109"]
+
+
+def test_async_search_pages_up_to_2000_with_get_async_result(ns, response_schema):
+    VendorSearchBasic = ns.type("ns5:VendorSearchBasic")
+    prefs = ns.type("ns4:SearchPreferences")
+    job = submitted(ns, response_schema, "asyncSearch", searchRecord=VendorSearchBasic(),
+                    headers={"searchPreferences": prefs(pageSize=5)})
+    assert job_status(ns, response_schema, job) == ("finished", 100.0)
+    first = job_result(ns, response_schema, job).searchResult
+    assert (first.totalRecords, first.pageSize, first.totalPages, first.pageIndex) == (
+        len(stored(ns, "vendor")), 5, -(-len(stored(ns, "vendor")) // 5), 1)
+    ids = [r.internalId for page in range(1, first.totalPages + 1)
+           for r in job_result(ns, response_schema, job, page).searchResult.recordList.record]
+    assert sorted(ids, key=int) == sorted((r["internalId"] for r in stored(ns, "vendor")),
+                                          key=int)
+    beyond = job_result(ns, response_schema, job, first.totalPages + 1).searchResult
+    assert beyond.status.statusDetail[0].code == "INVALID_SEARCH_PAGE_INDEX"
+    # async pages may hold 2000; a synchronous search refuses more than 1000
+    big = submitted(ns, response_schema, "asyncSearch", searchRecord=VendorSearchBasic(),
+                    headers={"searchPreferences": prefs(pageSize=2000)})
+    assert job_result(ns, response_schema, big).searchResult.pageSize == 2000
+    # there is no searchMoreWithId for an async search
+    more = checked_call(ns, response_schema, "searchMoreWithId", searchId=job, pageIndex=1)
+    assert more.searchResult.status.statusDetail[0].code == "INVALID_JOB_ID"
+
+
+def test_an_async_search_that_cannot_run_fails(ns, response_schema):
+    job = submitted(ns, response_schema, "asyncSearch",
+                    searchRecord=ns.type("ns5:VendorSearchBasic")(),
+                    headers={"searchPreferences": ns.type("ns4:SearchPreferences")(
+                        pageSize=2001)})
+    assert job_status(ns, response_schema, job) == ("failed", 100.0)
+    failed = job_result(ns, response_schema, job).searchResult
+    assert not failed.status.isSuccess
+    assert failed.status.statusDetail[0].code == "INVALID_SEARCH_PAGE_SIZE"
+
+
+def test_unknown_job_ids_and_pages_are_async_faults(ns, response_schema):
+    for operation, arguments in (("checkAsyncStatus", {"jobId": "ASYNCWEBSERVICES_NOPE"}),
+                                 ("getAsyncResult", {"jobId": "nope", "pageIndex": 1})):
+        with pytest.raises(Fault):
+            ns.call(operation, **arguments)
+        assert fault_of(ns) == ("asyncFault", "INVALID_JOB_ID",
+                                "You have specified an invalid Job Id")
+    job = submitted(ns, response_schema, "asyncGetList", baseRef=[ns.ref("vendor", "101")])
+    with pytest.raises(Fault):
+        ns.call("getAsyncResult", jobId=job, pageIndex=2)
+    assert fault_of(ns)[:2] == ("asyncFault", "INVALID_PAGE_INDEX")
+
+
+def test_async_lists_have_netsuites_larger_limits(ns):
+    refs = [ns.ref("vendor", "101")] * 2000
+    assert ns.call("asyncGetList", baseRef=refs).body.asyncStatusResult.status == "pending"
+    with pytest.raises(Fault):
+        ns.call("asyncGetList", baseRef=refs + [ns.ref("vendor", "101")])
+    assert fault_of(ns) == ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED",
+                            "The maximum number ( 2000 ) of records allowed for a asyncGetList "
+                            "operation has been exceeded.")
+
+
+def test_initialize_list_and_its_async_twin(ns, response_schema):
+    def initialize(internal_id: str):
+        return ns.type("ns0:InitializeRecord")(
+            type="vendorBill", reference=ns.type("ns0:InitializeRef")(
+                type="purchaseOrder", internalId=internal_id))
+    body = checked_call(ns, response_schema, "initializeList",
+                        initializeRecord=[initialize("303"), initialize("99999")])
+    assert results(body, "readResponseList", "readResponse") == (
+        True, [(True, None), (False, "INVALID_INITIALIZE_REF")])
+    bill = body.readResponseList.readResponse[0].record
+    assert type(bill).__name__ == "VendorBill" and bill.entity is not None
+    job = submitted(ns, response_schema, "asyncInitializeList",
+                    initializeRecord=[initialize("304")])
+    assert job_status(ns, response_schema, job)[0] == "finished"
+    record = job_result(ns, response_schema, job).readResponseList.readResponse[0].record
+    assert type(record).__name__ == "VendorBill"
+
+
+def test_a_reset_forgets_the_jobs(ns, response_schema):
+    """A reset of the mock forgets its jobs (as it forgets search ids)."""
+    job = submitted(ns, response_schema, "asyncGetList", baseRef=[ns.ref("vendor", "101")])
+    requests.post(f"{ns.server.url}/__admin/reset", json={}, timeout=10).raise_for_status()
+    with pytest.raises(Fault):
+        ns.call("checkAsyncStatus", jobId=job)
+    assert fault_of(ns)[1] == "INVALID_JOB_ID"
