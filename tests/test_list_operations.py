@@ -181,3 +181,53 @@ def test_an_empty_list_is_refused_like_any_request_the_schema_refuses(mock):
     assert (fault["http_status"], fault["element"]) == (500, None)
     assert fault["faultstring"] == ("org.xml.sax.SAXException: addList needs at least one "
                                     "record element")
+
+
+# -- getCustomizationId ---------------------------------------------------------------------------
+def customization_ids(ns, schema, kind: str, include_inactives: bool = False):
+    body = checked_call(ns, schema, "getCustomizationId",
+                        customizationType=ns.type("ns0:CustomizationType")(
+                            getCustomizationType=kind),
+                        includeInactives=include_inactives)
+    return body.getCustomizationIdResult
+
+
+@pytest.mark.parametrize("kind", ["transactionBodyCustomField", "entityCustomField",
+                                  "customRecordType", "customList"])
+def test_get_customization_id_lists_what_the_account_defines(ns, response_schema, kind):
+    defined = sorted(requests.get(f"{ns.server.url}/__admin/records/{kind}", timeout=10).json(),
+                     key=lambda r: int(r["internalId"]))
+    result = customization_ids(ns, response_schema, kind, include_inactives=True)
+    assert result.status.isSuccess and result.totalRecords == len(defined) > 0
+    refs = result.customizationRefList.customizationRef
+    assert [(r.internalId, r.scriptId, r.type) for r in refs] == [
+        (d["internalId"], d.get("scriptId"), kind) for d in defined]
+    assert all(r.name for r in refs)
+
+
+def test_get_customization_id_leaves_inactive_ones_out_unless_asked(ns, response_schema):
+    retired = build(ns.client, "setupCustom:CustomList", {
+        "name": "Retired Codes", "scriptId": "customlist_retired", "isInactive": True})
+    assert ns.call("add", record=retired).body.writeResponse.status.isSuccess
+    active = customization_ids(ns, response_schema, "customList")
+    every = customization_ids(ns, response_schema, "customList", include_inactives=True)
+    assert "customlist_retired" not in {r.scriptId for r in
+                                        active.customizationRefList.customizationRef}
+    assert "customlist_retired" in {r.scriptId for r in every.customizationRefList.customizationRef}
+    assert every.totalRecords == active.totalRecords + 1
+
+
+def test_get_customization_id_of_a_kind_the_mock_does_not_model_says_so(ns):
+    with pytest.raises(Fault) as raised:
+        ns.call("getCustomizationId", customizationType=ns.type("ns0:CustomizationType")(
+            getCustomizationType="customSegment"), includeInactives=False)
+    assert raised.value.message == ("netsuite-mock does not model customSegment customizations "
+                                    "yet.")
+
+
+def test_get_customization_id_without_a_type_is_refused(ns, response_schema):
+    result = checked_call(ns, response_schema, "getCustomizationId",
+                          customizationType=ns.type("ns0:CustomizationType")(),
+                          includeInactives=False).getCustomizationIdResult
+    assert not result.status.isSuccess and result.totalRecords == 0
+    assert result.status.statusDetail[0].code == "DATA_REQD"

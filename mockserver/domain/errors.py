@@ -165,6 +165,9 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     "initialize_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                    "netsuite-mock does not implement initializing a {type} from "
                                    "a {reference} yet."),
+    "customization_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                                      "netsuite-mock does not model {type} customizations "
+                                      "yet."),
     # The mock's own (INFERRED): a search the mock cannot evaluate faithfully (a join or a
     # search field it has no data for, a relative date it does not compute).
     "search_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
@@ -178,7 +181,8 @@ FAULTSTRINGS: dict[str, str] = {"unexpected": UNEXPECTED_ERROR}
 
 # The faults above that are the mock's own, not NetSuite's: what it answers for what it does not
 # model. A recording holding one shows the mock, not NetSuite: replay the request and compare.
-MOCK_LIMITATIONS = ("not_implemented", "initialize_not_implemented", "search_not_implemented")
+MOCK_LIMITATIONS = ("not_implemented", "initialize_not_implemented", "search_not_implemented",
+                    "customization_not_implemented")
 
 
 def mock_limitation(element: str | None, code: str | None, message: str | None) -> str | None:

@@ -17,7 +17,7 @@ from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
 from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
                                           update_record, upsert_record)
-from mockserver.domain.records import kind_of
+from mockserver.domain.records import kind_of, record_name
 from mockserver.domain.transactions import initialize_from_order
 from mockserver.schema import registry
 
@@ -62,6 +62,43 @@ def get_all(call: Call, body: dict) -> dict:
         status = error.as_status()
     return {"getAllResult": {"status": status, "totalRecords": len(records),
                              "recordList": {"record": records}}}
+
+
+# -- getCustomizationId --------------------------------------------------------------------------
+CUSTOMIZATION_TYPES = registry.lookup("platformCoreTyp:GetCustomizationType").values
+
+
+@operation("getCustomizationId")
+def get_customization_id(call: Call, body: dict) -> dict:
+    """The script ids and internal ids of the account's custom fields, custom record types or
+    custom lists of one kind, in internalId order; inactive ones only if asked for."""
+    wanted = ((body.get("customizationType") or {}).get("getCustomizationType") or "").strip()
+    refs = []
+    try:
+        if not wanted:
+            raise RecordError.of("data_required", field="getCustomizationType")
+        if wanted not in CUSTOMIZATION_TYPES:
+            raise RecordError.of("invalid_field_value", value=wanted,
+                                 field="getCustomizationType")
+        kind = kind_of(wanted)
+        if kind is None:
+            raise SoapFault.of("customization_not_implemented", type=wanted)
+        call.require(kind, Level.VIEW)
+        for record in sorted(call.account.store.records(wanted), key=_id_order):
+            if record.get("isInactive") and body.get("includeInactives") is not True:
+                continue
+            ref = {"internalId": record["internalId"], "type": wanted}
+            if record.get("scriptId"):
+                ref["scriptId"] = record["scriptId"]
+            name = record_name(kind, record)
+            if name is not None:
+                ref["name"] = name
+            refs.append(ref)
+        status = success_status()
+    except RecordError as error:
+        status = error.as_status()
+    return {"getCustomizationIdResult": {"status": status, "totalRecords": len(refs),
+                                         "customizationRefList": {"customizationRef": refs}}}
 
 
 def _id_order(record: dict) -> tuple:
