@@ -10,7 +10,7 @@ import requests
 from lxml import etree
 from zeep.exceptions import Fault
 
-from tests.conftest import LIST_REL, MSGS, SOAP_ENV
+from tests.conftest import LIST_REL, MSGS, SOAP_ENV, checked_call
 
 
 def detail(status):
@@ -295,3 +295,52 @@ def test_unimplemented_operation_answers_with_a_fault_that_says_so(ns):
     assert "does not implement the getSavedSearch operation" in raised.value.message
     root = etree.fromstring(ns.last_response)
     assert root.find(f"{{{SOAP_ENV}}}Body/{{{SOAP_ENV}}}Fault") is not None
+
+
+# -- getCurrencyRate ------------------------------------------------------------------------------
+def currency_rates(ns, schema, **filter_fields):
+    result = checked_call(ns, schema, "getCurrencyRate",
+                          currencyRateFilter=ns.type("ns0:CurrencyRateFilter")(**filter_fields)
+                          ).getCurrencyRateResult
+    assert result.status.isSuccess
+    return [(r.baseCurrency.internalId, r.fromCurrency.internalId, r.exchangeRate)
+            for r in (result.currencyRateList.currencyRate if result.currencyRateList else [])]
+
+
+def test_get_currency_rate_gives_the_rates_in_force(ns, response_schema):
+    stored = requests.get(f"{ns.server.url}/__admin/records/currencyRate", timeout=10).json()
+    usd_eur = [r for r in stored if (r["baseCurrency"]["internalId"],
+                                     r["transactionCurrency"]["internalId"]) == ("1", "2")]
+    first, latest = sorted(usd_eur, key=lambda r: datetime.fromisoformat(r["effectiveDate"]))
+    assert currency_rates(ns, response_schema, baseCurrency=ns.ref(internal_id="1"),
+                          fromCurrency=ns.ref(internal_id="2")) == [
+        ("1", "2", latest["exchangeRate"])]
+    assert currency_rates(ns, response_schema, baseCurrency=ns.ref(internal_id="1"),
+                          fromCurrency=ns.ref(internal_id="2"),
+                          effectiveDate=datetime.fromisoformat(latest["effectiveDate"]) -
+                          timedelta(seconds=1)) == [("1", "2", first["exchangeRate"])]
+    everything = currency_rates(ns, response_schema)
+    assert len(everything) == len({(r["baseCurrency"]["internalId"],
+                                    r["transactionCurrency"]["internalId"]) for r in stored})
+    # a newer rate takes over from its effective date on, not before
+    newer = ns.type("ns17:CurrencyRate")(
+        baseCurrency=ns.ref(internal_id="1"), transactionCurrency=ns.ref(internal_id="2"),
+        exchangeRate=1.2, effectiveDate=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    assert ns.call("add", record=newer).body.writeResponse.status.isSuccess
+    usd, eur = ns.ref(internal_id="1"), ns.ref(internal_id="2")
+    assert currency_rates(ns, response_schema, baseCurrency=usd, fromCurrency=eur) == [
+        ("1", "2", latest["exchangeRate"])]
+    assert currency_rates(ns, response_schema, baseCurrency=usd, fromCurrency=eur,
+                          effectiveDate=datetime(2030, 6, 1, tzinfo=timezone.utc)) == [
+        ("1", "2", 1.2)]
+    assert currency_rates(ns, response_schema, baseCurrency=usd, fromCurrency=eur,
+                          effectiveDate=datetime(2000, 1, 1, tzinfo=timezone.utc)) == []
+
+
+def test_get_currency_rate_with_an_unknown_currency_is_refused(ns, response_schema):
+    result = checked_call(ns, response_schema, "getCurrencyRate",
+                          currencyRateFilter=ns.type("ns0:CurrencyRateFilter")(
+                              baseCurrency=ns.ref(internal_id="999"))).getCurrencyRateResult
+    assert not result.status.isSuccess
+    assert (result.status.statusDetail[0].code, result.status.statusDetail[0].message) == (
+        "INVALID_KEY_OR_REF", "Invalid baseCurrency reference key 999.")

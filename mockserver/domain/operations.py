@@ -232,6 +232,50 @@ def get_data_center_urls(call: Call, body: dict) -> dict:
                            "systemDomain": domain}}}
 
 
+@operation("getCurrencyRate")
+def get_currency_rate(call: Call, body: dict) -> dict:
+    """The exchange rates in force on ``effectiveDate`` (now, without one): for each pair of
+    base and foreign currency the filter admits, the rate with the latest effective date not
+    after it. A rate converts one ``fromCurrency`` into ``exchangeRate`` base currency."""
+    spec = body.get("currencyRateFilter") or {}
+    try:
+        call.require(kind_of("currencyRate"), Level.VIEW)
+        wanted = {name: _currency_id(call.account.store, spec, name)
+                  for name in ("baseCurrency", "fromCurrency")}
+    except RecordError as error:
+        return {"getCurrencyRateResult": {"status": error.as_status()}}
+    on = spec.get("effectiveDate") or call.now
+    in_force: dict[tuple[str, str], dict] = {}
+    for rate in call.account.store.records("currencyRate"):
+        pair = (rate["baseCurrency"]["internalId"], rate["transactionCurrency"]["internalId"])
+        if any(want is not None and want != have for want, have in zip(wanted.values(), pair)):
+            continue
+        if rate["effectiveDate"] <= on and (pair not in in_force or
+                                            rate["effectiveDate"] >
+                                            in_force[pair]["effectiveDate"]):
+            in_force[pair] = rate
+    rates = [{"baseCurrency": rate["baseCurrency"], "fromCurrency": rate["transactionCurrency"],
+              "exchangeRate": rate["exchangeRate"], "effectiveDate": rate["effectiveDate"]}
+             for _, rate in sorted(in_force.items(), key=lambda item: _pair_order(item[0]))]
+    return {"getCurrencyRateResult": {"status": success_status(),
+                                      "currencyRateList": {"currencyRate": rates}}}
+
+
+def _currency_id(store: RecordStore, spec: dict, field: str) -> str | None:
+    ref = spec.get(field)
+    if not ref or (ref.get("internalId") is None and ref.get("externalId") is None):
+        return None
+    currency = store.find("currency", ref.get("internalId"), ref.get("externalId"))
+    if currency is None:
+        raise RecordError.of("invalid_reference", field=field,
+                             key=ref.get("internalId") or ref.get("externalId"))
+    return currency["internalId"]
+
+
+def _pair_order(pair: tuple[str, str]) -> tuple:
+    return tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pair)
+
+
 def _administrator_only(call: Call) -> None:
     """NetSuite shows governance information to administrators only."""
     if not call.role.administrator:
