@@ -17,7 +17,7 @@ from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
 from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
                                           update_record, upsert_record)
-from mockserver.domain.records import kind_of, record_name
+from mockserver.domain.records import id_order, kind_of, record_name
 from mockserver.domain.transactions import initialize_from_order
 from mockserver.schema import registry
 
@@ -102,8 +102,7 @@ def get_customization_id(call: Call, body: dict) -> dict:
 
 
 def _id_order(record: dict) -> tuple:
-    internal_id = record["internalId"]
-    return (0, int(internal_id), "") if internal_id.isdigit() else (1, 0, internal_id)
+    return id_order(record["internalId"])
 
 
 # -- initialize ----------------------------------------------------------------------------------

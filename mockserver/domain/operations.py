@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, SoapFault, success_status
-from mockserver.domain.records import RecordKind, kind_for_qname, kind_of, record_name
+from mockserver.domain.records import RecordKind, id_order, kind_for_qname, kind_of, record_name
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import derivation, with_derivation
 from mockserver.schema import registry
@@ -256,7 +256,8 @@ def get_currency_rate(call: Call, body: dict) -> dict:
             in_force[pair] = rate
     rates = [{"baseCurrency": rate["baseCurrency"], "fromCurrency": rate["transactionCurrency"],
               "exchangeRate": rate["exchangeRate"], "effectiveDate": rate["effectiveDate"]}
-             for _, rate in sorted(in_force.items(), key=lambda item: _pair_order(item[0]))]
+             for _, rate in sorted(in_force.items(),
+                                   key=lambda item: tuple(map(id_order, item[0])))]
     return {"getCurrencyRateResult": {"status": success_status(),
                                       "currencyRateList": {"currencyRate": rates}}}
 
@@ -270,10 +271,6 @@ def _currency_id(store: RecordStore, spec: dict, field: str) -> str | None:
         raise RecordError.of("invalid_reference", field=field,
                              key=ref.get("internalId") or ref.get("externalId"))
     return currency["internalId"]
-
-
-def _pair_order(pair: tuple[str, str]) -> tuple:
-    return tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pair)
 
 
 def _administrator_only(call: Call) -> None:

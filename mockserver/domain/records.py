@@ -307,6 +307,11 @@ def reference_targets(kind: RecordKind, field_name: str) -> tuple[str, ...]:
     return REFERENCE_TARGETS.get(field_name, ())
 
 
+def id_order(internal_id: str) -> tuple:
+    """Sort key for internal ids: numbers in numeric order, then any others (a seed's)."""
+    return (0, int(internal_id), "") if internal_id.isdigit() else (1, 0, internal_id)
+
+
 def record_name(kind: RecordKind, record: dict) -> str | None:
     """The display name NetSuite puts in ``RecordRef.name`` when it returns a reference."""
     for key in ("entityId", "companyName", "tranId", "itemId", "name", "acctName", "periodName",
