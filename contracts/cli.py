@@ -45,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Seed the target with the records each cassette shows, send every recorded "
                     "request again (signed afresh) and compare the answers with the recorded "
                     "ones, ignoring nsId, searchId, jobId, hostname and server timestamps and "
-                    "mapping the internal ids writes assigned. One line per interaction, a diff for "
-                    "each divergence, a summary.")
+                    "mapping the internal ids writes assigned. One line per interaction, a diff "
+                    "for each divergence, a summary.")
     check.add_argument("paths", nargs="+", metavar="PATH",
                        help="cassette files, or directories of them (*.yaml)")
     where = check.add_mutually_exclusive_group()
