@@ -49,6 +49,7 @@ from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.errors import new_error_id
 from mockserver.domain.records import kind_of
+from mockserver.domain.search.saved import saved_searches_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
@@ -232,16 +233,22 @@ class AdminApi:
         data = read_seed(body["seed"]) if "seed" in body else body
         if data is None:
             return {"added": 0}
-        added = load_seed(account.store, data, self.backend.clock.now(),
-                          source=f"seed {body.get('seed', 'from request')}")
-        return {"added": added, "records": account.store.count()}
+        source = f"seed {body.get('seed', 'from request')}"
+        saved = saved_searches_of(data, source)
+        account.saved_searches.check_new(saved)
+        added = load_seed(account.store, data, self.backend.clock.now(), source=source)
+        account.saved_searches.add(saved)
+        return {"added": added, "records": account.store.count(),
+                "savedSearches": len(account.saved_searches)}
 
     def post_reset(self, query, body) -> dict:
         loaded = {}
         for account in self.backend.accounts.values():
             seed_name = body.get("seed", account.seed)
             seed = read_seed(seed_name)
+            saved = saved_searches_of(seed, f"seed {seed_name}") if seed is not None else []
             account.store.clear()
+            account.saved_searches.replace(saved)
             if seed is not None:
                 load_seed(account.store, seed, self.backend.clock.now(),
                           source=f"seed {seed_name}")

@@ -59,6 +59,7 @@ def build_backend(settings: MockSettings) -> "Backend":
     from mockserver.domain.backend import Backend
     from mockserver.domain.durable import DurableRecordStore
     from mockserver.domain.latency import LatencyModel, LatencyPlan
+    from mockserver.domain.search.saved import saved_searches_of
     from mockserver.domain.seed import load_seed, read_seed
     from mockserver.domain.values import parse_datetime
     from mockserver.wire.xpath import compiled_xpath
@@ -86,9 +87,10 @@ def build_backend(settings: MockSettings) -> "Backend":
                 backend.verifier.keep_nonces_in(store)
         account = backend.add_account(parse_account(spec, store=store))
         account.seed = spec.get("seed", settings.seed)
-        if store is None or store.is_empty:
-            seed = read_seed(account.seed)
-            if seed is not None:
+        seed = read_seed(account.seed)
+        if seed is not None:  # definitions, loaded on every start; records, into a new store
+            account.saved_searches.replace(saved_searches_of(seed, f"seed {account.seed}"))
+            if store is None or store.is_empty:
                 load_seed(account.store, seed, backend.clock.now(),
                           source=f"seed {account.seed}")
     if len(backend.accounts) != len(settings.accounts or [None]):

@@ -175,12 +175,13 @@ def test_check_false_returns_the_failed_status(nsc):
 
 def test_other_faults_carry_netsuites_code_and_message(nsc):
     with pytest.raises(NetSuiteFault) as raised:
-        nsc.call("getSavedSearch", {"_ns_type": "GetSavedSearchRecord", "searchType": "vendor"})
+        nsc.call("getBudgetExchangeRate", {"_ns_type": "BudgetExchangeRateFilter",
+                                           "period": {"internalId": "1"}})
     error = raised.value
     assert type(error) is NetSuiteFault
     assert error.code == "UNEXPECTED_ERROR"
     assert error.fault == "unexpectedErrorFault"
-    assert "getSavedSearch" in error.message
+    assert "getBudgetExchangeRate" in error.message
 
 
 # -- connection errors: reads are retried, writes are not (unless never sent) -----------------------

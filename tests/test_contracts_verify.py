@@ -89,7 +89,7 @@ def test_a_mock_that_stops_computing_totals_fails_on_the_field(monkeypatch, caps
 
 def test_a_mock_that_pages_differently_fails_on_the_paging(monkeypatch, capsys):
     from mockserver.domain.search import operations as search_operations
-    monkeypatch.setattr(search_operations, "_page_size", lambda prefs: 6)
+    monkeypatch.setattr(search_operations, "_page_size", lambda prefs, maximum=1000: 6)
     assert contracts_main(["verify", str(RECORDINGS / "vendor-search-pages.yaml")]) == 1
     out = capsys.readouterr().out
     assert "-        core:pageSize = '5'" in out and "+        core:pageSize = '6'" in out

@@ -16,6 +16,7 @@ from enum import IntEnum
 from mockserver.domain.async_jobs import AsyncJobs
 from mockserver.domain.errors import ConfigurationError, RecordError
 from mockserver.domain.governance import DEFAULT_LIMIT, ConcurrencyGate
+from mockserver.domain.search.saved import SavedSearches
 from mockserver.domain.search.sessions import SearchSessions
 from mockserver.domain.store import RecordStore
 from mockserver.domain.writes import RecordWriter
@@ -152,6 +153,7 @@ class AccountState:
         self.lockouts = Lockouts()
         self.searches = SearchSessions()  # open search ids
         self.async_jobs = AsyncJobs()  # submitted asynchronous jobs and their results
+        self.saved_searches = SavedSearches()  # from the seed
         self.seed = "none"  # what a reset reloads
 
     @property

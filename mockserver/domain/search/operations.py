@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from mockserver.domain.accounts import DELETED_RECORDS, Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
-from mockserver.domain.records import RECORD_TYPES
+from mockserver.domain.records import RECORD_TYPES, id_order
 from mockserver.domain.search.criteria import InvalidEnumValue, compile_criterion
 from mockserver.domain.search.query import Query, Results, compile_search
 from mockserver.domain.search.results import render_record, render_row
+from mockserver.domain.search.saved import with_saved_search
 from mockserver.domain.search.sessions import SearchSession, SearchSessions
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
@@ -131,7 +132,10 @@ def _compiled(call: Call, search_record: dict, search_id: str,
     """The search checked against its preferences and compiled: (session, query, None), or
     (session, None, the no-match answer) for an enum value the field lacks."""
     prefs = call.headers.get("searchPreferences") or {}
-    session = SearchSession(search_id, search_record, _page_size(prefs, max_page_size),
+    page_size = _page_size(prefs, max_page_size)
+    search_record = with_saved_search(search_record, call.account.saved_searches,
+                                      return_columns=prefs.get("returnSearchColumns") is not False)
+    session = SearchSession(search_id, search_record, page_size,
                             prefs.get("bodyFieldsOnly") is not False, call.now.timestamp())
     try:
         query = compile_search(search_record, call.account.store, call.now)
@@ -209,6 +213,22 @@ def search_more_with_id(call: Call, body: dict) -> dict:
         return {"searchResult": _page(call, session, query, body.get("pageIndex") or 0)}
     except RecordError as error:
         return {"searchResult": {"status": error.as_status()}}
+
+
+# -- getSavedSearch ------------------------------------------------------------------------------
+@operation("getSavedSearch")
+def get_saved_search(call: Call, body: dict) -> dict:
+    """The account's saved searches of one search type, by internal id."""
+    search_type = (body.get("record") or {}).get("searchType")
+    if not search_type:
+        return {"getSavedSearchResult": {
+            "status": RecordError.of("data_required", field="searchType").as_status()}}
+    found = sorted(call.account.saved_searches.of_type(search_type),
+                   key=lambda s: id_order(s.internal_id))
+    return {"getSavedSearchResult": {
+        "status": success_status(), "totalRecords": len(found),
+        "recordRefList": {"recordRef": [{"internalId": s.internal_id, "name": s.title}
+                                        for s in found]}}}
 
 
 # -- getDeleted ---------------------------------------------------------------------------------

@@ -229,9 +229,6 @@ def compile_search(search_record: dict, store, now: datetime) -> Query:
         raise RecordError.of("invalid_search_type", type=qname)
     joins = Joins(store)
     if ctype.field("criteria") is not None and ctype.field("columns") is not None:
-        saved = search_record.get("savedSearchId") or search_record.get("savedSearchScriptId")
-        if saved:
-            raise RecordError.of("invalid_saved_search", id=saved)
         criteria_type = ctype.field("criteria").type_ref
         criteria = dict(search_record.get("criteria") or {}, _type=criteria_type)
         query = compile_search(criteria, store, now)
