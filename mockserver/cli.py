@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--request-timeout", type=float, dest="request_timeout_s", metavar="SECONDS",
                        help=f"cut requests off after this long, as NetSuite does "
                             f"[default: {DEFAULTS.request_timeout_s:g}]")
+    serve.add_argument("--async-job-seconds", type=float, dest="async_job_s",
+                       metavar="SECONDS",
+                       help="how long an asynchronous job (asyncAddList, asyncSearch, ...) "
+                            "takes: processing until then, done after [default: 0]")
     serve.add_argument("--state", metavar="PATH",
                        help="keep the records in this SQLite file across restarts (a write is "
                             "acknowledged only once committed) [default: in memory]")
@@ -152,7 +156,7 @@ def serve(args: argparse.Namespace) -> int:
     flags = {name: getattr(args, name) for name in (
         "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
         "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level",
-        "request_timeout_s", "state", "admin_token")}
+        "request_timeout_s", "async_job_s", "state", "admin_token")}
     settings = load_settings(settings_file=args.settings, secrets_file=args.secrets,
                              config_file=args.config, flags=flags)
     logging.basicConfig(level=settings.log_level.upper(),

@@ -43,6 +43,7 @@ class MockSettings:
     log_level: str = "info"
     max_request_bytes: int = MAX_REQUEST_BYTES
     request_timeout_s: float = REQUEST_TIMEOUT_SECONDS
+    async_job_s: float = 0.0  # how long an asynchronous job takes, on the mock's clock
     state: str = ""           # a SQLite file: keep the records across restarts
     clock: str = ""           # start the mock's business clock at this ISO time
     admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
@@ -79,6 +80,9 @@ class MockSettings:
             raise ConfigError("threads must not be negative")
         if self.request_timeout_s <= 0:
             raise ConfigError("request timeout must be positive")
+        if not 0 <= self.async_job_s < float("inf"):
+            raise ConfigError(f"async job time must be a number of seconds, 0 or more, not "
+                              f"{self.async_job_s:g}")
         for name in ("account", "consumer_key", "consumer_secret", "token_id", "token_secret"):
             if not getattr(self, name):
                 raise ConfigError(f"{name} must not be empty")

@@ -69,7 +69,8 @@ def build_backend(settings: MockSettings) -> "Backend":
                                      for op, spec in settings.latency.items()})
     else:
         latency = LatencyPlan(LatencyModel.parse(settings.latency_ms))
-    backend = Backend(latency=latency, request_timeout=settings.request_timeout_s)
+    backend = Backend(latency=latency, request_timeout=settings.request_timeout_s,
+                      async_job_seconds=settings.async_job_s)
     # A rule's XPath is checked as the rule is loaded, file rules included (lxml's, so the
     # wire layer's validator is handed to the domain here).
     backend.rules.xpath_validator = compiled_xpath

@@ -8,7 +8,8 @@ import pytest
 import requests
 from zeep.exceptions import Fault
 
-from tests.conftest import checked_call
+from mockserver.admin_client import MockAdmin
+from tests.conftest import SoapClient, checked_call
 from tests.test_list_operations import fault_of, results, vendor
 
 pytestmark = pytest.mark.server
@@ -157,3 +158,72 @@ def test_a_reset_forgets_the_jobs(ns, response_schema):
     with pytest.raises(Fault):
         ns.call("checkAsyncStatus", jobId=job)
     assert fault_of(ns)[1] == "INVALID_JOB_ID"
+
+
+# -- jobs that take time (async_job_s, on the mock's clock) ----------------------------------------
+JOB_SECONDS = 30
+
+
+@pytest.fixture(scope="module")
+def slow(zeep_client):
+    """A mock whose asynchronous jobs take 30 s of its clock."""
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="demo", async_job_s=JOB_SECONDS)) as server:
+        yield SoapClient(zeep_client, server)
+
+
+def advance(ns, seconds: float) -> None:
+    MockAdmin(ns.server.url).advance_clock(seconds)
+
+
+def test_a_job_is_processing_for_its_time_and_done_after_it(slow, response_schema):
+    job = submitted(slow, response_schema, "asyncAddList",
+                    record=[vendor(slow, "Slow Vendor", externalId="SLOW-1")])
+    status, share = job_status(slow, response_schema, job)
+    assert status == "processing" and share < 5
+    with pytest.raises(Fault):
+        slow.call("getAsyncResult", jobId=job, pageIndex=1)
+    assert fault_of(slow)[:2] == ("asyncFault", "JOB_NOT_COMPLETE")
+    assert "SLOW-1" not in {r.get("externalId") for r in stored(slow, "vendor")}
+
+    advance(slow, JOB_SECONDS / 2)
+    halfway = checked_call(slow, response_schema, "checkAsyncStatus",
+                           jobId=job).asyncStatusResult
+    assert halfway.status == "processing" and 45 <= halfway.percentCompleted <= 60
+    assert JOB_SECONDS / 2 - 3 <= halfway.estRemainingDuration <= JOB_SECONDS / 2
+    assert "SLOW-1" not in {r.get("externalId") for r in stored(slow, "vendor")}
+
+    advance(slow, JOB_SECONDS / 2 + 1)
+    assert job_status(slow, response_schema, job) == ("finished", 100.0)
+    added = [r for r in stored(slow, "vendor") if r.get("externalId") == "SLOW-1"]
+    assert len(added) == 1
+    written = job_result(slow, response_schema, job).writeResponseList.writeResponse[0]
+    assert written.baseRef.internalId == added[0]["internalId"]
+
+
+def test_a_job_is_done_by_the_first_request_after_its_time(slow, response_schema):
+    job = submitted(slow, response_schema, "asyncDeleteList", baseRef=[slow.ref("vendor", "110")])
+    advance(slow, JOB_SECONDS + 1)
+    assert [r for r in stored(slow, "vendor") if r["internalId"] == "110"]   # no request yet
+    slow.call("getServerTime")
+    assert not [r for r in stored(slow, "vendor") if r["internalId"] == "110"]
+    assert job_status(slow, response_schema, job) == ("finished", 100.0)
+
+
+def test_a_search_job_finds_what_is_there_when_it_runs(slow, response_schema):
+    VendorSearchBasic = slow.type("ns5:VendorSearchBasic")
+    job = submitted(slow, response_schema, "asyncSearch", searchRecord=VendorSearchBasic())
+    assert slow.call("add", record=vendor(slow, "Added While Queued")).body \
+        .writeResponse.status.isSuccess
+    advance(slow, JOB_SECONDS + 1)
+    result = job_result(slow, response_schema, job).searchResult
+    assert "Added While Queued" in {r.companyName for r in result.recordList.record}
+
+
+@pytest.mark.parametrize("value", [-1, float("nan"), float("inf")])
+def test_the_job_time_must_be_seconds(value):
+    from client.config import ConfigError
+    from mockserver.config import load_settings
+    with pytest.raises(ConfigError, match="async job time must be a number of seconds"):
+        load_settings(environ={}, flags={"async_job_s": value}).validate()

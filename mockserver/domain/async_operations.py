@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from mockserver.domain.async_jobs import AsyncJob, Outcome
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import SoapFault
-from mockserver.domain.async_jobs import AsyncJob
-from mockserver.domain.list_operations import run_list
+from mockserver.domain.list_operations import EACH, list_inputs, run_list
 from mockserver.domain.search.operations import search_snapshot
 
 # asyncX -> the synchronous list operation it queues, and its result type (platformMsgs).
@@ -24,25 +27,48 @@ def new_job_id(call: Call) -> str:
     return "ASYNC" + call.ns_id
 
 
-def _submitted(call: Call, job: AsyncJob) -> dict:
+def _submit(call: Call, work) -> dict:
+    """Queue ``work`` (at -> Outcome) as a job of the account's job time; answer ``pending``."""
+    seconds = call.backend.async_job_seconds
+    job = AsyncJob(new_job_id(call), call.operation, call.now,
+                   call.now + timedelta(seconds=seconds), _failing_with_its_fault(work))
+    if not seconds:
+        job.run()
     call.account.async_jobs.add(job)
-    return {"asyncStatusResult": job.status_result("pending")}
+    return {"asyncStatusResult": job.status_result()}
+
+
+def _failing_with_its_fault(work):
+    """A job whose work meets a SOAP fault (a search the mock cannot do, say) has failed, and
+    getAsyncResult answers with that fault."""
+    def guarded(at: datetime) -> Outcome:
+        try:
+            return work(at)
+        except SoapFault as fault:
+            def result(_call: Call, _page: int) -> dict:
+                raise fault
+            return "failed", result
+    return guarded
 
 
 def _list_job(call: Call, body: dict) -> dict:
     list_operation, result_type = LIST_JOBS[call.operation]
-    outcome = run_list(call, body, list_operation)  # limits checked as it is submitted
-    (results,) = outcome.values()
-    each = results.get("writeResponse", results.get("readResponse"))
-    job_id = new_job_id(call)
-    status = ("finished" if all(r["status"]["isSuccess"] for r in each)
-              else "finishedWithErrors")
+    list_inputs(call, body, EACH[list_operation][0])  # over the limit: refused at submission
 
-    def result(_call: Call, page_index: int) -> dict:
-        if page_index != 1:
-            raise SoapFault.of("async_page_index", job_id=job_id, page=page_index)
-        return {"_type": f"platformMsgs:{result_type}", **outcome}
-    return _submitted(call, AsyncJob(job_id, call.operation, status, result))
+    def work(at: datetime) -> Outcome:
+        outcome = run_list(replace(call, now=at), body, list_operation)
+        (results,) = outcome.values()
+        each = results.get("writeResponse", results.get("readResponse"))
+        status = ("finished" if all(r["status"]["isSuccess"] for r in each)
+                  else "finishedWithErrors")
+
+        def result(_call: Call, page_index: int) -> dict:
+            if page_index != 1:
+                raise SoapFault.of("async_page_index", job_id=job_id, page=page_index)
+            return {"_type": f"platformMsgs:{result_type}", **outcome}
+        return status, result
+    job_id = new_job_id(call)
+    return _submit(call, work)
 
 
 for _name in LIST_JOBS:
@@ -51,14 +77,15 @@ for _name in LIST_JOBS:
 
 @operation("asyncSearch")
 def async_search(call: Call, body: dict) -> dict:
-    job_id = new_job_id(call)
-    snapshot = search_snapshot(call, body.get("searchRecord") or {}, job_id)
+    def work(at: datetime) -> Outcome:
+        snapshot = search_snapshot(replace(call, now=at), body.get("searchRecord") or {},
+                                   new_job_id(call))
 
-    def result(page_call: Call, page_index: int) -> dict:
-        return {"_type": "platformMsgs:AsyncSearchResult",
-                "searchResult": snapshot.page(page_call, page_index)}
-    status = "finished" if snapshot.succeeded else "failed"
-    return _submitted(call, AsyncJob(job_id, call.operation, status, result))
+        def result(page_call: Call, page_index: int) -> dict:
+            return {"_type": "platformMsgs:AsyncSearchResult",
+                    "searchResult": snapshot.page(page_call, page_index)}
+        return ("finished" if snapshot.succeeded else "failed"), result
+    return _submit(call, work)
 
 
 def _job(call: Call, body: dict) -> AsyncJob:
@@ -70,10 +97,12 @@ def _job(call: Call, body: dict) -> AsyncJob:
 
 @operation("checkAsyncStatus")
 def check_async_status(call: Call, body: dict) -> dict:
-    return {"asyncStatusResult": _job(call, body).status_result()}
+    return {"asyncStatusResult": _job(call, body).status_result(call.now)}
 
 
 @operation("getAsyncResult")
 def get_async_result(call: Call, body: dict) -> dict:
     job = _job(call, body)
+    if not job.done:
+        raise SoapFault.of("async_not_complete", job_id=job.job_id)
     return {"asyncResult": job.result(call, body.get("pageIndex") or 0)}

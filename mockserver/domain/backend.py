@@ -145,6 +145,7 @@ def request_facts(body: dict) -> tuple[set[str], set[str]]:
 class Backend:
     def __init__(self, *, clock: Clock | None = None, latency: LatencyPlan | None = None,
                  request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+                 async_job_seconds: float = 0.0,
                  sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
         from mockserver.domain import async_operations, list_operations, operations  # noqa: F401
@@ -156,6 +157,7 @@ class Backend:
         self.verifier = TokenPassportVerifier(self.clock, self.audit, self.accounts)
         self.latency = latency or LatencyPlan()
         self.request_timeout = request_timeout
+        self.async_job_seconds = async_job_seconds  # how long an asynchronous job takes
         self.rules = FaultRules()
         self.journal = Journal(credentials=self.credentials)
         self.sleep = sleep
@@ -209,6 +211,8 @@ class Backend:
             if delay:
                 self.sleep(delay)
             now = self.clock.now()
+            if account.async_jobs.waiting:  # jobs whose time is up are done first
+                account.async_jobs.run_due(now)
             ns_id = new_ns_id(account.account_id, now)
             if action is not None:
                 if action.kind == "fault":

@@ -155,6 +155,9 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     # checkAsyncStatus and getAsyncResult (INFERRED: the reference has no AsyncFault capture;
     # the codes are FaultCodeType's, the first text is NetSuite's for a search id).
     "async_invalid_job": ("asyncFault", "INVALID_JOB_ID", INVALID_JOB_ID),
+    "async_not_complete": ("asyncFault", "JOB_NOT_COMPLETE",
+                           "Job {job_id} is not complete yet: check its status with "
+                           "checkAsyncStatus."),
     "async_page_index": ("asyncFault", "INVALID_PAGE_INDEX",
                          "The results of job {job_id} have one page; page {page} does not "
                          "exist."),
