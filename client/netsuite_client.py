@@ -222,6 +222,17 @@ class NetSuiteClient:
         from client.paging import SearchPages
         return SearchPages(self, search_record, headers=headers, **options)
 
+    def submit(self, operation: str, *args, headers: dict | None = None, **kwargs):
+        """Submit an asynchronous operation (``asyncAddList``, ``asyncSearch``, …): an
+        ``AsyncJob`` to wait for and read (see ``client.async_jobs``)."""
+        from client.async_jobs import AsyncJob
+        if not operation.startswith("async"):
+            raise RequestError(f"{operation} is not an asynchronous operation (asyncAddList, "
+                               f"asyncUpdateList, asyncUpsertList, asyncDeleteList, "
+                               f"asyncGetList, asyncInitializeList, asyncSearch)")
+        answer = self.call(operation, *args, headers=headers, **kwargs)
+        return AsyncJob(self, operation, answer.jobId)
+
     def _send(self, operation: str, method, body: dict, soap_headers: dict):
         read = is_read(operation)
         with self._stats_lock:
