@@ -1,0 +1,122 @@
+"""``getItemAvailability``: an inventory item's stock per location, worked out from the
+transactions that move it.
+
+The mock keeps no stock ledger: on hand is what item receipts received (lines with
+``itemReceive`` not false) at each location (the line's, else the receipt's), on order what
+purchase orders still expect (each line's quantity less what receipts received of it). The
+mock models no sales orders, fulfilments or adjustments, so nothing is committed or back
+ordered and available is on hand. An item's ``locationsList`` gives the reorder point and
+preferred stock level. ``lastQtyAvailableChange`` is the last receipt's time at that location;
+the filter's keeps the locations changed since.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from mockserver.domain.accounts import Level
+from mockserver.domain.backend import Call, operation
+from mockserver.domain.errors import RecordError, success_status
+from mockserver.domain.list_operations import list_inputs
+from mockserver.domain.records import id_order, kind_of
+from mockserver.domain.transactions import lines, order_progress
+
+class Stock:
+    """On hand, on order and the last change, per (item, location), of one store."""
+
+    def __init__(self, store) -> None:
+        self.on_hand: dict[tuple[str, str], float] = defaultdict(float)
+        self.on_order: dict[tuple[str, str], float] = defaultdict(float)
+        self.changed: dict[tuple[str, str], datetime] = {}
+        for receipt in store.records("itemReceipt"):
+            for line in lines(receipt, "itemList"):
+                key = _key(line, receipt)
+                if key is None or line.get("itemReceive") is False:
+                    continue
+                self.on_hand[key] += float(line.get("quantity") or 0)
+                moment = receipt.get("lastModifiedDate") or receipt.get("createdDate")
+                if moment is not None and (key not in self.changed or moment > self.changed[key]):
+                    self.changed[key] = moment
+        for order in store.records("purchaseOrder"):
+            progress = order_progress(store, order["internalId"])
+            for line in lines(order, "itemList"):
+                key = _key(line, order)
+                if key is None or line.get("isClosed"):
+                    continue
+                received = progress.get(str(line.get("line")), (0.0, 0.0))[0]
+                left = float(line.get("quantity") or 0) - received
+                if left > 0:
+                    self.on_order[key] += left
+
+    def locations_of(self, item_id: str) -> set[str]:
+        return {location for (item, location) in (*self.on_hand, *self.on_order)
+                if item == item_id}
+
+
+def _key(line: dict, transaction: dict) -> tuple[str, str] | None:
+    item = (line.get("item") or {}).get("internalId")
+    location = (line.get("location") or transaction.get("location") or {}).get("internalId")
+    return (str(item), str(location)) if item is not None and location is not None else None
+
+
+@operation("getItemAvailability")
+def get_item_availability(call: Call, body: dict) -> dict:
+    spec = body.get("itemAvailabilityFilter") or {}
+    refs = list_inputs(call, spec.get("item") or {}, "recordRef")  # at most 10,000
+    since = spec.get("lastQtyAvailableChange")
+    store = call.account.store
+    try:
+        call.require(kind_of("inventoryItem"), Level.VIEW)
+        items = []
+        for ref in refs:
+            # the mock keeps stock of inventory items only
+            item = store.find("inventoryItem", ref.get("internalId"), ref.get("externalId"))
+            if item is None:
+                raise RecordError.of("invalid_reference", field="item",
+                                     key=ref.get("internalId") or ref.get("externalId"))
+            items.append(item)
+    except RecordError as error:
+        return {"getItemAvailabilityResult": {"status": error.as_status()}}
+    stock = Stock(store)
+    found = []
+    for item in items:
+        item_id = item["internalId"]
+        settings = {(row.get("locationId") or {}).get("internalId"): row
+                    for row in lines(item, "locationsList")}
+        for location in sorted(stock.locations_of(item_id) | {k for k in settings if k},
+                               key=id_order):
+            key = (item_id, location)
+            changed = stock.changed.get(key)
+            if since is not None and (changed is None or changed <= since):
+                continue
+            on_hand = stock.on_hand.get(key, 0.0)
+            availability = {
+                "item": _ref(item), "lastQtyAvailableChange": changed,
+                "locationId": _location_ref(store, location), "quantityOnHand": on_hand,
+                "reorderPoint": settings.get(location, {}).get("reorderPoint"),
+                "preferredStockLevel": settings.get(location, {}).get("preferredStockLevel"),
+                "quantityOnOrder": stock.on_order.get(key, 0.0), "quantityCommitted": 0.0,
+                "quantityBackOrdered": 0.0, "quantityAvailable": on_hand}
+            found.append({k: v for k, v in availability.items() if v is not None})
+    result = {"status": success_status()}
+    if found:  # the list, when sent, holds at least one
+        result["itemAvailabilityList"] = {"itemAvailability": found}
+    return {"getItemAvailabilityResult": result}
+
+
+def _ref(record: dict) -> dict:
+    ref = {"internalId": record["internalId"]}
+    name = record.get("itemId")
+    if name:
+        ref["name"] = name
+    return ref
+
+
+def _location_ref(store, location_id: str) -> dict:
+    ref = {"internalId": location_id}
+    location = store.get("location", location_id)
+    if location is not None and location.get("name"):
+        ref["name"] = location["name"]
+    return ref
+
