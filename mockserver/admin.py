@@ -11,6 +11,7 @@
     POST   /__admin/rules                      add one rule (a table) or {"rules": [...]}
     DELETE /__admin/rules[/<id>]               remove one rule, or all
     GET    /__admin/records[/<type>[/<id>]]    record counts, a type's records, one record
+    GET    /__admin/attachments                contacts and files attached to records (attach)
     POST   /__admin/seed                       add records: {"seed": "demo"|path} or a seed
     POST   /__admin/reset                      reload each account's seed ({"seed": …} to change
                                                it), clear journal, audit, rules' counts, nonces
@@ -56,8 +57,8 @@ from mockserver.wire.http import respond, respond_json
 
 log = logging.getLogger("netsuite_mock.admin")
 
-ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "seed", "reset",
-          "snapshot", "clock", "ui")
+ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "attachments", "seed",
+          "reset", "snapshot", "clock", "ui")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON = "application/json"
 # What a wildcard listening address stands for: no name a Host header could carry.
@@ -197,6 +198,10 @@ class AdminApi:
     def get_rules(self, query, body) -> list[dict]:
         return [rule.describe() for rule in self.backend.rules.rules()]
 
+    def get_attachments(self, query, body) -> list[dict]:
+        account = self._account(query)
+        return account.attachments.listed(account.store)
+
     def get_records(self, query, body, record_type: str | None = None,
                     internal_id: str | None = None):
         store = self._account(query).store
@@ -248,6 +253,7 @@ class AdminApi:
             seed = read_seed(seed_name)
             saved = saved_searches_of(seed, f"seed {seed_name}") if seed is not None else []
             account.store.clear()
+            account.attachments.clear()
             account.saved_searches.replace(saved)
             if seed is not None:
                 load_seed(account.store, seed, self.backend.clock.now(),

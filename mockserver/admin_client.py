@@ -63,6 +63,9 @@ class MockAdmin:
         return self._call("GET", path, account=account)
 
     # what happened
+    def attachments(self, *, account: str | None = None) -> list[dict]:
+        return self._call("GET", "attachments", account=account)
+
     def journal(self, *, since: int | None = None, limit: int | None = None) -> list[dict]:
         return self._call("GET", "journal", since=since, limit=limit)
 

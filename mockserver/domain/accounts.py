@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from mockserver.domain.async_jobs import AsyncJobs
+from mockserver.domain.attachments import Attachments
 from mockserver.domain.errors import ConfigurationError, RecordError
 from mockserver.domain.governance import DEFAULT_LIMIT, ConcurrencyGate
 from mockserver.domain.search.saved import SavedSearches
@@ -154,6 +155,7 @@ class AccountState:
         self.searches = SearchSessions()  # open search ids
         self.async_jobs = AsyncJobs()  # submitted asynchronous jobs and their results
         self.saved_searches = SavedSearches()  # from the seed
+        self.attachments = Attachments()  # contacts and files attached to records
         self.seed = "none"  # what a reset reloads
 
     @property

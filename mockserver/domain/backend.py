@@ -148,8 +148,8 @@ class Backend:
                  async_job_seconds: float = 0.0,
                  sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
-        from mockserver.domain import (async_operations, inventory,  # noqa: F401
-                                       list_operations, operations)
+        from mockserver.domain import (async_operations, attach_operations,  # noqa: F401
+                                       inventory, list_operations, operations)
         from mockserver.domain.search import operations as search_operations  # noqa: F401
 
         self.clock = clock or Clock()

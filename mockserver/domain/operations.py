@@ -21,14 +21,14 @@ RECORD_REF = "platformCore:RecordRef"
 RECORD_TYPE_VALUES = frozenset(registry.lookup("platformCoreTyp:RecordType").values)
 
 
-def _write_response(status: dict, base_ref: dict | None = None) -> dict:
+def _write_response(status: dict, ref: dict | None = None) -> dict:
     response = {"status": status}
-    if base_ref is not None:
-        response["baseRef"] = base_ref
+    if ref is not None:
+        response["baseRef"] = ref
     return {"writeResponse": response}
 
 
-def _base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
+def base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
               external_id: str | None) -> dict:
     ref = {"_type": RECORD_REF}
     if internal_id is not None:
@@ -40,7 +40,7 @@ def _base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str
     return ref
 
 
-def _kind_of_ref(ref: dict) -> RecordKind:
+def kind_of_ref(ref: dict) -> RecordKind:
     """The record kind a get/delete reference names, or the record error NetSuite gives."""
     if ref.get("_type") == "platformCore:BaseRef":
         raise RecordError.of("abstract_ref")
@@ -94,7 +94,7 @@ def readable(kind: RecordKind, record: dict, store: RecordStore | None = None, *
 def read_record(call: Call, ref: dict) -> dict:
     """One get, as ``get`` and ``getList`` perform it: a readResponse body."""
     try:
-        kind = _kind_of_ref(ref)
+        kind = kind_of_ref(ref)
         call.require(kind, Level.VIEW)
         store = call.account.store
         record = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
@@ -122,12 +122,12 @@ def add_record(call: Call, record: dict) -> dict:
     except RecordError as error:
         return {"status": error.as_status()}
     return {"status": success_status(),
-            "baseRef": _base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
 def update_record(call: Call, record: dict) -> dict:
     kind = kind_for_qname(record.get("_type", ""))
-    ref = _base_ref(kind, None, record.get("internalId"), record.get("externalId"))
+    ref = base_ref(kind, None, record.get("internalId"), record.get("externalId"))
     try:
         kind = _kind_of_record(record)
         if record.get("internalId") is None and record.get("externalId") is None:
@@ -144,13 +144,13 @@ def update_record(call: Call, record: dict) -> dict:
     except RecordError as error:
         return {"status": error.as_status(), "baseRef": ref}
     return {"status": success_status(),
-            "baseRef": _base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
 def upsert_record(call: Call, record: dict) -> dict:
     """Add or update keyed by externalId within the record type."""
     kind = kind_for_qname(record.get("_type", ""))
-    ref = _base_ref(kind, None, None, record.get("externalId"))
+    ref = base_ref(kind, None, None, record.get("externalId"))
     try:
         kind = _kind_of_record(record)
         external_id = record.get("externalId")
@@ -169,14 +169,14 @@ def upsert_record(call: Call, record: dict) -> dict:
     except RecordError as error:
         return {"status": error.as_status(), "baseRef": ref}
     return {"status": success_status(),
-            "baseRef": _base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
 def delete_record(call: Call, ref: dict) -> dict:
     echoed_type = ref.get("type") if ref.get("type") in RECORD_TYPE_VALUES else None
-    reply_ref = _base_ref(None, echoed_type, ref.get("internalId"), ref.get("externalId"))
+    reply_ref = base_ref(None, echoed_type, ref.get("internalId"), ref.get("externalId"))
     try:
-        kind = _kind_of_ref(ref)
+        kind = kind_of_ref(ref)
         call.require(kind, Level.FULL)
         store = call.account.store
         with store.lock:
@@ -188,7 +188,7 @@ def delete_record(call: Call, ref: dict) -> dict:
     except RecordError as error:
         return {"status": error.as_status(), "baseRef": reply_ref}
     return {"status": success_status(),
-            "baseRef": _base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
+            "baseRef": base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
 
 
 @operation("add")
