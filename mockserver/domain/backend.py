@@ -149,7 +149,7 @@ class Backend:
                  sleep: Callable[[float], None] = time.sleep):
         # Register the operation handlers (they live in their own modules).
         from mockserver.domain import (async_operations, attach_operations,  # noqa: F401
-                                       inventory, list_operations, operations)
+                                       inventory, list_operations, operations, select_values)
         from mockserver.domain.search import operations as search_operations  # noqa: F401
 
         self.clock = clock or Clock()

@@ -99,6 +99,10 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_initialize_ref": ("INVALID_INITIALIZE_REF",
                                "You can not initialize {type}: invalid reference {key}."),
     "getall_type_required": ("GETALL_RCRD_TYPE_REQD", "The getAll record type is required."),
+    # getSelectValue (INFERRED: texts ours, codes NetSuite's enumeration)
+    "invalid_select_field": ("INVALID_FLD", "{type} has no field {field}."),
+    "not_a_select_field": ("INVALID_FLD_TYP", "The field {field} of {type} is not a select "
+                                              "field."),
     # search, searchMoreWithId, getDeleted
     "invalid_job_id": ("INVALID_JOB_ID", INVALID_JOB_ID),
     "invalid_page_size": ("INVALID_SEARCH_PAGE_SIZE", "Invalid search page size."),
@@ -168,6 +172,9 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     "initialize_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                    "netsuite-mock does not implement initializing a {type} from "
                                    "a {reference} yet."),
+    "select_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                               "netsuite-mock cannot list the values of the {field} field of "
+                               "{type} yet."),
     "customization_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                       "netsuite-mock does not model {type} customizations "
                                       "yet."),
@@ -185,7 +192,7 @@ FAULTSTRINGS: dict[str, str] = {"unexpected": UNEXPECTED_ERROR}
 # The faults above that are the mock's own, not NetSuite's: what it answers for what it does not
 # model. A recording holding one shows the mock, not NetSuite: replay the request and compare.
 MOCK_LIMITATIONS = ("not_implemented", "initialize_not_implemented", "search_not_implemented",
-                    "customization_not_implemented")
+                    "customization_not_implemented", "select_not_implemented")
 
 
 def mock_limitation(element: str | None, code: str | None, message: str | None) -> str | None:
