@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from client.errors import RecordError
+from client.objects import to_json
 from contracts.differential import comparable, differential, run
 from contracts.endpoints import mock_endpoint
 from contracts.strategies import (expected_amounts, operations, record_types, records,
@@ -264,6 +265,41 @@ def test_differential_runner_finds_no_difference_between_two_mocks(endpoint, sec
     def check(steps):
         _fresh(endpoint, other)
         assert differential(endpoint, other, steps) == []
+    check()
+
+
+def test_an_async_list_job_does_what_the_list_operation_does(endpoint, second_mock, existing):
+    """asyncAddList, waited for and read, answers record for record as addList does on an equal
+    mock, and leaves the same records behind (ids, fields, computed totals)."""
+    other = mock_endpoint(second_mock)
+    other.admin.clear_rules()
+
+    @examples(10)
+    @given(st.sampled_from(["vendor", "customer", "vendorBill", "journalEntry", "invoice",
+                            "inventoryItem", "contact"]).flatmap(
+        lambda t: st.tuples(st.just(t), st.lists(records(t, existing), min_size=1,
+                                                 max_size=4))))
+    def check(drawn):
+        record_type, batch = drawn
+        _fresh(endpoint, other)
+        n = next(SUFFIX)
+        batch = [unique_names(record, f"j{n}") for record in batch]
+        with endpoint.client() as via_job, other.client() as direct:
+            job = via_job.submit("asyncAddList", record=batch)
+            assert job.wait(timeout=30, poll=0.05) in ("finished", "finishedWithErrors")
+            job_answers = [comparable(to_json(answer)) for answer in job]
+            answers = comparable(direct.call("addList", record=batch,
+                                             as_json=True)["writeResponse"])
+            assert job_answers == answers
+            assert (job.status == "finished") == all(a["status"]["isSuccess"] for a in answers)
+            ids = [a["baseRef"]["internalId"] for a in answers if a["status"]["isSuccess"]]
+            for internal_id in ids:
+                def stored(client):
+                    got = client.call("get", ref(record_type, internal_id), as_json=True)
+                    return comparable({k: v for k, v in got["record"].items()
+                                       if k not in ("createdDate", "lastModifiedDate",
+                                                    "tranDate", "dateCreated")})
+                assert stored(via_job) == stored(direct)
     check()
 
 
