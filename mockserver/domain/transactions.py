@@ -13,6 +13,7 @@ rewritten.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from mockserver.domain.clock import account_day
@@ -325,6 +326,23 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
             else ("vendorPayment", "vendorCredit")
         return ("paid", _paid(store, record["internalId"], sources))
     return None
+
+
+# The transactions whose status the mock works out (from receipts, bills and payments).
+STATUS_COMPUTED = ("purchaseOrder", "vendorBill", "invoice")
+
+
+def status_search_value(store: RecordStore, kind: RecordKind, record: dict) -> str | None:
+    """A transaction's status as searches name it: ``_vendorBillOpen`` for a vendor bill whose
+    status is "Open", ``_purchaseOrderPendingBillingPartiallyReceived`` for "Pending
+    Billing/Partially Received"; None where the mock does not work the status out."""
+    if kind.record_type not in STATUS_COMPUTED:
+        return None
+    text = with_derivation(kind, record, derivation(store, kind, record)).get("status")
+    if not text:
+        return None
+    words = re.split(r"[^A-Za-z0-9]+", text)
+    return "_" + kind.record_type + "".join(w[:1].upper() + w[1:] for w in words if w)
 
 
 def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict:

@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from mockserver.domain.indexes import transaction_links
 from mockserver.domain.records import RECORD_TYPES, RecordKind, kind_of
 from mockserver.domain.search.criteria import ref_ids
+from mockserver.domain.transactions import STATUS_COMPUTED, status_search_value
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType, EnumType
 
@@ -162,15 +163,20 @@ TRANSACTION_ACCESSORS: dict[str, Callable[[Row], object]] = {
 }
 
 
-# Search fields whose record field the mock does not compute (a transaction's status is derived
-# from payments and approvals): refused rather than answered from an empty field.
-NOT_COMPUTED = {"Transaction": frozenset({"status"})}
+def unsearchable_statuses(values: Iterable[str]) -> list[str]:
+    """The transaction statuses among ``values`` the mock does not work out (a vendor credit's,
+    a sales order's, or anything else but those of ``STATUS_COMPUTED``): a search for them is
+    refused rather than answered from statuses it does not have."""
+    return [v for v in values
+            if not any(str(v).startswith("_" + t) for t in STATUS_COMPUTED)]
 
 
 def accessor(fam: Family, name: str, store=None) -> Callable[[Row], object] | None:
     """How search field ``name`` of ``fam`` reads a row, or None if no record has that field."""
-    if name in NOT_COMPUTED.get(fam.name, ()):
-        return None
+    if fam.has_lines and name == "status":
+        if store is None:
+            return None
+        return lambda row: status_search_value(store, row.kind, row.record)
     if name == "type" and fam.type_values:
         values = fam.type_values
         return lambda row: values[row.kind.record_type]

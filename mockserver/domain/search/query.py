@@ -25,7 +25,8 @@ from mockserver.domain.records import RECORD_TYPES, reference_targets
 from mockserver.domain.search.criteria import (NONE_ID, Criterion, compile_criterion,
                                                kind_of_field)
 from mockserver.domain.search.families import (Family, Joins, Row, accessor, enum_values,
-                                               family, reads_lines, rows_of)
+                                               family, reads_lines, rows_of,
+                                               unsearchable_statuses)
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
 
@@ -296,6 +297,11 @@ def _compile_part(fam: Family, spec: dict, store, now: datetime, *, narrow: bool
                                what=f"the {name} field of {fam.name} searches")
         if kind == "multiSelect":
             value = _resolved_refs(fam, name, value, store)
+        if name == "status" and fam.has_lines:
+            refused = unsearchable_statuses(value.get("searchValue") or ())
+            if refused:
+                raise SoapFault.of("search_not_implemented",
+                                   what=f"the transaction status {refused[0]}")
         criterion = compile_criterion(name, kind, value, now,
                                       enum_values(fam, name) if kind == "enumMultiSelect" else None)
         range_keys.append(criterion.range_key)
