@@ -12,6 +12,7 @@
     DELETE /__admin/rules[/<id>]               remove one rule, or all
     GET    /__admin/records[/<type>[/<id>]]    record counts, a type's records, one record
     GET    /__admin/attachments                contacts and files attached to records (attach)
+    GET    /__admin/jobs                       asynchronous jobs, newest first, with their status
     POST   /__admin/seed                       add records: {"seed": "demo"|path} or a seed
     POST   /__admin/reset                      reload each account's seed ({"seed": …} to change
                                                it), clear journal, audit, rules' counts, nonces
@@ -57,8 +58,8 @@ from mockserver.wire.http import respond, respond_json
 
 log = logging.getLogger("netsuite_mock.admin")
 
-ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "attachments", "seed",
-          "reset", "snapshot", "clock", "ui")
+ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "attachments", "jobs",
+          "seed", "reset", "snapshot", "clock", "ui")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON = "application/json"
 # What a wildcard listening address stands for: no name a Host header could carry.
@@ -197,6 +198,12 @@ class AdminApi:
 
     def get_rules(self, query, body) -> list[dict]:
         return [rule.describe() for rule in self.backend.rules.rules()]
+
+    def get_jobs(self, query, body) -> list[dict]:
+        now = self.backend.clock.now()
+        return [{"account": account.account_id, **job}
+                for account in self.backend.accounts.values()
+                for job in account.async_jobs.listed(now)]
 
     def get_attachments(self, query, body) -> list[dict]:
         account = self._account(query)

@@ -63,6 +63,10 @@ class MockAdmin:
         return self._call("GET", path, account=account)
 
     # what happened
+    def jobs(self) -> list[dict]:
+        """Asynchronous jobs of every account, newest first."""
+        return self._call("GET", "jobs")
+
     def attachments(self, *, account: str | None = None) -> list[dict]:
         return self._call("GET", "attachments", account=account)
 

@@ -227,3 +227,14 @@ def test_the_job_time_must_be_seconds(value):
     from mockserver.config import load_settings
     with pytest.raises(ConfigError, match="async job time must be a number of seconds"):
         load_settings(environ={}, flags={"async_job_s": value}).validate()
+
+
+def test_the_admin_api_lists_the_jobs_with_their_status(slow, response_schema):
+    job = submitted(slow, response_schema, "asyncGetList", baseRef=[slow.ref("vendor", "101")])
+    admin = MockAdmin(slow.server.url)
+    listed = admin.jobs()[0]
+    assert (listed["jobId"], listed["operation"], listed["status"], listed["account"]) == (
+        job, "asyncGetList", "processing", "1234567_SB1")
+    advance(slow, JOB_SECONDS + 1)
+    slow.call("getServerTime")
+    assert admin.jobs()[0]["status"] == "finished" and admin.jobs()[0]["percentCompleted"] == 100

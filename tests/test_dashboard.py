@@ -101,6 +101,15 @@ def test_dashboard_shows_a_request_just_made(mock, ns, browser):
         admin.clear_rules()
 
 
+def test_dashboard_shows_asynchronous_jobs(mock, ns, browser):
+    job = ns.call("asyncGetList", baseRef=[ns.ref("vendor", "101"), ns.ref("vendor", "999")]) \
+        .body.asyncStatusResult.jobId
+    browser.get(mock.url + "/__admin/ui")
+    waiting(browser).until(lambda d: "asyncGetList" in text(d, "jobs"))
+    shown = text(browser, "jobs")
+    assert job[-12:] in shown and "finishedWithErrors 100" in shown and "1234567_SB1" in shown
+
+
 def test_dashboard_shows_no_credential_sent_in_unusual_xml(mock, browser):
     """A consumer key in CDATA and a token whose closing tag has a space (valid XML both)."""
     s = mock.settings

@@ -93,6 +93,14 @@ class AsyncJobs:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def listed(self, now: datetime) -> list[dict]:
+        """Every job kept, newest first, as ``checkAsyncStatus`` would answer now."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return [{**job.status_result(now), "operation": job.operation,
+                 "submitted": job.submitted.isoformat(timespec="milliseconds"),
+                 "due": job.due.isoformat(timespec="milliseconds")} for job in reversed(jobs)]
+
     def clear(self) -> None:
         with self._lock:
             self._jobs.clear()
