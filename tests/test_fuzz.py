@@ -41,6 +41,27 @@ VALID_BODIES = [
     'xmlns:lc="urn:common_2024_1.platform.webservices.netsuite.com"><lc:entityId operator='
     '"contains" xsi:type="c:SearchStringField"><c:searchValue>Acme</c:searchValue>'
     '</lc:entityId></m:searchRecord></m:search>',
+    # the operations added since: jobs, saved searches, select values, attachments, stock
+    f'<m:asyncAddList><m:record xsi:type="r:Vendor" xmlns:r="{LIST_REL}"><r:companyName>Job'
+    f'</r:companyName><r:subsidiary internalId="1"/></m:record></m:asyncAddList>',
+    '<m:checkAsyncStatus><m:jobId>ASYNCWEBSERVICES_1234567_SB1_1</m:jobId></m:checkAsyncStatus>',
+    '<m:getAsyncResult><m:jobId>ASYNCWEBSERVICES_1</m:jobId><m:pageIndex>1</m:pageIndex>'
+    '</m:getAsyncResult>',
+    '<m:search><m:searchRecord xsi:type="tp:TransactionSearchAdvanced" savedSearchId="501" '
+    'xmlns:tp="urn:sales_2024_1.transactions.webservices.netsuite.com"/></m:search>',
+    '<m:getSavedSearch><m:record searchType="transaction"/></m:getSavedSearch>',
+    '<m:getSelectValue><m:fieldDescription><c:recordType>vendorBill</c:recordType>'
+    '<c:sublist>itemList</c:sublist><c:field>item</c:field></m:fieldDescription>'
+    '<m:pageIndex>1</m:pageIndex></m:getSelectValue>',
+    '<m:attach><m:attachReference xsi:type="c:AttachBasicReference"><c:attachTo '
+    'xsi:type="c:RecordRef" internalId="101" type="vendor"/><c:attachedRecord '
+    'xsi:type="c:RecordRef" internalId="1" type="file"/></m:attachReference></m:attach>',
+    '<m:getItemAvailability><m:itemAvailabilityFilter><c:item><c:recordRef internalId="201"/>'
+    '</c:item></m:itemAvailabilityFilter></m:getItemAvailability>',
+    '<m:getCustomizationId><m:customizationType getCustomizationType="customList"/>'
+    '<m:includeInactives>true</m:includeInactives></m:getCustomizationId>',
+    '<m:getCurrencyRate><m:currencyRateFilter><c:baseCurrency internalId="1"/>'
+    '</m:currencyRateFilter></m:getCurrencyRate>',
 ]
 
 # Fragments that trip parsers and binders: markup, entities, odd types, namespaces.
