@@ -385,13 +385,86 @@ def addlist_mixed() -> tuple[list[dict], dict]:
          f"USER_ERROR 'Please enter value(s) for: …'"])
 
 
+ORACLE_ASYNC = ("Oracle's SuiteTalk documentation, 'Asynchronous Request Processing' "
+                "(section_3770809638) and 'Checking the Status of an Asynchronous Job' "
+                "(section_3771741984)")
+
+
+def async_get_list() -> tuple[list[dict], dict]:
+    job = "ASYNCWEBSERVICES_ACCOUNT_ID_030120240000000000000000042_4bee0685"
+    customers = [("87", "Fjord Fisheries", "ap@fjord.example.com"),
+                 ("176", "Gannet Glassworks", "billing@gannet.example.com")]
+    submit = request(f'<ns0:asyncGetList xmlns:ns0="{NS["msgs"]}" xmlns:ns1="{NS["core"]}" '
+                     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                     + "".join(f'<ns0:baseRef internalId="{i}" type="customer" '
+                               'xsi:type="ns1:RecordRef"/>' for i, _, _ in customers)
+                     + "</ns0:asyncGetList>")
+
+    def status(element: str, state: str, done: str) -> str:
+        return (f'  <{element} xmlns="{NS["msgs"]}">\n'
+                f'   <asyncStatusResult xmlns="{NS["core"]}">\n'
+                f"    <jobId>{job}</jobId>\n"
+                f"    <status>{state}</status>\n"
+                f"    <percentCompleted>{done}</percentCompleted>\n"
+                "    <estRemainingDuration>0.0</estRemainingDuration>\n"
+                f"   </asyncStatusResult>\n  </{element}>")
+    check = request(f'<ns0:checkAsyncStatus xmlns:ns0="{NS["msgs"]}">'
+                    f"<ns0:jobId>{job}</ns0:jobId></ns0:checkAsyncStatus>")
+    result = request(f'<ns0:getAsyncResult xmlns:ns0="{NS["msgs"]}"><ns0:jobId>{job}'
+                     "</ns0:jobId><ns0:pageIndex>1</ns0:pageIndex></ns0:getAsyncResult>")
+    reads = "".join(
+        "     <platformMsgs:readResponse>\n"
+        '      <platformCore:status isSuccess="true"/>\n'
+        f'      <platformMsgs:record internalId="{i}" xsi:type="listRel:Customer" '
+        f'xmlns:listRel="{NS["listRel"]}">\n'
+        f"       <listRel:entityId>{name}</listRel:entityId>\n"
+        "       <listRel:isPerson>false</listRel:isPerson>\n"
+        f"       <listRel:companyName>{name}</listRel:companyName>\n"
+        f"       <listRel:email>{email}</listRel:email>\n"
+        "       <listRel:isInactive>false</listRel:isInactive>\n"
+        "       <listRel:dateCreated>2024-02-12T09:30:00.000-08:00</listRel:dateCreated>\n"
+        + ref("listRel:subsidiary", "1", "Parent Company") + "\n"
+        + ref("listRel:currency", "1", "USD") + "\n"
+        + "       <listRel:lastModifiedDate>2024-02-12T09:30:00.000-08:00"
+          "</listRel:lastModifiedDate>\n"
+        "      </platformMsgs:record>\n"
+        "     </platformMsgs:readResponse>\n" for i, name, email in customers)
+    body = (f'  <getAsyncResultResponse xmlns="{NS["msgs"]}">\n'
+            f'   <platformMsgs:asyncResult xmlns:platformMsgs="{NS["msgs"]}" '
+            f'xmlns:platformCore="{NS["core"]}" xsi:type="platformMsgs:AsyncGetListResult">\n'
+            "    <platformMsgs:readResponseList>\n"
+            '     <platformCore:status isSuccess="true"/>\n' + reads
+            + "    </platformMsgs:readResponseList>\n"
+            "   </platformMsgs:asyncResult>\n  </getAsyncResultResponse>")
+    return [exchange("asyncGetList", submit,
+                     response(ns_id(8), status("asyncGetListResponse", "pending", "0.0"))),
+            exchange("checkAsyncStatus", check,
+                     response(ns_id(9), status("checkAsyncStatusResponse", "pending", "0.0"))),
+            exchange("checkAsyncStatus", check,
+                     response(ns_id(10), status("checkAsyncStatusResponse", "finished",
+                                                "100.0"))),
+            exchange("getAsyncResult", result, response(ns_id(11), body))], provenance(
+        "asyncGetList of two customers: the job id answered pending, a status check while it "
+        "is queued, one after it finished, then its result: the customers as getList reads "
+        "them",
+        [f"{ORACLE_ASYNC}: the asyncGetList request for customers 87 and 176, the "
+         f"asyncGetListResponse and checkAsyncStatusResponse (jobId, pending, 0.0, 0.0) and "
+         f"the job id's shape (ASYNCWEBSERVICES_, the account, digits, hex)",
+         "NetSuite's platform.messages and platform.core XSDs (2024_1): finished among the "
+         "AsyncStatusType values, getAsyncResult(jobId, pageIndex), getAsyncResultResponse's "
+         "asyncResult of type AsyncGetListResult holding a readResponseList",
+         f"{REFERENCE} §3.2 and §3.4: readResponse and readResponseList (list-level status, "
+         f"one readResponse per reference, in order)"])
+
+
 FLOWS = {"getall-currency.yaml": getall_currency,
          "vendor-search-pages.yaml": vendor_search_pages,
          "vendor-bill-upsert-then-get.yaml": vendor_bill_upsert_then_get,
          "missing-record.yaml": missing_record,
          "invalid-login.yaml": invalid_login,
          "concurrency-fault.yaml": concurrency_fault,
-         "addlist-mixed.yaml": addlist_mixed}
+         "addlist-mixed.yaml": addlist_mixed,
+         "async-get-list.yaml": async_get_list}
 
 
 def main() -> None:

@@ -209,7 +209,7 @@ def test_netsuite_mock_replay_command(tmp_path):
          str(port), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = process.stdout.readline()
-        assert "interactions from 7 cassette(s)" in line
+        assert "interactions from 8 cassette(s)" in line
         deadline = time.time() + 20
         while True:
             try:
@@ -220,7 +220,7 @@ def test_netsuite_mock_replay_command(tmp_path):
                 assert time.time() < deadline
                 time.sleep(0.1)
         assert wsdl.status_code == 200 and b"NetSuiteBinding" in wsdl.content
-        assert requests.get(f"http://127.0.0.1:{port}/__replay", timeout=5).json()["total"] == 9
+        assert requests.get(f"http://127.0.0.1:{port}/__replay", timeout=5).json()["total"] == 13
     finally:
         process.terminate()
         process.wait(timeout=10)
