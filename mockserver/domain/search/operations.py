@@ -1,4 +1,5 @@
-"""The ``search``, ``searchMoreWithId`` and ``getDeleted`` operations.
+"""The ``search``, ``searchMoreWithId``, ``getSavedSearch`` and ``getDeleted`` operations, and
+the search an ``asyncSearch`` job runs (``search_snapshot``).
 
 ``search`` validates the SearchPreferences header (``pageSize`` 5-1000, default 1000;
 ``returnSearchColumns`` against the columns sent), runs the search, opens a search id (the
@@ -6,7 +7,8 @@ response's ``nsId``) and answers with page 1. ``searchMoreWithId`` re-runs the s
 with its original page size and preferences (clients send none with it) and answers with the
 page asked for. Failures are statuses, never faults: INVALID_SEARCH_PAGE_SIZE,
 INVALID_SEARCH_PREF, INVALID_JOB_ID (unknown or unused for 15 minutes),
-INVALID_SEARCH_PAGE_INDEX; an enum value the field does not have gives 0 results and a WARN.
+INVALID_SEARCH_PAGE_INDEX, INVALID_SAVED_SRCH; an enum value the field does not have gives 0
+results and a WARN.
 """
 
 from __future__ import annotations
@@ -129,8 +131,9 @@ def _no_match_warning(invalid: InvalidEnumValue, session: SearchSession) -> dict
 
 def _compiled(call: Call, search_record: dict, search_id: str,
               max_page_size: int) -> tuple[SearchSession, Query | None, dict | None]:
-    """The search checked against its preferences and compiled: (session, query, None), or
-    (session, None, the no-match answer) for an enum value the field lacks."""
+    """The search (a saved search it names filled in) checked against its preferences and
+    compiled: (session, query, None), or (session, None, the no-match answer) for an enum
+    value the field lacks."""
     prefs = call.headers.get("searchPreferences") or {}
     page_size = _page_size(prefs, max_page_size)
     search_record = with_saved_search(search_record, call.account.saved_searches,
