@@ -250,3 +250,38 @@ def test_apply_lines_must_name_a_transaction(write):
                "applyList": {"apply": [{"doc": 123456, "apply": True, "amount": 1.0}]}}
     assert write("tranPurch:VendorPayment", payment) == [
         ("INVALID_KEY_OR_REF", "Invalid doc reference key 123456.")]
+
+
+# -- read-only fields ------------------------------------------------------------------------------
+READ_ONLY_MESSAGE = ("You do not have permissions to set a value for element {} due to one of "
+                     "the following reasons: 1) The field is read-only; 2) An associated feature "
+                     "is disabled; 3) The field is available either when a record is created or "
+                     "updated, but not in both cases.")
+
+
+def test_a_read_only_field_is_refused_unless_the_client_asks_to_ignore_it(ns, response_schema):
+    customer = ns.type("ns13:Customer")(internalId="150", balance=999.0, comments="sent back")
+    refused = checked_call(ns, response_schema, "update", record=customer).writeResponse
+    detail = refused.status.statusDetail[0]
+    assert (detail.code, detail.message) == ("INSUFFICIENT_PERMISSION",
+                                             READ_ONLY_MESSAGE.format("balance"))
+    ignoring = {"preferences": ns.type("ns4:Preferences")(ignoreReadOnlyFields=True)}
+    written = checked_call(ns, response_schema, "update", record=customer,
+                           headers=ignoring).writeResponse
+    assert written.status.isSuccess
+    stored = ns.call("get", baseRef=ns.ref("customer", "150")).body.readResponse.record
+    assert stored.comments == "sent back" and stored.balance != 999.0
+
+
+def test_read_only_fields_on_lines_and_in_every_write(ns, response_schema):
+    order = build(ns.client, "tranPurch:PurchaseOrder", {
+        "entity": {"internalId": "101"}, "externalId": "RO-PO-1",
+        "itemList": {"item": [{"item": {"internalId": "201"}, "quantity": 5, "rate": 2.0,
+                               "quantityReceived": 5}]}})
+    for operation, arguments in (("add", {"record": order}), ("upsert", {"record": order}),
+                                 ("addList", {"record": [order]})):
+        body = checked_call(ns, response_schema, operation, **arguments)
+        written = body.writeResponseList.writeResponse[0] if operation == "addList" \
+            else body.writeResponse
+        assert written.status.statusDetail[0].message == READ_ONLY_MESSAGE.format(
+            "quantityreceived"), operation

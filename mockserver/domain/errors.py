@@ -55,6 +55,14 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                                 "Permission Violation: You need a higher level of the '{permission}' "
                                 "permission to access this page. Please contact your account "
                                 "administrator."),
+    # a read-only field sent without the ignoreReadOnlyFields preference: the reference quotes
+    # the start (for addrtext, the field's internal id); the reasons as NetSuite lists them
+    # (INFERRED: not quoted in the reference)
+    "read_only_field": ("INSUFFICIENT_PERMISSION",
+                        "You do not have permissions to set a value for element {field} due to "
+                        "one of the following reasons: 1) The field is read-only; 2) An "
+                        "associated feature is disabled; 3) The field is available either when "
+                        "a record is created or updated, but not in both cases."),
     "unexpected": ("UNEXPECTED_ERROR", UNEXPECTED_ERROR_WITH_ID),
     "max_records": ("MAX_RCRDS_EXCEEDED", MAX_RECORDS_EXCEEDED),
     # duplicates beyond entities: INFERRED (not in the reference)

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, SoapFault, success_status
-from mockserver.domain.records import RecordKind, id_order, kind_for_qname, kind_of, record_name
+from mockserver.domain.records import (READ_ONLY_FIELDS, RecordKind, id_order, kind_for_qname,
+                                       kind_of, record_name)
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import derivation, with_derivation
 from mockserver.schema import registry
@@ -110,10 +111,42 @@ def get(call: Call, body: dict) -> dict:
     return {"readResponse": read_record(call, body.get("baseRef") or {})}
 
 
+def _read_only_sent(record: dict) -> list[str]:
+    """The read-only fields a client sent, on the record or on a line of its sublists."""
+    found = [name for name in record if name in READ_ONLY_FIELDS]
+    for value in record.values():
+        if isinstance(value, dict):
+            for lines in value.values():
+                if isinstance(lines, list):
+                    found += [name for line in lines if isinstance(line, dict)
+                              for name in line if name in READ_ONLY_FIELDS]
+    return found
+
+
+def _writable(call: Call, record: dict) -> dict:
+    """The record as NetSuite takes it from a client: a read-only field is refused with
+    INSUFFICIENT_PERMISSION naming its internal id, or left out when the request's
+    preferences say ``ignoreReadOnlyFields``. (Seeds are account state, not client writes:
+    they are not checked.)"""
+    sent = _read_only_sent(record)
+    if not sent:
+        return record
+    if (call.headers.get("preferences") or {}).get("ignoreReadOnlyFields") is not True:
+        raise RecordError.of("read_only_field", field=sent[0].lower())
+    kept = {k: v for k, v in record.items() if k not in READ_ONLY_FIELDS}
+    for name, value in kept.items():
+        if isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
+            kept[name] = {k: [{f: x for f, x in line.items() if f not in READ_ONLY_FIELDS}
+                              if isinstance(line, dict) else line for line in v]
+                          if isinstance(v, list) else v for k, v in value.items()}
+    return kept
+
+
 def add_record(call: Call, record: dict) -> dict:
     """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
     try:
         kind = _kind_of_record(record)
+        record = _writable(call, record)
         call.require(kind, Level.CREATE)
         store = call.account.store
         with store.lock:
@@ -132,6 +165,7 @@ def update_record(call: Call, record: dict) -> dict:
         kind = _kind_of_record(record)
         if record.get("internalId") is None and record.get("externalId") is None:
             raise RecordError.of("key_required")
+        record = _writable(call, record)
         call.require(kind, Level.EDIT)
         store = call.account.store
         with store.lock:
@@ -156,6 +190,7 @@ def upsert_record(call: Call, record: dict) -> dict:
         external_id = record.get("externalId")
         if not external_id:
             raise RecordError.of("external_id_required")
+        record = _writable(call, record)
         store = call.account.store
         with store.lock:
             existing = store.get_by_external_id(kind.record_type, external_id)

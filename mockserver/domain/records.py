@@ -198,6 +198,7 @@ READ_ONLY_FIELDS = frozenset({
     "depositBalance", "consolBalance", "consolDepositBalance", "consolOverdueBalance",
     "consolUnbilledOrders", "lastSalesDate", "quantityAvailable", "quantityOnHand",
     "quantityOnOrder", "quantityCommitted", "quantityBackOrdered", "quantityRemaining",
+    "quantityReceived", "quantityBilled",
     "averageCost", "lastPurchasePrice", "totalValue", "onHandValueMli", "currentCount",
     "formatSample", "isBaseCurrency", "statusRef", "lastModified",
 })
