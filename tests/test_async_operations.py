@@ -238,3 +238,22 @@ def test_the_admin_api_lists_the_jobs_with_their_status(slow, response_schema):
     advance(slow, JOB_SECONDS + 1)
     slow.call("getServerTime")
     assert admin.jobs()[0]["status"] == "finished" and admin.jobs()[0]["percentCompleted"] == 100
+
+
+def test_a_job_that_meets_a_bug_fails_with_netsuites_unexpected_error(ns, response_schema,
+                                                                       monkeypatch, caplog):
+    from mockserver.domain import async_operations
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("planted bug")
+    monkeypatch.setattr(async_operations, "run_list", broken)
+    job = submitted(ns, response_schema, "asyncGetList", baseRef=[ns.ref("vendor", "101")])
+    assert job_status(ns, response_schema, job) == ("failed", 100.0)
+    with pytest.raises(Fault) as raised:
+        ns.call("getAsyncResult", jobId=job, pageIndex=1)
+    element, code, message = fault_of(ns)
+    assert (element, code, raised.value.message) == (
+        "unexpectedErrorFault", "UNEXPECTED_ERROR", "An unexpected error occurred.")
+    error_id = message.rsplit("Error ID: ", 1)[1]
+    logged = [r for r in caplog.records if error_id in r.getMessage()]
+    assert len(logged) == 1 and "planted bug" in str(logged[0].exc_info[1])

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from mockserver.domain.async_jobs import AsyncJob, Outcome
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.backend import Call, log, operation
 from mockserver.domain.errors import SoapFault
 from mockserver.domain.list_operations import EACH, list_inputs, run_list
 from mockserver.domain.search.operations import search_snapshot
@@ -40,14 +40,21 @@ def _submit(call: Call, work) -> dict:
 
 def _failing_with_its_fault(work):
     """A job whose work meets a SOAP fault (a search the mock cannot do, say) has failed, and
-    getAsyncResult answers with that fault."""
+    getAsyncResult answers with that fault; one that meets a bug has failed with NetSuite's
+    UnexpectedErrorFault, its Error ID logged once with the traceback (the request that ran
+    the job is not affected)."""
     def guarded(at: datetime) -> Outcome:
         try:
             return work(at)
         except SoapFault as fault:
-            def result(_call: Call, _page: int) -> dict:
-                raise fault
-            return "failed", result
+            failure = fault
+        except Exception as error:
+            failure = SoapFault.of("unexpected")
+            log.error("asynchronous job: %s", failure.message, exc_info=error)
+
+        def result(_call: Call, _page: int) -> dict:
+            raise failure
+        return "failed", result
     return guarded
 
 
