@@ -27,10 +27,10 @@ def new_job_id(call: Call) -> str:
     return "ASYNC" + call.ns_id
 
 
-def _submit(call: Call, work) -> dict:
+def _submit(call: Call, job_id: str, work) -> dict:
     """Queue ``work`` (at -> Outcome) as a job of the account's job time; answer ``pending``."""
     seconds = call.backend.async_job_seconds
-    job = AsyncJob(new_job_id(call), call.operation, call.now,
+    job = AsyncJob(job_id, call.operation, call.now,
                    call.now + timedelta(seconds=seconds), _failing_with_its_fault(work))
     if not seconds:
         job.run()
@@ -61,6 +61,7 @@ def _failing_with_its_fault(work):
 def _list_job(call: Call, body: dict) -> dict:
     list_operation, result_type = LIST_JOBS[call.operation]
     list_inputs(call, body, EACH[list_operation][0])  # over the limit: refused at submission
+    job_id = new_job_id(call)
 
     def work(at: datetime) -> Outcome:
         outcome = run_list(replace(call, now=at), body, list_operation)
@@ -74,8 +75,7 @@ def _list_job(call: Call, body: dict) -> dict:
                 raise SoapFault.of("async_page_index", job_id=job_id, page=page_index)
             return {"_type": f"platformMsgs:{result_type}", **outcome}
         return status, result
-    job_id = new_job_id(call)
-    return _submit(call, work)
+    return _submit(call, job_id, work)
 
 
 for _name in LIST_JOBS:
@@ -84,15 +84,17 @@ for _name in LIST_JOBS:
 
 @operation("asyncSearch")
 def async_search(call: Call, body: dict) -> dict:
+    job_id = new_job_id(call)
+
     def work(at: datetime) -> Outcome:
         snapshot = search_snapshot(replace(call, now=at), body.get("searchRecord") or {},
-                                   new_job_id(call))
+                                   job_id)
 
         def result(page_call: Call, page_index: int) -> dict:
             return {"_type": "platformMsgs:AsyncSearchResult",
                     "searchResult": snapshot.page(page_call, page_index)}
         return ("finished" if snapshot.succeeded else "failed"), result
-    return _submit(call, work)
+    return _submit(call, job_id, work)
 
 
 def _job(call: Call, body: dict) -> AsyncJob:
