@@ -202,6 +202,25 @@ def test_a_mandatory_custom_field(write):
         "StringCustomFieldRef", scriptId="custbody_cc_code", value="CC-1"))) == []
 
 
+
+def test_mandatory_custom_fields_are_not_checked_when_the_client_turns_that_off(ns, write,
+                                                                                 response_schema):
+    assert write("setupCustom:TransactionBodyCustomField", {
+        "label": "Cost Center Code", "fieldType": "_freeFormText", "scriptId": "_cc_code",
+        "bodyPurchase": True, "isMandatory": True}) == []
+    skipping = {"preferences": ns.type("ns4:Preferences")(
+        disableMandatoryCustomFieldValidation=True)}
+    added = checked_call(ns, response_schema, "add", headers=skipping,
+                         record=build(ns.client, "tranPurch:VendorBill", bill())).writeResponse
+    assert added.status.isSuccess, added.status
+    # an update of that bill without the preference is checked again
+    again = checked_call(ns, response_schema, "update", record=build(
+        ns.client, "tranPurch:VendorBill", {"internalId": added.baseRef.internalId,
+                                            "memo": "touched"})).writeResponse
+    assert [(d.code, d.message) for d in again.status.statusDetail] == [
+        ("USER_ERROR", "Please enter value(s) for: Cost Center Code")]
+
+
 # -- nullFieldList ---------------------------------------------------------------------------------------
 def test_null_field_list_names_must_be_fields(write):
     assert write("listRel:Vendor", {"internalId": "101", "nullFieldList": {"name": [

@@ -142,6 +142,13 @@ def _writable(call: Call, record: dict) -> dict:
     return kept
 
 
+def _write_options(call: Call) -> dict:
+    """What the request's ``preferences`` header changes about a write."""
+    prefs = call.headers.get("preferences") or {}
+    return {"mandatory_custom_fields":
+            prefs.get("disableMandatoryCustomFieldValidation") is not True}
+
+
 def add_record(call: Call, record: dict) -> dict:
     """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
     try:
@@ -150,7 +157,7 @@ def add_record(call: Call, record: dict) -> dict:
         call.require(kind, Level.CREATE)
         store = call.account.store
         with store.lock:
-            stored = call.account.writer.for_add(kind, record, call.now)
+            stored = call.account.writer.for_add(kind, record, call.now, **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
         return {"status": error.as_status()}
@@ -173,7 +180,8 @@ def update_record(call: Call, record: dict) -> dict:
                                   record.get("externalId"))
             if existing is None:
                 raise RecordError.of("record_missing")
-            stored = call.account.writer.for_update(kind, existing, record, call.now)
+            stored = call.account.writer.for_update(kind, existing, record, call.now,
+                                                    **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
         return {"status": error.as_status(), "baseRef": ref}
@@ -197,9 +205,10 @@ def upsert_record(call: Call, record: dict) -> dict:
             call.require(kind, Level.CREATE if existing is None else Level.EDIT)
             writer = call.account.writer
             if existing is None:
-                stored = writer.for_add(kind, record, call.now)
+                stored = writer.for_add(kind, record, call.now, **_write_options(call))
             else:
-                stored = writer.for_update(kind, existing, record, call.now)
+                stored = writer.for_update(kind, existing, record, call.now,
+                                           **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
         return {"status": error.as_status(), "baseRef": ref}

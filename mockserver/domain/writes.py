@@ -43,7 +43,7 @@ class RecordWriter:
 
     # -- entry points ----------------------------------------------------------------------
     def for_add(self, kind: RecordKind, incoming: dict, now: datetime, *,
-                internal_id: str | None = None) -> dict:
+                internal_id: str | None = None, mandatory_custom_fields: bool = True) -> dict:
         record = _without_system_fields(incoming)
         schema = kind.schema
         _check_values(schema, record)
@@ -52,7 +52,7 @@ class RecordWriter:
         self._resolve_custom_fields(kind, record, record)
         self._apply_defaults(kind, record)
         source_from_entity(self.store, kind, record)
-        self._check_required(kind, record)
+        self._check_required(kind, record, mandatory_custom_fields)
         self._check_duplicates(kind, record, None)
         self._number_lines(record)
         check_links(self.store, kind, record)
@@ -73,7 +73,7 @@ class RecordWriter:
         return record
 
     def for_update(self, kind: RecordKind, existing: dict, incoming: dict,
-                   now: datetime) -> dict:
+                   now: datetime, *, mandatory_custom_fields: bool = True) -> dict:
         changes = _without_system_fields(incoming)
         schema = kind.schema
         _check_values(schema, changes)
@@ -90,7 +90,7 @@ class RecordWriter:
             else:
                 record[name] = value
         self._apply_nulls(kind, record, incoming.get("nullFieldList"))
-        self._check_required(kind, record)
+        self._check_required(kind, record, mandatory_custom_fields)
         self._check_duplicates(kind, record, existing["internalId"])
         self._number_lines(record)
         check_links(self.store, kind, record)
@@ -203,7 +203,10 @@ class RecordWriter:
                 record[kind.unique_name] = " ".join(
                     p for p in (record.get("firstName"), record.get("lastName")) if p)
 
-    def _check_required(self, kind: RecordKind, record: dict) -> None:
+    def _check_required(self, kind: RecordKind, record: dict,
+                        mandatory_custom_fields: bool = True) -> None:
+        """Required fields, and mandatory custom fields unless the client's preferences
+        turned that validation off (``disableMandatoryCustomFieldValidation``)."""
         missing = []
         for req in kind.required:
             if req.unless and record.get(req.unless):
@@ -212,7 +215,7 @@ class RecordWriter:
                 continue
             if record.get(req.field) in (None, "", [], {}):
                 missing.append(req.label)
-        if _has_custom_fields(kind):
+        if mandatory_custom_fields and _has_custom_fields(kind):
             missing += self.custom_fields.check_mandatory(scope_of(kind, self.store, record),
                                                           record.get("customFieldList"))
         if missing:
