@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from mockserver.domain import custom_fields
 from mockserver.domain.records import (READ_ONLY_FIELDS, RECORD_TYPES, REFERENCE_TARGETS,
                                        RecordKind, kind_of, reference_targets)
-from mockserver.domain.transactions import (LINE_LISTS, LINE_SET, SOURCED, TOTALS, cents,
-                                            computed_fields)
+from mockserver.domain.transactions import (LINE_LISTS, LINE_SET, SOURCED, TAKEN_FROM, TOTALS,
+                                            cents, computed_fields)
 from mockserver.domain.writes import SYSTEM_FIELDS
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType, EnumType, Field
@@ -54,7 +54,7 @@ SOURCED_VALUES = frozenset(name for name in SOURCED if name not in REFERENCE_TAR
 # invoices): left out, as are the lines of a record whose lines come from another
 # (a receipt's are its order's).
 LINE_LINKS = frozenset({"orderDoc", "orderLine", "doc", "apply", "isClosed"})
-LINES_FROM_ANOTHER = ("itemReceipt",)
+LINES_FROM_ANOTHER = tuple(TAKEN_FROM)   # receipts and fulfilments
 # The CustomFieldRef types a strategy fills (selects need a custom list's values).
 CUSTOM_VALUES = {"platformCore:StringCustomFieldRef": "text",
                  "platformCore:BooleanCustomFieldRef": "boolean",

@@ -29,11 +29,13 @@ def availability(ns, schema, *item_ids, since=None) -> dict:
 
 def test_stock_of_the_demo_items_per_location(ns, response_schema):
     stock = availability(ns, response_schema, "201", "204")
-    # PO-1001 (301) was received in full at the main warehouse; PO 303 ordered 40 widgets for
-    # Hamburg, of which its receipt took none; the gadgets (204) came in at both
+    # PO-1001 (301) was received in full at the main warehouse (10 widgets), of which SO-1001's
+    # fulfilment shipped 4 and cash sale CS-1001 sold 1; PO 303 ordered 40 widgets for Hamburg,
+    # of which its receipt took none; the gadgets (204) came in at both, and SO-1001 still has
+    # 2 of them to ship from the main warehouse (committed)
     assert {k: v[:3] for k, v in stock.items()} == {
-        ("201", "1"): (10.0, 0.0, 10.0), ("201", "2"): (0.0, 40.0, 0.0),
-        ("204", "1"): (20.0, 0.0, 20.0), ("204", "2"): (10.0, 0.0, 10.0)}
+        ("201", "1"): (5.0, 0.0, 5.0), ("201", "2"): (0.0, 40.0, 0.0),
+        ("204", "1"): (20.0, 0.0, 18.0), ("204", "2"): (10.0, 0.0, 10.0)}
     assert stock[("201", "1")][3] is not None
 
 
@@ -72,3 +74,18 @@ def test_more_than_10000_items_is_refused_as_a_whole(ns):
         ns.call("getItemAvailability",
                 itemAvailabilityFilter=ns.type("ns0:ItemAvailabilityFilter")(item=refs))
     assert fault_of(ns)[:2] == ("exceededRecordCountFault", "MAX_RCRDS_EXCEEDED")
+
+
+def test_sales_orders_commit_what_is_on_hand_and_back_order_the_rest(ns, response_schema):
+    order = build(ns.client, "tranSales:SalesOrder", {
+        "entity": {"internalId": "152"}, "location": {"internalId": "2"},
+        "itemList": {"item": [{"item": {"internalId": "204"}, "quantity": 25, "rate": 40.0}]}})
+    assert ns.call("add", record=order).body.writeResponse.status.isSuccess
+    refs = ns.type("ns0:RecordRefList")(recordRef=[ns.ref(internal_id="204")])
+    result = checked_call(ns, response_schema, "getItemAvailability",
+                          itemAvailabilityFilter=ns.type("ns0:ItemAvailabilityFilter")(
+                              item=refs)).getItemAvailabilityResult
+    hamburg = next(a for a in result.itemAvailabilityList.itemAvailability
+                   if a.locationId.internalId == "2")
+    assert (hamburg.quantityOnHand, hamburg.quantityCommitted, hamburg.quantityBackOrdered,
+            hamburg.quantityAvailable) == (10.0, 10.0, 15.0, 0.0)

@@ -2,11 +2,13 @@
 transactions that move it.
 
 The mock keeps no stock ledger: on hand is what item receipts received (lines with
-``itemReceive`` not false) at each location (the line's, else the receipt's), on order what
-purchase orders still expect (each line's quantity less what receipts received of it). The
-mock models no sales orders, fulfilments or adjustments, so nothing is committed or back
-ordered and available is on hand. An item's ``locationsList`` gives the reorder point and
-preferred stock level. ``lastQtyAvailableChange`` is the last receipt's time at that location;
+``itemReceive`` not false) at each location (the line's, else the transaction's), less what
+item fulfilments shipped and cash sales not made from an order sold; on order what purchase
+orders still expect (each line's quantity less what receipts received of it). What sales
+orders still have to fulfil is committed as far as the stock on hand goes and back ordered
+beyond it; available is on hand less committed. Inventory adjustments are not modelled. An
+item's ``locationsList`` gives the reorder point and preferred stock level.
+``lastQtyAvailableChange`` is the time of the last receipt, fulfilment or sale at that location;
 the filter's keeps the locations changed since.
 """
 
@@ -28,29 +30,38 @@ class Stock:
     def __init__(self, store) -> None:
         self.on_hand: dict[tuple[str, str], float] = defaultdict(float)
         self.on_order: dict[tuple[str, str], float] = defaultdict(float)
+        self.demand: dict[tuple[str, str], float] = defaultdict(float)
         self.changed: dict[tuple[str, str], datetime] = {}
-        for receipt in store.records("itemReceipt"):
-            for line in lines(receipt, "itemList"):
-                key = _key(line, receipt)
-                if key is None or line.get("itemReceive") is False:
-                    continue
-                self.on_hand[key] += float(line.get("quantity") or 0)
-                moment = receipt.get("lastModifiedDate") or receipt.get("createdDate")
-                if moment is not None and (key not in self.changed or moment > self.changed[key]):
-                    self.changed[key] = moment
-        for order in store.records("purchaseOrder"):
-            progress = order_progress(store, order["internalId"])
-            for line in lines(order, "itemList"):
-                key = _key(line, order)
-                if key is None or line.get("isClosed"):
-                    continue
-                received = progress.get(str(line.get("line")), (0.0, 0.0))[0]
-                left = float(line.get("quantity") or 0) - received
-                if left > 0:
-                    self.on_order[key] += left
+        for record_type, sign in (("itemReceipt", 1), ("itemFulfillment", -1), ("cashSale", -1)):
+            for moved in store.records(record_type):
+                if record_type == "cashSale" and moved.get("createdFrom"):
+                    continue   # sold from an order: its fulfilment moved the stock
+                moment = moved.get("lastModifiedDate") or moved.get("createdDate")
+                for line in lines(moved, "itemList"):
+                    key = _key(line, moved)
+                    if key is None or line.get("itemReceive") is False:
+                        continue
+                    self.on_hand[key] += sign * float(line.get("quantity") or 0)
+                    if moment is not None and (key not in self.changed
+                                               or moment > self.changed[key]):
+                        self.changed[key] = moment
+        for order_type, still in (("purchaseOrder", self.on_order), ("salesOrder", self.demand)):
+            for order in store.records(order_type):
+                progress = order_progress(store, order["internalId"], order_type)
+                for line in lines(order, "itemList"):
+                    key = _key(line, order)
+                    if key is None or line.get("isClosed"):
+                        continue
+                    taken = progress.get(str(line.get("line")), (0.0, 0.0))[0]
+                    left = float(line.get("quantity") or 0) - taken
+                    if left > 0:
+                        still[key] += left
+
+    def committed(self, key: tuple[str, str]) -> float:
+        return min(self.demand.get(key, 0.0), max(self.on_hand.get(key, 0.0), 0.0))
 
     def locations_of(self, item_id: str) -> set[str]:
-        return {location for (item, location) in (*self.on_hand, *self.on_order)
+        return {location for (item, location) in (*self.on_hand, *self.on_order, *self.demand)
                 if item == item_id}
 
 
@@ -90,14 +101,15 @@ def get_item_availability(call: Call, body: dict) -> dict:
             changed = stock.changed.get(key)
             if since is not None and (changed is None or changed <= since):
                 continue
-            on_hand = stock.on_hand.get(key, 0.0)
+            on_hand, committed = stock.on_hand.get(key, 0.0), stock.committed(key)
             availability = {
                 "item": _ref(item), "lastQtyAvailableChange": changed,
                 "locationId": _location_ref(store, location), "quantityOnHand": on_hand,
                 "reorderPoint": settings.get(location, {}).get("reorderPoint"),
                 "preferredStockLevel": settings.get(location, {}).get("preferredStockLevel"),
-                "quantityOnOrder": stock.on_order.get(key, 0.0), "quantityCommitted": 0.0,
-                "quantityBackOrdered": 0.0, "quantityAvailable": on_hand}
+                "quantityOnOrder": stock.on_order.get(key, 0.0), "quantityCommitted": committed,
+                "quantityBackOrdered": stock.demand.get(key, 0.0) - committed,
+                "quantityAvailable": on_hand - committed}
             found.append({k: v for k, v in availability.items() if v is not None})
     result = {"status": success_status()}
     if found:  # the list, when sent, holds at least one

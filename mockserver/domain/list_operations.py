@@ -18,11 +18,9 @@ from mockserver.domain.errors import ClientFault, RecordError, SoapFault, succes
 from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
                                           update_record, upsert_record)
 from mockserver.domain.records import id_order, kind_of, record_name
-from mockserver.domain.transactions import initialize_from_order
+from mockserver.domain.transactions import INITIALIZERS, initialize_from_order
 from mockserver.schema import registry
 
-# What the mock can initialize, and from what: (initialize type, reference type).
-INITIALIZERS = {("vendorBill", "purchaseOrder"), ("itemReceipt", "purchaseOrder")}
 
 
 def list_inputs(call: Call, body: dict, element: str) -> list:
@@ -141,8 +139,8 @@ def _initialized(call: Call, request: dict) -> dict:
     with store.lock:
         source = store.find(reference["type"], reference.get("internalId"),
                             reference.get("externalId"))
-        record = None if source is None else initialize_from_order(store, target, source,
-                                                                   call.now)
+        record = None if source is None else initialize_from_order(
+            store, target, source, reference["type"], call.now)
     if record is None:  # no such order, or nothing left on it to bill or receive
         raise RecordError.of("invalid_initialize_ref", type=target_type,
                              key=reference.get("internalId") or reference.get("externalId"))

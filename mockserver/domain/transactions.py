@@ -31,6 +31,8 @@ TOTALS = {
     "vendorBill": ("userTotal",),
     "vendorCredit": ("userTotal", "total"),
     "purchaseOrder": ("subTotal", "total"),
+    "salesOrder": ("subTotal", "total"),
+    "cashSale": ("subTotal", "total"),
     "invoice": ("subTotal",),
     "creditMemo": ("subTotal", "total"),
     "expenseReport": ("total",),
@@ -43,13 +45,26 @@ SET_ON = {
     "invoice": ("total", "amountPaid", "amountRemaining", "status"),
     "vendorBill": ("status", "purchaseOrderList"),
     "purchaseOrder": ("status",),
+    "salesOrder": ("status",),
     "creditMemo": ("applied", "unapplied"),
     "customerPayment": ("payment", "total", "applied", "unapplied"),
     "vendorPayment": ("total",),
     "vendorCredit": ("applied",),
     "expenseReport": ("amount",),
 }
-LINE_SET = ("line", "quantityReceived", "quantityBilled")
+LINE_SET = ("line", "quantityReceived", "quantityFulfilled", "quantityBilled")
+# An order, what takes its lines out (receipts, fulfilments), the field that says how much,
+# and its status texts by stage: nothing taken, some taken, some taken and billed, all taken,
+# all taken and billed (NetSuite's texts).
+ORDERS = {
+    "purchaseOrder": ("itemReceipt", "quantityReceived",
+                      ("Pending Receipt", "Partially Received",
+                       "Pending Billing/Partially Received", "Pending Bill", "Fully Billed")),
+    "salesOrder": ("itemFulfillment", "quantityFulfilled",
+                   ("Pending Fulfillment", "Partially Fulfilled",
+                    "Pending Billing/Partially Fulfilled", "Pending Billing", "Billed")),
+}
+TAKEN_FROM = {taken: order for order, (taken, _, _) in ORDERS.items()}
 # Sourced from the entity, the currency and the terms when the client sends none.
 SOURCED = ("subsidiary", "currency", "terms", "exchangeRate", "dueDate")
 
@@ -180,8 +195,8 @@ def _ref_copy(ref: dict) -> dict:
 def check_links(store: RecordStore, kind: RecordKind, record: dict) -> None:
     if kind.record_type == "vendorBill":
         _check_bill_links(store, record)
-    elif kind.record_type == "itemReceipt":
-        _check_receipt_links(store, record)
+    elif kind.record_type in TAKEN_FROM:
+        _check_receipt_links(store, record, TAKEN_FROM[kind.record_type])
     for list_name in APPLY_LISTS:
         for line in lines(record, list_name):
             if line.get("doc") is not None and _find_transaction(store, str(line["doc"])) is None:
@@ -228,9 +243,11 @@ def _check_bill_links(store: RecordStore, bill: dict) -> None:
             for order_id, order in orders.items()]}
 
 
-def _check_receipt_links(store: RecordStore, receipt: dict) -> None:
+def _check_receipt_links(store: RecordStore, receipt: dict, order_type: str) -> None:
+    """An item receipt's lines against its purchase order, an item fulfilment's against its
+    sales order: each order line once, with the same item."""
     ref = receipt.get("createdFrom") or {}
-    order = store.get("purchaseOrder", ref.get("internalId") or "")
+    order = store.get(order_type, ref.get("internalId") or "")
     if order is None:
         return  # created from another kind of order: lines are not checked
     if receipt.get("entity") is None and order.get("entity"):
@@ -264,22 +281,32 @@ def _find_transaction(store: RecordStore, internal_id: str) -> dict | None:
 
 
 # -- progress of orders and invoices (read time) -------------------------------------------------
-def order_progress(store: RecordStore, order_id: str) -> dict[str, tuple[float, float]]:
-    """PO line number -> (quantity received, quantity billed) over every receipt and bill."""
+def order_progress(store: RecordStore, order_id: str, order_type: str = "purchaseOrder"
+                   ) -> dict[str, tuple[float, float]]:
+    """Order line number -> (quantity taken, quantity billed): for a purchase order, over every
+    receipt and bill (its lines name the order by ``orderDoc``); for a sales order, over every
+    fulfilment and every invoice or cash sale created from it."""
+    taken_by = ORDERS[order_type][0]
     received: dict[str, float] = {}
     billed: dict[str, float] = {}
-    for receipt in store.applying(order_id, "itemReceipt"):
+    for receipt in store.applying(order_id, taken_by):
         if (receipt.get("createdFrom") or {}).get("internalId") != order_id:
             continue
         for line in lines(receipt, "itemList"):
             if line.get("orderLine") is not None and line.get("itemReceive") is not False:
                 key = str(line["orderLine"])
                 received[key] = received.get(key, 0.0) + float(line.get("quantity") or 0)
-    for bill in store.applying(order_id, "vendorBill"):
-        for line in lines(bill, "itemList"):
-            if str(line.get("orderDoc")) == order_id and line.get("orderLine") is not None:
-                key = str(line["orderLine"])
-                billed[key] = billed.get(key, 0.0) + float(line.get("quantity") or 0)
+    if order_type == "purchaseOrder":
+        billing = [(bill, line) for bill in store.applying(order_id, "vendorBill")
+                   for line in lines(bill, "itemList") if str(line.get("orderDoc")) == order_id]
+    else:
+        billing = [(sale, line) for sale in store.applying(order_id, "invoice", "cashSale")
+                   if (sale.get("createdFrom") or {}).get("internalId") == order_id
+                   for line in lines(sale, "itemList")]
+    for _, line in billing:
+        if line.get("orderLine") is not None:
+            key = str(line["orderLine"])
+            billed[key] = billed.get(key, 0.0) + float(line.get("quantity") or 0)
     keys = set(received) | set(billed)
     return {k: (received.get(k, 0.0), billed.get(k, 0.0)) for k in keys}
 
@@ -290,21 +317,22 @@ def billed_expense_lines(store: RecordStore, order_id: str) -> set[str]:
             if str(line.get("orderDoc")) == order_id and line.get("orderLine") is not None}
 
 
-def _order_status(order: dict, progress: dict[str, tuple[float, float]]) -> str:
-    """NetSuite's purchase order status text, from what has been received and billed."""
+def _order_status(order: dict, progress: dict[str, tuple[float, float]],
+                  order_type: str = "purchaseOrder") -> str:
+    """NetSuite's order status text, from what has been received (or fulfilled) and billed."""
+    nothing, some, some_billable, all_taken, all_billed = ORDERS[order_type][2]
     ordered = [(str(line.get("line")), float(line.get("quantity") or 0))
                for line in lines(order, "itemList") if not line.get("isClosed")]
     if not ordered:
-        return "Pending Bill"
+        return all_taken
     received = [progress.get(n, (0.0, 0.0))[0] for n, _ in ordered]
     billed = [progress.get(n, (0.0, 0.0))[1] for n, _ in ordered]
     if all(r >= q for r, (_, q) in zip(received, ordered)):
-        return "Fully Billed" if all(b >= q for b, (_, q) in zip(billed, ordered)) \
-            else "Pending Bill"
+        return all_billed if all(b >= q for b, (_, q) in zip(billed, ordered)) else all_taken
     if any(received):
         waiting = any(r > b for r, b in zip(received, billed))   # received, not yet billed
-        return "Pending Billing/Partially Received" if waiting else "Partially Received"
-    return "Pending Receipt"
+        return some_billable if waiting else some
+    return nothing
 
 
 def _paid(store: RecordStore, doc_id: str, sources: tuple[str, ...]) -> float:
@@ -319,8 +347,9 @@ def _paid(store: RecordStore, doc_id: str, sources: tuple[str, ...]) -> float:
 def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | None:
     """What other transactions did to ``record`` (receipts and bills to an order, payments and
     credits to a bill or invoice), as a hashable value; None for records nothing changes."""
-    if kind.record_type == "purchaseOrder":
-        return ("order", tuple(sorted(order_progress(store, record["internalId"]).items())))
+    if kind.record_type in ORDERS:
+        return ("order", tuple(sorted(order_progress(store, record["internalId"],
+                                                     kind.record_type).items())))
     if kind.record_type in ("invoice", "vendorBill"):
         sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
             else ("vendorPayment", "vendorCredit")
@@ -329,7 +358,7 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
 
 
 # The transactions whose status the mock works out (from receipts, bills and payments).
-STATUS_COMPUTED = ("purchaseOrder", "vendorBill", "invoice")
+STATUS_COMPUTED = ("purchaseOrder", "salesOrder", "vendorBill", "invoice")
 
 
 def status_search_value(store: RecordStore, kind: RecordKind, record: dict) -> str | None:
@@ -354,13 +383,14 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
     out = dict(record)
     if what == "order":
         progress = dict(value)
+        taken_field = ORDERS[kind.record_type][1]
         items = []
         for line in lines(record, "itemList"):
             received, billed = progress.get(str(line.get("line")), (0.0, 0.0))
-            items.append({**line, "quantityReceived": received, "quantityBilled": billed})
+            items.append({**line, taken_field: received, "quantityBilled": billed})
         if items:
             out["itemList"] = {**record["itemList"], "item": items}
-        out["status"] = _order_status(record, progress)
+        out["status"] = _order_status(record, progress, kind.record_type)
         return out
     paid = value
     total = record.get("total", record.get("userTotal")) or 0.0
@@ -378,27 +408,35 @@ _EXPENSE_LINE = ("category", "account", "amount", "memo", "department", "class",
                  "customer", "isBillable")
 
 
-def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
+# What initialize makes of an order: (new record type, order type) -> billing it (True) or
+# taking its lines (a receipt, a fulfilment: False).
+INITIALIZERS = {("vendorBill", "purchaseOrder"): True, ("itemReceipt", "purchaseOrder"): False,
+                ("invoice", "salesOrder"): True, ("cashSale", "salesOrder"): True,
+                ("itemFulfillment", "salesOrder"): False}
+
+
+def initialize_from_order(store: RecordStore, target: RecordKind, order: dict, order_type: str,
                           now: datetime) -> dict | None:
-    """A vendor bill or item receipt for what is left of a purchase order; None when nothing is.
+    """A bill, invoice or cash sale for what is not billed of an order, or a receipt or
+    fulfilment for what is not received or fulfilled; None when nothing is left.
 
     The result is what NetSuite's ``initialize`` returns: a record that is not saved yet, whose
     lines carry the order links an ``add`` checks.
     """
-    progress = order_progress(store, order["internalId"])
+    billing = INITIALIZERS[(target.record_type, order_type)]
+    progress = order_progress(store, order["internalId"], order_type)
     schema = target.schema
     record: dict = {k: order[k] for k in _HEADER if k in order and schema.field(k)}
     record["tranDate"] = account_day(now)
     order_ref = {"internalId": order["internalId"],
-                 "name": record_name(RECORD_TYPES["purchaseOrder"], order)}
+                 "name": record_name(RECORD_TYPES[order_type], order)}
     order_ref = {k: v for k, v in order_ref.items() if v is not None}
     items = []
     for line in lines(order, "itemList"):
         if line.get("isClosed"):
             continue
         received, billed = progress.get(str(line.get("line")), (0.0, 0.0))
-        done = billed if target.record_type == "vendorBill" else received
-        left = float(line.get("quantity") or 0) - done
+        left = float(line.get("quantity") or 0) - (billed if billing else received)
         if left <= 0:
             continue
         new = {k: line[k] for k in _LINE if k in line}
@@ -406,11 +444,13 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
         new["orderLine"] = line.get("line")
         if target.record_type == "vendorBill":
             new["orderDoc"] = int(order["internalId"])
+        if billing:
             if line.get("rate") is not None:
                 new["rate"] = line["rate"]
         else:
             new["itemReceive"] = True
             new["quantityRemaining"] = left
+        if target.record_type != "vendorBill":
             new.pop("customer", None)
             new.pop("isBillable", None)
         items.append(new)
@@ -434,8 +474,9 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict,
         record["expenseList"] = {"expense": expenses}
     if target.record_type == "vendorBill":
         record["purchaseOrderList"] = {"recordRef": [order_ref]}
-        compute_amounts(target, record)
-        source_from_entity(store, target, record)
     else:
         record["createdFrom"] = order_ref
+    if billing:
+        compute_amounts(target, record)
+        source_from_entity(store, target, record)
     return record

@@ -29,7 +29,8 @@ RECORDS = """
     ExpenseCategory Account AccountingPeriod Classification Department Location Subsidiary
     Currency CurrencyRate Term TaxGroup SalesTaxItem InventoryItem NonInventoryPurchaseItem
     NonInventorySaleItem ServicePurchaseItem ServiceSaleItem PriceLevel Job BillingAccount Usage
-    Folder File CustomRecord CustomRecordType CustomList Contact VendorCategory
+    Folder File CustomRecord CustomRecordType CustomList Contact VendorCategory SalesOrder
+    ItemFulfillment CashSale
     TransactionBodyCustomField TransactionColumnCustomField EntityCustomField ItemCustomField
     OtherCustomField CrmCustomField
     State BudgetCategory TaxAcct LeadSource CampaignAudience CampaignCategory CampaignChannel

@@ -72,6 +72,9 @@ ns.enum("VsoePermitDiscount", """
 ns.enum("RevenueStatus", """
     _pending _inProgress _completed _onRevCommitment
 """)
+ns.enum("RevenueCommitStatus", """
+    _committed _partiallyCommitted _pendingCommitment
+""")
 ns.enum("PostingPeriodDate", """
     _firstFiscalQuarterOfLastFy _firstFiscalQuarterOfThisFy _fiscalQuarterBeforeLast
     _fiscalYearBeforeLast _fourthFiscalQuarterOfLastFy _fourthFiscalQuarterOfThisFy

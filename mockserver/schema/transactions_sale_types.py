@@ -8,6 +8,78 @@ from mockserver.schema.model import Namespace
 ns = Namespace("tranSalesTyp", "transactions.saleTypes", "urn:types.sales_{version}.transactions.webservices.netsuite.com",
                imports=())
 
+ns.enum("SalesOrderItemCommitInventory", """
+    _availableQty _completeQty _doNotCommit
+""")
+ns.enum("SalesOrderItemCreatePo", """
+    _dropShipment _specialOrder
+""")
+ns.enum("SalesOrderOrderStatus", """
+    _pendingApproval _pendingFulfillment _cancelled _partiallyFulfilled
+    _pendingBillingPartFulfilled _pendingBilling _fullyBilled _closed _undefined
+""")
+ns.enum("ItemFulfillmentExportTypeUps", """
+    _domesticExports _foreignExports _foreignMilitarySales
+""")
+ns.enum("ItemFulfillmentLicenseExceptionUps", """
+    _agr _apr _avs _bag _civ _ctp _enc _gbs _gft _gov _kmi _lvs _nlr _rpl _tmp _tspa _tsr _tsu
+""")
+ns.enum("ItemFulfillmentMethodOfTransportUps", """
+    _air _airContainerized _auto _fixedTransportInstallations _mail _passengerHandcarried
+    _pedestrian _rail _railContainerized _roadOther _seaBarge _seaContainerized
+    _seaNoncontainerized _truck _truckContainerized
+""")
+ns.enum("ItemFulfillmentThirdPartyTypeUps", """
+    _consigneeBilling _noneSelected _thirdPartyBilling
+""")
+ns.enum("ItemFulfillmentPackageUpsCodMethodUps", """
+    _cashiersCheckMoneyOrder _checkCashiersCheckMoneyOrder
+""")
+ns.enum("ItemFulfillmentPackageUpsDeliveryConfUps", """
+    _noneSelected _adultSignatureRequired _deliveryConfirmation _signatureRequired
+""")
+ns.enum("ItemFulfillmentPackageUpsPackagingUps", """
+    _upsExpressBox _upsLetter _upsPak _upsTube _yourPackaging
+""")
+ns.enum("ItemFulfillmentPackageUspsDeliveryConfUsps", """
+    _deliveryConfirmation _signatureConfirmation
+""")
+ns.enum("ItemFulfillmentPackageUspsPackagingUsps", """
+    _parcel _flatRateBox _flatRateEnvelope _smallFlatRateBox _mediumFlatRateBox
+    _largeFlatRateBox _irregularPackage _largePackage _oversizedPackage
+""")
+ns.enum("ItemFulfillmentB13AFilingOptionFedEx", """
+    _filedElectronically _manuallyAttached _notRequired _summaryReporting
+""")
+ns.enum("ItemFulfillmentHomeDeliveryTypeFedEx", """
+    _appointment _dateCertain _evening
+""")
+ns.enum("ItemFulfillmentThirdPartyTypeFedEx", """
+    _billRecipient _billThirdParty _noneSelected
+""")
+ns.enum("ItemFulfillmentPackageFedExAdmPackageTypeFedEx", """
+    _bag _barrel _basketOrHamper _box _bucket _bundle _cage _carton _case _chest _container
+    _crate _cylinder _drum _envelope _package _pail _pallet _parcel _pieces _reel _roll _sack
+    _shrinkWrapped _skid _tank _toteBin _tube _unit
+""")
+ns.enum("ItemFulfillmentPackageFedExCodMethodFedEx", """
+    _any _cash _guaranteedFunds
+""")
+ns.enum("ItemFulfillmentPackageFedExDeliveryConfFedEx", """
+    _signatureRequired
+""")
+ns.enum("ItemFulfillmentPackageFedExPackagingFedEx", """
+    _fedExBox _fedEx10kgBox _fedEx25kgBox _fedExEnvelope _fedExPak _fedExTube _yourPackaging
+""")
+ns.enum("ItemFulfillmentPackageFedExSignatureOptionsFedEx", """
+    _adult _direct _indirect
+""")
+ns.enum("ItemFulfillmentTermsOfSaleFedEx", """
+    _cfr _cif _cip _cpt _dap _dat _ddp _ddu _exw _fca _fob
+""")
+ns.enum("ItemFulfillmentShipStatus", """
+    _packed _picked _shipped
+""")
 ns.enum("TransactionType", """
     _assemblyBuild _assemblyUnbuild _binTransfer _binWorksheet _cashRefund _cashSale _check
     _creditMemo _custom _customPurchase _customSale _customerDeposit _customerPayment
@@ -17,6 +89,54 @@ ns.enum("TransactionType", """
     _purchaseOrder _requisition _returnAuthorization _salesOrder _transferOrder _vendorBill
     _vendorCredit _vendorPayment _vendorReturnAuthorization _workOrder _workOrderClose
     _workOrderCompletion _workOrderIssue
+""")
+ns.enum("TransactionPaymentEventResult", """
+    _accept _holdOverride _paymentHold _pending _reject
+""")
+ns.enum("TransactionPaymentEventType", """
+    _authentication _authorization _captureAuthorization _credit _overrideHold
+    _refreshAuthorization _refund _sale _voidAuthorization
+""")
+ns.enum("TransactionPaymentEventHoldReason", """
+    _amountExceedsMaximumAllowedAmount _authorizationDecline _cardExpired _cardInvalid
+    _confirmationOfTheOperationIsPending _externalFraudRejection _externalFraudReview
+    _failedToPrimeDevice _fatalError _forwardedToPayerAuthentication _forwardRequested
+    _forwardToAuthenticateDevice _forwardToChallengeShopper _gatewayAsynchronousNotification
+    _gatewayError _generalHold _generalReject _insufficientFunds _notRequired
+    _operationWasSuccessful _operationWasTerminated _overridenBy _partnerDecline
+    _paymentDeviceWasPrimed _paymentOperationWasCanceled _systemError
+    _verbalAuthorizationRequested _verificationRejection _verificationRequired
+""")
+ns.enum("ItemFulfillmentPackageFedExCodFreightTypeFedEx", """
+    _cODCharge _noneSelected _orderChargeNet _orderChargeTotal _shippingCharge _totalCharge
+""")
+ns.enum("ItemFulfillmentPackageFedExPriorityAlertTypeFedEx", """
+    _fedexPriorityAlert _fedexPriorityAlertPlus _noneSelected
+""")
+ns.enum("ItemFulfillmentHazmatTypeFedEx", """
+    _dangerousGoods _hazmat
+""")
+ns.enum("ItemFulfillmentAncillaryEndorsementFedEx", """
+    _addressCorrection _carrierLeaveIfNoResponse _changeService _forwardingService
+    _returnService
+""")
+ns.enum("ItemFulfillmentAccessibilityTypeFedEx", """
+    _accessible _inaccessible
+""")
+ns.enum("SalesOrderItemFulfillmentChoice", """
+    _ship _storePickup
+""")
+ns.enum("CashSaleHandlingMode", """
+    _process _recordExternalEvent _saveOnly
+""")
+ns.enum("CashSalePaymentOperation", """
+    _authorization _capture _sale _refund _credit _refresh _void
+""")
+ns.enum("SalesOrderPaymentOperation", """
+    _authorization _capture _sale _refund _credit _refresh _void
+""")
+ns.enum("SalesOrderHandlingMode", """
+    _process _recordExternalEvent _saveOnly
 """)
 ns.enum("UsageStatus", """
     _active _voided

@@ -8,6 +8,280 @@ from mockserver.schema.model import Namespace
 ns = Namespace("tranSales", "transactions.sales", "urn:sales_{version}.transactions.webservices.netsuite.com",
                imports=('platformCore', 'tranSalesTyp', 'platformCommon', 'platformCommonTyp'))
 
+ns.complex_type("SalesOrder", """
+    createdDate               xsd:dateTime
+    customForm                platformCore:RecordRef
+    entity                    platformCore:RecordRef
+    job                       platformCore:RecordRef
+    currency                  platformCore:RecordRef
+    drAccount                 platformCore:RecordRef
+    fxAccount                 platformCore:RecordRef
+    tranDate                  xsd:dateTime
+    tranId                    xsd:string
+    entityTaxRegNum           platformCore:RecordRef
+    source                    xsd:string
+    createdFrom               platformCore:RecordRef
+    orderStatus               tranSalesTyp:SalesOrderOrderStatus
+    nextBill                  xsd:dateTime
+    opportunity               platformCore:RecordRef
+    salesRep                  platformCore:RecordRef
+    contribPct                xsd:string
+    partner                   platformCore:RecordRef
+    salesGroup                platformCore:RecordRef
+    syncSalesTeams            xsd:boolean
+    leadSource                platformCore:RecordRef
+    startDate                 xsd:dateTime
+    endDate                   xsd:dateTime
+    otherRefNum               xsd:string
+    memo                      xsd:string
+    salesEffectiveDate        xsd:dateTime
+    excludeCommission         xsd:boolean
+    totalCostEstimate         xsd:double
+    estGrossProfit            xsd:double
+    estGrossProfitPercent     xsd:double
+    exchangeRate              xsd:double
+    promoCode                 platformCore:RecordRef
+    currencyName              xsd:string
+    discountItem              platformCore:RecordRef
+    discountRate              xsd:string
+    isTaxable                 xsd:boolean
+    taxItem                   platformCore:RecordRef
+    taxRate                   xsd:double
+    toBePrinted               xsd:boolean
+    toBeEmailed               xsd:boolean
+    email                     xsd:string
+    toBeFaxed                 xsd:boolean
+    fax                       xsd:string
+    messageSel                platformCore:RecordRef
+    message                   xsd:string
+    paymentOption             platformCore:RecordRef
+    inputAuthCode             xsd:string
+    inputReferenceCode        xsd:string
+    checkNumber               xsd:string
+    paymentCardCsc            xsd:string
+    paymentProcessingProfile  platformCore:RecordRef
+    handlingMode              tranSalesTyp:SalesOrderHandlingMode
+    outputAuthCode            xsd:string
+    outputReferenceCode       xsd:string
+    paymentOperation          tranSalesTyp:SalesOrderPaymentOperation
+    dynamicDescriptor         xsd:string
+    billingAddress            platformCommon:Address
+    billAddressList           platformCore:RecordRef
+    shippingAddress           platformCommon:Address
+    shipIsResidential         xsd:boolean
+    shipAddressList           platformCore:RecordRef
+    fob                       xsd:string
+    shipDate                  xsd:dateTime
+    actualShipDate            xsd:dateTime
+    shipMethod                platformCore:RecordRef
+    shippingCost              xsd:double
+    shippingTax1Rate          xsd:double
+    isMultiShipTo             xsd:boolean
+    shippingTax2Rate          xsd:string
+    shippingTaxCode           platformCore:RecordRef
+    handlingTaxCode           platformCore:RecordRef
+    handlingTax1Rate          xsd:double
+    handlingTax2Rate          xsd:string
+    handlingCost              xsd:double
+    trackingNumbers           xsd:string
+    linkedTrackingNumbers     xsd:string
+    shipComplete              xsd:boolean
+    paymentMethod             platformCore:RecordRef
+    shopperIpAddress          xsd:string
+    saveOnAuthDecline         xsd:boolean
+    canHaveStackable          xsd:boolean
+    creditCard                platformCore:RecordRef
+    revenueStatus             platformCommonTyp:RevenueStatus
+    recognizedRevenue         xsd:double
+    deferredRevenue           xsd:double
+    revRecOnRevCommitment     xsd:boolean
+    revCommitStatus           platformCommonTyp:RevenueCommitStatus
+    ccNumber                  xsd:string
+    ccExpireDate              xsd:dateTime
+    ccName                    xsd:string
+    ccStreet                  xsd:string
+    ccZipCode                 xsd:string
+    payPalStatus              xsd:string
+    creditCardProcessor       platformCore:RecordRef
+    payPalTranId              xsd:string
+    ccApproved                xsd:boolean
+    getAuth                   xsd:boolean
+    authCode                  xsd:string
+    ccAvsStreetMatch          platformCommonTyp:AvsMatchCode
+    ccAvsZipMatch             platformCommonTyp:AvsMatchCode
+    isRecurringPayment        xsd:boolean
+    ccSecurityCodeMatch       platformCommonTyp:AvsMatchCode
+    altSalesTotal             xsd:double
+    ignoreAvs                 xsd:boolean
+    paymentEventResult        tranSalesTyp:TransactionPaymentEventResult
+    paymentEventHoldReason    tranSalesTyp:TransactionPaymentEventHoldReason
+    paymentEventType          tranSalesTyp:TransactionPaymentEventType
+    paymentEventDate          xsd:dateTime
+    paymentEventUpdatedBy     xsd:string
+    subTotal                  xsd:double
+    discountTotal             xsd:double
+    taxTotal                  xsd:double
+    altShippingCost           xsd:double
+    altHandlingCost           xsd:double
+    total                     xsd:double
+    revRecSchedule            platformCore:RecordRef
+    revRecStartDate           xsd:dateTime
+    revRecEndDate             xsd:dateTime
+    paypalAuthId              xsd:string
+    balance                   xsd:double
+    paypalProcess             xsd:boolean
+    billingSchedule           platformCore:RecordRef
+    ccSecurityCode            xsd:string
+    threeDStatusCode          xsd:string
+    class                     platformCore:RecordRef
+    department                platformCore:RecordRef
+    subsidiary                platformCore:RecordRef
+    intercoTransaction        platformCore:RecordRef
+    intercoStatus             platformCommonTyp:IntercoStatus
+    debitCardIssueNo          xsd:string
+    lastModifiedDate          xsd:dateTime
+    nexus                     platformCore:RecordRef
+    subsidiaryTaxRegNum       platformCore:RecordRef
+    taxRegOverride            xsd:boolean
+    taxPointDate              xsd:dateTime
+    taxDetailsOverride        xsd:boolean
+    location                  platformCore:RecordRef
+    pnRefNum                  xsd:string
+    status                    xsd:string
+    tax2Total                 xsd:double
+    terms                     platformCore:RecordRef
+    validFrom                 xsd:dateTime
+    vatRegNum                 xsd:string
+    giftCertApplied           xsd:double
+    oneTime                   xsd:double
+    recurWeekly               xsd:double
+    recurMonthly              xsd:double
+    recurQuarterly            xsd:double
+    recurAnnually             xsd:double
+    tranIsVsoeBundle          xsd:boolean
+    vsoeAutoCalc              xsd:boolean
+    syncPartnerTeams          xsd:boolean
+    salesTeamList             tranSales:SalesOrderSalesTeamList
+    partnersList              tranSales:SalesOrderPartnersList
+    giftCertRedemptionList    platformCommon:GiftCertRedemptionList
+    promotionsList            platformCommon:PromotionsList
+    itemList                  tranSales:SalesOrderItemList
+    shipGroupList             tranSales:SalesOrderShipGroupList
+    accountingBookDetailList  platformCommon:AccountingBookDetailList
+    taxDetailsList            platformCommon:TaxDetailsList
+    customFieldList           platformCore:CustomFieldList
+    @internalId               xsd:string
+    @externalId               xsd:string
+""", extends="platformCore:Record")
+ns.complex_type("SalesOrderSalesTeam", """
+    employee      platformCore:RecordRef
+    salesRole     platformCore:RecordRef
+    isPrimary     xsd:boolean
+    contribution  xsd:double
+""")
+ns.complex_type("SalesOrderSalesTeamList", """
+    salesTeam    tranSales:SalesOrderSalesTeam *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("SalesOrderItem", """
+    job                      platformCore:RecordRef
+    subscription             platformCore:RecordRef
+    item                     platformCore:RecordRef
+    quantityAvailable        xsd:double
+    expandItemGroup          xsd:boolean
+    lineUniqueKey            xsd:long
+    quantityOnHand           xsd:double
+    quantity                 xsd:double
+    units                    platformCore:RecordRef
+    inventoryDetail          platformCommon:InventoryDetail
+    description              xsd:string
+    price                    platformCore:RecordRef
+    rate                     xsd:string
+    serialNumbers            xsd:string
+    amount                   xsd:double
+    isTaxable                xsd:boolean
+    commitInventory          tranSalesTyp:SalesOrderItemCommitInventory
+    orderPriority            xsd:double
+    licenseCode              xsd:string
+    options                  platformCore:CustomFieldList
+    department               platformCore:RecordRef
+    class                    platformCore:RecordRef
+    location                 platformCore:RecordRef
+    createPo                 tranSalesTyp:SalesOrderItemCreatePo
+    createdPo                platformCore:RecordRef
+    altSalesAmt              xsd:double
+    createWo                 xsd:boolean
+    poVendor                 platformCore:RecordRef
+    poCurrency               xsd:string
+    poRate                   xsd:double
+    revRecSchedule           platformCore:RecordRef
+    revRecStartDate          xsd:dateTime
+    revRecTermInMonths       xsd:long
+    revRecEndDate            xsd:dateTime
+    deferRevRec              xsd:boolean
+    isClosed                 xsd:boolean
+    itemFulfillmentChoice    tranSalesTyp:SalesOrderItemFulfillmentChoice
+    catchUpPeriod            platformCore:RecordRef
+    billingSchedule          platformCore:RecordRef
+    fromJob                  xsd:boolean
+    grossAmt                 xsd:double
+    taxAmount                xsd:double
+    excludeFromRateRequest   xsd:boolean
+    isEstimate               xsd:boolean
+    inventoryLocation        platformCore:RecordRef
+    inventorySubsidiary      platformCore:RecordRef
+    line                     xsd:long
+    percentComplete          xsd:double
+    costEstimateType         platformCommonTyp:ItemCostEstimateType
+    costEstimate             xsd:double
+    quantityBackOrdered      xsd:double
+    quantityBilled           xsd:double
+    quantityCommitted        xsd:double
+    quantityFulfilled        xsd:double
+    quantityPacked           xsd:double
+    quantityPicked           xsd:double
+    tax1Amt                  xsd:double
+    taxCode                  platformCore:RecordRef
+    taxRate1                 xsd:double
+    taxRate2                 xsd:double
+    giftCertFrom             xsd:string
+    giftCertRecipientName    xsd:string
+    giftCertRecipientEmail   xsd:string
+    giftCertMessage          xsd:string
+    giftCertNumber           xsd:string
+    shipGroup                xsd:long
+    itemIsFulfilled          xsd:boolean
+    shipAddress              platformCore:RecordRef
+    shipMethod               platformCore:RecordRef
+    vsoeSopGroup             platformCommonTyp:VsoeSopGroup
+    vsoeIsEstimate           xsd:boolean
+    vsoePrice                xsd:double
+    vsoeAmount               xsd:double
+    vsoeAllocation           xsd:double
+    vsoeDeferral             platformCommonTyp:VsoeDeferral
+    vsoePermitDiscount       platformCommonTyp:VsoePermitDiscount
+    vsoeDelivered            xsd:boolean
+    expectedShipDate         xsd:dateTime
+    noAutoAssignLocation     xsd:boolean
+    locationAutoAssigned     xsd:boolean
+    taxDetailsReference      xsd:string
+    chargeType               platformCore:RecordRef
+    orderAllocationStrategy  platformCore:RecordRef
+    requestedDate            xsd:dateTime
+    customFieldList          platformCore:CustomFieldList
+""")
+ns.complex_type("SalesOrderItemList", """
+    item         tranSales:SalesOrderItem *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("SalesOrderPartnersList", """
+    partners     platformCommon:Partners *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("SalesOrderShipGroupList", """
+    shipGroup    tranSales:TransactionShipGroup *
+    @replaceAll  xsd:boolean =true
+""")
 ns.complex_type("TransactionSearch", """
     basic                           platformCommon:TransactionSearchBasic
     accountJoin                     platformCommon:AccountSearchBasic
@@ -166,6 +440,213 @@ ns.complex_type("TransactionSearchRow", """
     vendorLineJoin                  platformCommon:VendorSearchRowBasic
     customSearchJoin                platformCommon:CustomSearchRowBasic *
 """, extends="platformCore:SearchRow")
+ns.complex_type("ItemFulfillment", """
+    createdDate                     xsd:dateTime
+    lastModifiedDate                xsd:dateTime
+    customForm                      platformCore:RecordRef
+    postingPeriod                   platformCore:RecordRef
+    entity                          platformCore:RecordRef
+    createdFrom                     platformCore:RecordRef
+    requestedBy                     platformCore:RecordRef
+    createdFromShipGroup            xsd:long
+    partner                         platformCore:RecordRef
+    shippingAddress                 platformCommon:Address
+    pickedDate                      xsd:dateTime
+    packedDate                      xsd:dateTime
+    shippedDate                     xsd:dateTime
+    shipIsResidential               xsd:boolean
+    shipAddressList                 platformCore:RecordRef
+    shipStatus                      tranSalesTyp:ItemFulfillmentShipStatus
+    saturdayDeliveryUps             xsd:boolean
+    sendShipNotifyEmailUps          xsd:boolean
+    sendBackupEmailUps              xsd:boolean
+    shipNotifyEmailAddressUps       xsd:string
+    shipNotifyEmailAddress2Ups      xsd:string
+    backupEmailAddressUps           xsd:string
+    shipNotifyEmailMessageUps       xsd:string
+    thirdPartyAcctUps               xsd:string
+    thirdPartyZipcodeUps            xsd:string
+    thirdPartyCountryUps            platformCommonTyp:Country
+    thirdPartyTypeUps               tranSalesTyp:ItemFulfillmentThirdPartyTypeUps
+    partiesToTransactionUps         xsd:boolean
+    exportTypeUps                   tranSalesTyp:ItemFulfillmentExportTypeUps
+    methodOfTransportUps            tranSalesTyp:ItemFulfillmentMethodOfTransportUps
+    carrierIdUps                    xsd:string
+    entryNumberUps                  xsd:string
+    inbondCodeUps                   xsd:string
+    isRoutedExportTransactionUps    xsd:boolean
+    licenseNumberUps                xsd:string
+    licenseDateUps                  xsd:dateTime
+    licenseExceptionUps             tranSalesTyp:ItemFulfillmentLicenseExceptionUps
+    eccNumberUps                    xsd:string
+    recipientTaxIdUps               xsd:string
+    blanketStartDateUps             xsd:dateTime
+    blanketEndDateUps               xsd:dateTime
+    shipmentWeightUps               xsd:double
+    saturdayDeliveryFedEx           xsd:boolean
+    saturdayPickupFedex             xsd:boolean
+    sendShipNotifyEmailFedEx        xsd:boolean
+    sendBackupEmailFedEx            xsd:boolean
+    signatureHomeDeliveryFedEx      xsd:boolean
+    shipNotifyEmailAddressFedEx     xsd:string
+    backupEmailAddressFedEx         xsd:string
+    shipDateFedEx                   xsd:dateTime
+    homeDeliveryTypeFedEx           tranSalesTyp:ItemFulfillmentHomeDeliveryTypeFedEx
+    homeDeliveryDateFedEx           xsd:dateTime
+    bookingConfirmationNumFedEx     xsd:string
+    intlExemptionNumFedEx           xsd:string
+    b13aFilingOptionFedEx           tranSalesTyp:ItemFulfillmentB13AFilingOptionFedEx
+    b13aStatementDataFedEx          xsd:string
+    thirdPartyAcctFedEx             xsd:string
+    thirdPartyCountryFedEx          platformCommonTyp:Country
+    thirdPartyTypeFedEx             tranSalesTyp:ItemFulfillmentThirdPartyTypeFedEx
+    shipmentWeightFedEx             xsd:double
+    termsOfSaleFedEx                tranSalesTyp:ItemFulfillmentTermsOfSaleFedEx
+    termsFreightChargeFedEx         xsd:double
+    termsInsuranceChargeFedEx       xsd:double
+    insideDeliveryFedEx             xsd:boolean
+    insidePickupFedEx               xsd:boolean
+    ancillaryEndorsementFedEx       tranSalesTyp:ItemFulfillmentAncillaryEndorsementFedEx
+    holdAtLocationFedEx             xsd:boolean
+    halPhoneFedEx                   xsd:string
+    halAddr1FedEx                   xsd:string
+    halAddr2FedEx                   xsd:string
+    halAddr3FedEx                   xsd:string
+    halCityFedEx                    xsd:string
+    halZipFedEx                     xsd:string
+    halStateFedEx                   xsd:string
+    halCountryFedEx                 xsd:string
+    hazmatTypeFedEx                 tranSalesTyp:ItemFulfillmentHazmatTypeFedEx
+    accessibilityTypeFedEx          tranSalesTyp:ItemFulfillmentAccessibilityTypeFedEx
+    isCargoAircraftOnlyFedEx        xsd:boolean
+    tranDate                        xsd:dateTime
+    tranId                          xsd:string
+    shipMethod                      platformCore:RecordRef
+    generateIntegratedShipperLabel  xsd:boolean
+    shippingCost                    xsd:double
+    handlingCost                    xsd:double
+    memo                            xsd:string
+    transferLocation                platformCore:RecordRef
+    packageList                     tranSales:ItemFulfillmentPackageList
+    packageUpsList                  tranSales:ItemFulfillmentPackageUpsList
+    packageUspsList                 tranSales:ItemFulfillmentPackageUspsList
+    packageFedExList                tranSales:ItemFulfillmentPackageFedExList
+    itemList                        tranSales:ItemFulfillmentItemList
+    accountingBookDetailList        platformCommon:AccountingBookDetailList
+    customFieldList                 platformCore:CustomFieldList
+    @internalId                     xsd:string
+    @externalId                     xsd:string
+""", extends="platformCore:Record")
+ns.complex_type("ItemFulfillmentItem", """
+    jobName            xsd:string
+    itemReceive        xsd:boolean
+    itemName           xsd:string
+    description        xsd:string
+    department         platformCore:RecordRef
+    class              platformCore:RecordRef
+    location           platformCore:RecordRef
+    onHand             xsd:double
+    quantity           xsd:double
+    unitsDisplay       xsd:string
+    createPo           xsd:string
+    inventoryDetail    platformCommon:InventoryDetail
+    binNumbers         xsd:string
+    serialNumbers      xsd:string
+    poNum              xsd:string
+    item               platformCore:RecordRef
+    orderLine          xsd:long
+    quantityRemaining  xsd:double
+    options            platformCore:CustomFieldList
+    shipGroup          xsd:long
+    itemIsFulfilled    xsd:boolean
+    shipAddress        platformCore:RecordRef
+    shipMethod         platformCore:RecordRef
+    customFieldList    platformCore:CustomFieldList
+""")
+ns.complex_type("ItemFulfillmentItemList", """
+    item         tranSales:ItemFulfillmentItem *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("ItemFulfillmentPackage", """
+    packageWeight          xsd:double
+    packageDescr           xsd:string
+    packageTrackingNumber  xsd:string
+""")
+ns.complex_type("ItemFulfillmentPackageList", """
+    package      tranSales:ItemFulfillmentPackage *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("ItemFulfillmentPackageUps", """
+    packageWeightUps          xsd:double
+    packageDescrUps           xsd:string
+    packageTrackingNumberUps  xsd:string
+    packagingUps              tranSalesTyp:ItemFulfillmentPackageUpsPackagingUps
+    useInsuredValueUps        xsd:boolean
+    insuredValueUps           xsd:double
+    reference1Ups             xsd:string
+    reference2Ups             xsd:string
+    packageLengthUps          xsd:long
+    packageWidthUps           xsd:long
+    packageHeightUps          xsd:long
+    additionalHandlingUps     xsd:boolean
+    useCodUps                 xsd:boolean
+    codAmountUps              xsd:double
+    codMethodUps              tranSalesTyp:ItemFulfillmentPackageUpsCodMethodUps
+    deliveryConfUps           tranSalesTyp:ItemFulfillmentPackageUpsDeliveryConfUps
+""")
+ns.complex_type("ItemFulfillmentPackageUpsList", """
+    packageUps   tranSales:ItemFulfillmentPackageUps *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("ItemFulfillmentPackageUsps", """
+    packageWeightUsps          xsd:double
+    packageDescrUsps           xsd:string
+    packageTrackingNumberUsps  xsd:string
+    packagingUsps              tranSalesTyp:ItemFulfillmentPackageUspsPackagingUsps
+    useInsuredValueUsps        xsd:boolean
+    insuredValueUsps           xsd:double
+    reference1Usps             xsd:string
+    reference2Usps             xsd:string
+    packageLengthUsps          xsd:long
+    packageWidthUsps           xsd:long
+    packageHeightUsps          xsd:long
+    deliveryConfUsps           tranSalesTyp:ItemFulfillmentPackageUspsDeliveryConfUsps
+""")
+ns.complex_type("ItemFulfillmentPackageUspsList", """
+    packageUsps  tranSales:ItemFulfillmentPackageUsps *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("ItemFulfillmentPackageFedEx", """
+    packageWeightFedEx           xsd:double
+    dryIceWeightFedEx            xsd:double
+    packageTrackingNumberFedEx   xsd:string
+    packagingFedEx               tranSalesTyp:ItemFulfillmentPackageFedExPackagingFedEx
+    admPackageTypeFedEx          tranSalesTyp:ItemFulfillmentPackageFedExAdmPackageTypeFedEx
+    isNonStandardContainerFedEx  xsd:boolean
+    isAlcoholFedEx               xsd:boolean
+    alcoholRecipientTypeFedEx    platformCommonTyp:AlcoholRecipientType
+    isNonHazLithiumFedEx         xsd:boolean
+    insuredValueFedEx            xsd:double
+    useInsuredValueFedEx         xsd:boolean
+    reference1FedEx              xsd:string
+    priorityAlertTypeFedEx       tranSalesTyp:ItemFulfillmentPackageFedExPriorityAlertTypeFedEx
+    priorityAlertContentFedEx    xsd:string
+    packageLengthFedEx           xsd:long
+    packageWidthFedEx            xsd:long
+    packageHeightFedEx           xsd:long
+    useCodFedEx                  xsd:boolean
+    codAmountFedEx               xsd:double
+    codMethodFedEx               tranSalesTyp:ItemFulfillmentPackageFedExCodMethodFedEx
+    codFreightTypeFedEx          tranSalesTyp:ItemFulfillmentPackageFedExCodFreightTypeFedEx
+    deliveryConfFedEx            tranSalesTyp:ItemFulfillmentPackageFedExDeliveryConfFedEx
+    signatureOptionsFedEx        tranSalesTyp:ItemFulfillmentPackageFedExSignatureOptionsFedEx
+    signatureReleaseFedEx        xsd:string
+    authorizationNumberFedEx     xsd:string
+""")
+ns.complex_type("ItemFulfillmentPackageFedExList", """
+    packageFedEx  tranSales:ItemFulfillmentPackageFedEx *
+    @replaceAll   xsd:boolean =true
+""")
 ns.complex_type("Invoice", """
     createdDate               xsd:dateTime
     lastModifiedDate          xsd:dateTime
@@ -494,6 +975,364 @@ ns.complex_type("InvoicePartnersList", """
     @replaceAll  xsd:boolean =true
 """)
 ns.complex_type("InvoiceShipGroupList", """
+    shipGroup    tranSales:TransactionShipGroup *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSale", """
+    createdDate               xsd:dateTime
+    lastModifiedDate          xsd:dateTime
+    nexus                     platformCore:RecordRef
+    subsidiaryTaxRegNum       platformCore:RecordRef
+    taxRegOverride            xsd:boolean
+    taxDetailsOverride        xsd:boolean
+    customForm                platformCore:RecordRef
+    entity                    platformCore:RecordRef
+    billingAccount            platformCore:RecordRef
+    recurringBill             xsd:boolean
+    tranDate                  xsd:dateTime
+    tranId                    xsd:string
+    entityTaxRegNum           platformCore:RecordRef
+    taxPointDate              xsd:dateTime
+    source                    xsd:string
+    postingPeriod             platformCore:RecordRef
+    createdFrom               platformCore:RecordRef
+    opportunity               platformCore:RecordRef
+    department                platformCore:RecordRef
+    class                     platformCore:RecordRef
+    location                  platformCore:RecordRef
+    subsidiary                platformCore:RecordRef
+    salesRep                  platformCore:RecordRef
+    contribPct                xsd:string
+    partner                   platformCore:RecordRef
+    leadSource                platformCore:RecordRef
+    startDate                 xsd:dateTime
+    endDate                   xsd:dateTime
+    otherRefNum               xsd:string
+    memo                      xsd:string
+    salesEffectiveDate        xsd:dateTime
+    excludeCommission         xsd:boolean
+    revRecSchedule            platformCore:RecordRef
+    undepFunds                xsd:boolean
+    canHaveStackable          xsd:boolean
+    currency                  platformCore:RecordRef
+    account                   platformCore:RecordRef
+    revRecStartDate           xsd:dateTime
+    revRecEndDate             xsd:dateTime
+    totalCostEstimate         xsd:double
+    estGrossProfit            xsd:double
+    estGrossProfitPercent     xsd:double
+    exchangeRate              xsd:double
+    currencyName              xsd:string
+    promoCode                 platformCore:RecordRef
+    discountItem              platformCore:RecordRef
+    discountRate              xsd:string
+    isTaxable                 xsd:boolean
+    taxItem                   platformCore:RecordRef
+    taxRate                   xsd:double
+    toBePrinted               xsd:boolean
+    toBeEmailed               xsd:boolean
+    toBeFaxed                 xsd:boolean
+    fax                       xsd:string
+    messageSel                platformCore:RecordRef
+    message                   xsd:string
+    paymentOption             platformCore:RecordRef
+    inputAuthCode             xsd:string
+    inputReferenceCode        xsd:string
+    checkNumber               xsd:string
+    paymentCardCsc            xsd:string
+    paymentProcessingProfile  platformCore:RecordRef
+    handlingMode              tranSalesTyp:CashSaleHandlingMode
+    outputAuthCode            xsd:string
+    outputReferenceCode       xsd:string
+    paymentOperation          tranSalesTyp:CashSalePaymentOperation
+    dynamicDescriptor         xsd:string
+    billingAddress            platformCommon:Address
+    billAddressList           platformCore:RecordRef
+    shippingAddress           platformCommon:Address
+    shipIsResidential         xsd:boolean
+    shipAddressList           platformCore:RecordRef
+    fob                       xsd:string
+    shipDate                  xsd:dateTime
+    shipMethod                platformCore:RecordRef
+    shippingCost              xsd:double
+    shippingTax1Rate          xsd:double
+    shippingTax2Rate          xsd:string
+    shippingTaxCode           platformCore:RecordRef
+    handlingTaxCode           platformCore:RecordRef
+    handlingTax1Rate          xsd:double
+    handlingCost              xsd:double
+    handlingTax2Rate          xsd:string
+    linkedTrackingNumbers     xsd:string
+    trackingNumbers           xsd:string
+    salesGroup                platformCore:RecordRef
+    revenueStatus             platformCommonTyp:RevenueStatus
+    recognizedRevenue         xsd:double
+    deferredRevenue           xsd:double
+    revRecOnRevCommitment     xsd:boolean
+    syncSalesTeams            xsd:boolean
+    paymentMethod             platformCore:RecordRef
+    payPalStatus              xsd:string
+    creditCard                platformCore:RecordRef
+    ccNumber                  xsd:string
+    ccExpireDate              xsd:dateTime
+    ccName                    xsd:string
+    ccStreet                  xsd:string
+    ccZipCode                 xsd:string
+    creditCardProcessor       platformCore:RecordRef
+    ccApproved                xsd:boolean
+    authCode                  xsd:string
+    ccAvsStreetMatch          platformCommonTyp:AvsMatchCode
+    ccAvsZipMatch             platformCommonTyp:AvsMatchCode
+    isRecurringPayment        xsd:boolean
+    payPalTranId              xsd:string
+    subTotal                  xsd:double
+    ccIsPurchaseCardBin       xsd:boolean
+    ignoreAvs                 xsd:boolean
+    ccProcessAsPurchaseCard   xsd:boolean
+    itemCostDiscount          platformCore:RecordRef
+    itemCostDiscRate          xsd:string
+    itemCostDiscAmount        xsd:double
+    itemCostTaxRate1          xsd:double
+    itemCostTaxRate2          xsd:double
+    itemCostDiscTaxable       xsd:boolean
+    itemCostTaxCode           platformCore:RecordRef
+    itemCostDiscTax1Amt       xsd:double
+    itemCostDiscPrint         xsd:boolean
+    expCostDiscount           platformCore:RecordRef
+    expCostDiscRate           xsd:string
+    expCostDiscAmount         xsd:double
+    expCostDiscTaxable        xsd:boolean
+    expCostDiscprint          xsd:boolean
+    expCostTaxRate1           xsd:double
+    timeDiscount              platformCore:RecordRef
+    expCostTaxCode            platformCore:RecordRef
+    timeDiscRate              xsd:string
+    expCostTaxRate2           xsd:double
+    expCostDiscTax1Amt        xsd:double
+    timeDiscAmount            xsd:double
+    timeDiscTaxable           xsd:boolean
+    timeDiscPrint             xsd:boolean
+    discountTotal             xsd:double
+    taxTotal                  xsd:double
+    timeTaxRate1              xsd:double
+    altShippingCost           xsd:double
+    timeTaxCode               platformCore:RecordRef
+    altHandlingCost           xsd:double
+    total                     xsd:double
+    timeDiscTax1Amt           xsd:double
+    ccSecurityCode            xsd:string
+    timeTaxRate2              xsd:double
+    ccSecurityCodeMatch       platformCommonTyp:AvsMatchCode
+    chargeIt                  xsd:boolean
+    debitCardIssueNo          xsd:string
+    threeDStatusCode          xsd:string
+    pnRefNum                  xsd:string
+    paypalAuthId              xsd:string
+    status                    xsd:string
+    paypalProcess             xsd:boolean
+    job                       platformCore:RecordRef
+    billingSchedule           platformCore:RecordRef
+    email                     xsd:string
+    tax2Total                 xsd:double
+    validFrom                 xsd:dateTime
+    vatRegNum                 xsd:string
+    giftCertApplied           xsd:double
+    tranIsVsoeBundle          xsd:boolean
+    vsoeAutoCalc              xsd:boolean
+    syncPartnerTeams          xsd:boolean
+    salesTeamList             tranSales:CashSaleSalesTeamList
+    partnersList              tranSales:CashSalePartnersList
+    itemList                  tranSales:CashSaleItemList
+    accountingBookDetailList  platformCommon:AccountingBookDetailList
+    itemCostList              tranSales:CashSaleItemCostList
+    giftCertRedemptionList    platformCommon:GiftCertRedemptionList
+    promotionsList            platformCommon:PromotionsList
+    expCostList               tranSales:CashSaleExpCostList
+    timeList                  tranSales:CashSaleTimeList
+    shipGroupList             tranSales:CashSaleShipGroupList
+    taxDetailsList            platformCommon:TaxDetailsList
+    customFieldList           platformCore:CustomFieldList
+    @internalId               xsd:string
+    @externalId               xsd:string
+""", extends="platformCore:Record")
+ns.complex_type("CashSaleSalesTeam", """
+    employee      platformCore:RecordRef
+    salesRole     platformCore:RecordRef
+    isPrimary     xsd:boolean
+    contribution  xsd:double
+""")
+ns.complex_type("CashSaleSalesTeamList", """
+    salesTeam    tranSales:CashSaleSalesTeam *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSaleItem", """
+    job                     platformCore:RecordRef
+    item                    platformCore:RecordRef
+    line                    xsd:long
+    quantityAvailable       xsd:double
+    quantityOnHand          xsd:double
+    quantityFulfilled       xsd:double
+    quantity                xsd:double
+    units                   platformCore:RecordRef
+    inventoryDetail         platformCommon:InventoryDetail
+    serialNumbers           xsd:string
+    binNumbers              xsd:string
+    description             xsd:string
+    price                   platformCore:RecordRef
+    rate                    xsd:string
+    amount                  xsd:double
+    orderLine               xsd:long
+    licenseCode             xsd:string
+    isTaxable               xsd:boolean
+    options                 platformCore:CustomFieldList
+    deferRevRec             xsd:boolean
+    currentPercent          xsd:double
+    department              platformCore:RecordRef
+    percentComplete         xsd:double
+    class                   platformCore:RecordRef
+    location                platformCore:RecordRef
+    revRecSchedule          platformCore:RecordRef
+    revRecStartDate         xsd:dateTime
+    revRecEndDate           xsd:dateTime
+    subscriptionLine        platformCore:RecordRef
+    grossAmt                xsd:double
+    costEstimateType        platformCommonTyp:ItemCostEstimateType
+    excludeFromRateRequest  xsd:boolean
+    catchUpPeriod           platformCore:RecordRef
+    costEstimate            xsd:double
+    taxDetailsReference     xsd:string
+    amountOrdered           xsd:double
+    tax1Amt                 xsd:double
+    quantityOrdered         xsd:double
+    quantityRemaining       xsd:double
+    taxCode                 platformCore:RecordRef
+    taxRate1                xsd:double
+    taxRate2                xsd:double
+    giftCertFrom            xsd:string
+    giftCertRecipientName   xsd:string
+    giftCertRecipientEmail  xsd:string
+    giftCertMessage         xsd:string
+    taxAmount               xsd:double
+    giftCertNumber          xsd:string
+    shipGroup               xsd:long
+    itemIsFulfilled         xsd:boolean
+    shipAddress             platformCore:RecordRef
+    shipMethod              platformCore:RecordRef
+    vsoeSopGroup            platformCommonTyp:VsoeSopGroup
+    vsoeIsEstimate          xsd:boolean
+    vsoePrice               xsd:double
+    vsoeAmount              xsd:double
+    vsoeAllocation          xsd:double
+    vsoeDeferral            platformCommonTyp:VsoeDeferral
+    vsoePermitDiscount      platformCommonTyp:VsoePermitDiscount
+    vsoeDelivered           xsd:boolean
+    chargeType              platformCore:RecordRef
+    chargesList             platformCore:RecordRefList
+    customFieldList         platformCore:CustomFieldList
+""")
+ns.complex_type("CashSaleItemList", """
+    item         tranSales:CashSaleItem *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSaleItemCost", """
+    apply                xsd:boolean
+    doc                  xsd:long
+    line                 xsd:long
+    taxDetailsReference  xsd:string
+    billedDate           xsd:dateTime
+    itemDisp             xsd:string
+    memo                 xsd:string
+    jobDisp              xsd:string
+    department           xsd:string
+    class                xsd:string
+    location             xsd:string
+    unitDisp             xsd:string
+    options              platformCore:CustomFieldList
+    itemCostCount        xsd:string
+    quantity             xsd:string
+    serialNumbers        xsd:string
+    cost                 xsd:double
+    amount               xsd:double
+    taxAmount            xsd:double
+    revRecSchedule       platformCore:RecordRef
+    revRecStartDate      xsd:dateTime
+    revRecEndDate        xsd:dateTime
+    grossAmt             xsd:double
+    tax1Amt              xsd:double
+    taxCode              platformCore:RecordRef
+    taxRate1             xsd:double
+    taxRate2             xsd:double
+""")
+ns.complex_type("CashSaleItemCostList", """
+    itemCost     tranSales:CashSaleItemCost *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSaleExpCost", """
+    apply                xsd:boolean
+    doc                  xsd:long
+    line                 xsd:long
+    taxDetailsReference  xsd:string
+    billedDate           xsd:dateTime
+    jobDisp              xsd:string
+    employeeDisp         xsd:string
+    categoryDisp         xsd:string
+    memo                 xsd:string
+    department           xsd:string
+    class                xsd:string
+    location             xsd:string
+    originalAmount       xsd:double
+    amount               xsd:double
+    taxAmount            xsd:double
+    taxableDisp          xsd:string
+    revRecSchedule       platformCore:RecordRef
+    revRecStartDate      xsd:dateTime
+    revRecEndDate        xsd:dateTime
+    grossAmt             xsd:double
+    tax1Amt              xsd:double
+    taxCode              platformCore:RecordRef
+    taxRate1             xsd:double
+    taxRate2             xsd:double
+""")
+ns.complex_type("CashSaleExpCostList", """
+    expCost      tranSales:CashSaleExpCost *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSaleTime", """
+    apply                xsd:boolean
+    doc                  xsd:long
+    line                 xsd:long
+    billedDate           xsd:dateTime
+    employeeDisp         xsd:string
+    itemDisp             xsd:string
+    jobDisp              xsd:string
+    department           xsd:string
+    class                xsd:string
+    location             xsd:string
+    quantity             xsd:string
+    rate                 xsd:double
+    unitDisp             xsd:string
+    amount               xsd:double
+    memo                 xsd:string
+    taxAmount            xsd:double
+    revRecSchedule       platformCore:RecordRef
+    revRecStartDate      xsd:dateTime
+    revRecEndDate        xsd:dateTime
+    grossAmt             xsd:double
+    taxDetailsReference  xsd:string
+    tax1Amt              xsd:double
+    taxCode              platformCore:RecordRef
+    taxRate1             xsd:double
+    taxRate2             xsd:double
+""")
+ns.complex_type("CashSaleTimeList", """
+    time         tranSales:CashSaleTime *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSalePartnersList", """
+    partners     platformCommon:Partners *
+    @replaceAll  xsd:boolean =true
+""")
+ns.complex_type("CashSaleShipGroupList", """
     shipGroup    tranSales:TransactionShipGroup *
     @replaceAll  xsd:boolean =true
 """)
