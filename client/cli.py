@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(call)
     call.add_argument("--headers", default=None, metavar="JSON",
                       help='SOAP headers as JSON, e.g. \'{"searchPreferences": {"pageSize": 50}}\'')
+    call.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                      help="for an asynchronous operation (asyncAddList, asyncSearch, ...): wait "
+                           "up to this long for the job, then print what it did (every page "
+                           "of a search) instead of the job id")
     return parser
 
 
@@ -152,8 +156,14 @@ def call_command(args) -> int:
         raise ConfigError("--headers must be a JSON object of header names")
     with _client(settings, args) as client:
         positional, named = _arguments(client, args.method, call_args)
-        result = client.call(args.method, *positional, headers=headers, **named)
-    print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+        if args.wait is None:
+            result = to_json(client.call(args.method, *positional, headers=headers, **named))
+        else:
+            job = client.submit(args.method, *positional, headers=headers, **named)
+            status = job.wait(timeout=args.wait)
+            result = {"jobId": job.job_id, "status": status,
+                      "results": [to_json(item) for item in job]}
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -77,6 +77,25 @@ def test_call_without_arguments(capsys, files):
     assert status == 0 and "serverTime" in json.loads(out)
 
 
+def test_call_an_asynchronous_operation_and_wait_for_what_it_did(capsys, files):
+    search = {"_ns_type": "VendorSearchBasic"}
+    status, out, err = cli(capsys, "call", "asyncSearch", json.dumps(search), "--wait", "30",
+                           "--headers", '{"searchPreferences": {"pageSize": 5}}',
+                           "--settings", files.settings(), "--secrets", files.secrets)
+    assert (status, err) == (0, "")
+    answer = json.loads(out)
+    assert answer["jobId"].startswith("ASYNCWEBSERVICES_") and answer["status"] == "finished"
+    assert "Acme Supplies Inc." in {v["companyName"] for v in answer["results"]}
+    assert len(answer["results"]) > 5   # every page
+    # without --wait: the job as submitted
+    status, out, _ = cli(capsys, "call", "asyncSearch", json.dumps(search),
+                         "--settings", files.settings(), "--secrets", files.secrets)
+    assert status == 0 and json.loads(out)["status"] == "pending"
+    status, _, err = cli(capsys, "call", "getServerTime", "--wait", "5",
+                         "--settings", files.settings(), "--secrets", files.secrets)
+    assert status == 2 and "getServerTime is not an asynchronous operation" in err
+
+
 def test_call_with_settings_and_secrets_from_the_environment(capsys, mock, monkeypatch):
     block = client_settings(mock.settings, mock.url)["netsuite_settings"]
     for field, variable in NetSuiteSettings.ENV.items():
