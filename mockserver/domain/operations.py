@@ -30,7 +30,7 @@ def _write_response(status: dict, ref: dict | None = None) -> dict:
 
 
 def base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
-              external_id: str | None) -> dict:
+             external_id: str | None) -> dict:
     ref = {"_type": RECORD_REF}
     if internal_id is not None:
         ref["internalId"] = internal_id
@@ -133,13 +133,16 @@ def _writable(call: Call, record: dict) -> dict:
         return record
     if (call.headers.get("preferences") or {}).get("ignoreReadOnlyFields") is not True:
         raise RecordError.of("read_only_field", field=sent[0].lower())
-    kept = {k: v for k, v in record.items() if k not in READ_ONLY_FIELDS}
-    for name, value in kept.items():
-        if isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
-            kept[name] = {k: [{f: x for f, x in line.items() if f not in READ_ONLY_FIELDS}
-                              if isinstance(line, dict) else line for line in v]
-                          if isinstance(v, list) else v for k, v in value.items()}
-    return kept
+    return {name: _sublist_without_read_only(value) if isinstance(value, dict) else value
+            for name, value in record.items() if name not in READ_ONLY_FIELDS}
+
+
+def _sublist_without_read_only(value: dict) -> dict:
+    def line_kept(line):
+        return {k: v for k, v in line.items() if k not in READ_ONLY_FIELDS} \
+            if isinstance(line, dict) else line
+    return {k: [line_kept(line) for line in v] if isinstance(v, list) else v
+            for k, v in value.items()}
 
 
 def _write_options(call: Call) -> dict:
@@ -153,8 +156,8 @@ def add_record(call: Call, record: dict) -> dict:
     """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
     try:
         kind = _kind_of_record(record)
-        record = _writable(call, record)
         call.require(kind, Level.CREATE)
+        record = _writable(call, record)
         store = call.account.store
         with store.lock:
             stored = call.account.writer.for_add(kind, record, call.now, **_write_options(call))
@@ -172,8 +175,8 @@ def update_record(call: Call, record: dict) -> dict:
         kind = _kind_of_record(record)
         if record.get("internalId") is None and record.get("externalId") is None:
             raise RecordError.of("key_required")
-        record = _writable(call, record)
         call.require(kind, Level.EDIT)
+        record = _writable(call, record)
         store = call.account.store
         with store.lock:
             existing = store.find(kind.record_type, record.get("internalId"),
@@ -198,11 +201,11 @@ def upsert_record(call: Call, record: dict) -> dict:
         external_id = record.get("externalId")
         if not external_id:
             raise RecordError.of("external_id_required")
-        record = _writable(call, record)
         store = call.account.store
         with store.lock:
             existing = store.get_by_external_id(kind.record_type, external_id)
             call.require(kind, Level.CREATE if existing is None else Level.EDIT)
+            record = _writable(call, record)
             writer = call.account.writer
             if existing is None:
                 stored = writer.for_add(kind, record, call.now, **_write_options(call))
