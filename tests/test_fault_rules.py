@@ -154,6 +154,27 @@ def test_status_action_on_a_read(ns, admin):
     assert read.status.statusDetail[0].code == "RCRD_DSNT_EXIST" and read.record is None
 
 
+def test_status_action_on_operations_that_answer_with_a_status_of_another_kind(ns, admin):
+    """A job's status is a word and getAsyncResult's answer holds no status at all: a status
+    rule naming them is refused as it is added; one for any operation answers them with a
+    fault that says why, never a malformed answer."""
+    for operation in ("asyncGetList", "checkAsyncStatus", "getAsyncResult"):
+        with pytest.raises(AdminApiError, match=f"{operation} answers without a status that "
+                                                f"could fail"):
+            admin.add_rule({"operation": operation, "action": {
+                "kind": "status", "code": "UNEXPECTED_ERROR", "message": "boom"}})
+    assert admin.rules() == []
+    admin.add_rule({"action": {"kind": "status", "code": "UNEXPECTED_ERROR", "message": "boom"}})
+    with pytest.raises(Fault) as raised:
+        ns.call("checkAsyncStatus", jobId="ASYNCWEBSERVICES_1")
+    assert raised.value.message == ("netsuite-mock cannot answer checkAsyncStatus with a failed "
+                                    "status: its answer has none (a fault rule action fits it).")
+    selected = ns.call("getSelectValue", fieldDescription=ns.type(
+        "ns0:GetSelectValueFieldDescription")(recordType="vendorBill", field="terms"),
+        pageIndex=1).body.getSelectValueResult
+    assert selected.status.statusDetail[0].message == "boom"
+
+
 def test_http_action(mock, admin):
     admin.add_rule({"action": {"kind": "http", "status": 503, "body": "Service Unavailable"}})
     response = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))

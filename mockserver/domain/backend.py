@@ -21,9 +21,9 @@ from typing import Callable
 from mockserver.domain.accounts import AccountState, Level, Role
 from mockserver.domain.auth import Identity, LoginAuditTrail, TokenPassportVerifier
 from mockserver.domain.clock import Clock
-from mockserver.domain.errors import RecordError, SoapFault
+from mockserver.domain.errors import SoapFault
 from mockserver.domain.faultrules import (WIRE_ACTIONS, Action, FaultRules, RequestFacts,
-                                          WireActionRequired)
+                                          WireActionRequired, failed_response)
 from mockserver.domain.journal import Exchange, Journal
 from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS, LatencyPlan
 from mockserver.domain.records import RecordKind, kind_for_qname, kind_of
@@ -82,17 +82,6 @@ def new_ns_id(account: str, now: datetime) -> str:
     digits = random.getrandbits(64) % 10 ** 19
     return (f"WEBSERVICES_{account.upper()}_{now.month:02d}{now.day:02d}{now.year:04d}"
             f"{digits:019d}_{random.getrandbits(40):010x}")
-
-
-def failed_response(operation_name: str, error: RecordError) -> dict:
-    """The operation's response holding only a failed status, where its schema puts it."""
-    def wrap(ctype: ComplexType) -> dict:
-        if ctype.field("status") is not None:
-            return {"status": error.as_status()}
-        first = ctype.fields[0]
-        return {first.name: wrap(registry.complex(first.type_ref))}
-    element = registry.elements[f"platformMsgs:{operation_name}Response"]
-    return wrap(registry.complex(element.type_ref))
 
 
 @lru_cache(maxsize=1024)
@@ -219,7 +208,11 @@ class Backend:
                 if action.kind == "fault":
                     raise action.soap_fault(operation_name)
                 if action.kind == "status":
-                    return Reply(failed_response(operation_name, action.record_error()), ns_id)
+                    failed = failed_response(operation_name, action.record_error())
+                    if failed is None:   # a rule for any operation met one without a status
+                        raise SoapFault.of("status_action_without_status",
+                                           operation=operation_name)
+                    return Reply(failed, ns_id)
                 if action.kind == "drop" and action.phase == "before":
                     raise WireActionRequired(action, "dropped")
             handler = OPERATIONS.get(operation_name)

@@ -180,6 +180,10 @@ FAULT_MESSAGES: dict[str, tuple[str | None, str | None, str]] = {
     "initialize_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                    "netsuite-mock does not implement initializing a {type} from "
                                    "a {reference} yet."),
+    "status_action_without_status": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
+                                     "netsuite-mock cannot answer {operation} with a failed "
+                                     "status: its answer has none (a fault rule action fits "
+                                     "it)."),
     "select_not_implemented": ("unexpectedErrorFault", "UNEXPECTED_ERROR",
                                "netsuite-mock cannot list the values of the {field} field of "
                                "{type} yet."),
@@ -200,7 +204,8 @@ FAULTSTRINGS: dict[str, str] = {"unexpected": UNEXPECTED_ERROR}
 # The faults above that are the mock's own, not NetSuite's: what it answers for what it does not
 # model. A recording holding one shows the mock, not NetSuite: replay the request and compare.
 MOCK_LIMITATIONS = ("not_implemented", "initialize_not_implemented", "search_not_implemented",
-                    "customization_not_implemented", "select_not_implemented")
+                    "customization_not_implemented", "select_not_implemented",
+                    "status_action_without_status")
 
 
 def mock_limitation(element: str | None, code: str | None, message: str | None) -> str | None:

@@ -31,6 +31,8 @@ from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, Recor
                                       SoapFault, new_error_id)
 from mockserver.domain.governance import MAX_REQUEST_BYTES, RECORDS_PER_REQUEST, size_text
 from mockserver.domain.values import parse_datetime
+from mockserver.schema import registry
+from mockserver.schema.model import ComplexType
 
 ACTION_KINDS = ("fault", "status", "delay", "http", "drop", "truncate", "invalid_xml")
 WIRE_ACTIONS = ("http", "drop", "truncate", "invalid_xml")
@@ -344,6 +346,44 @@ def parse_action(spec: dict) -> Action:
     return action
 
 
+STATUS = "platformCore:Status"
+
+
+def _status_path(operation: str) -> tuple[str, ...] | None:
+    """The fields from an operation's response element down to its ``Status`` (``writeResponse,
+    status``); None when the response has none (an asynchronous job's status, getAsyncResult's
+    result, a status word that is not a ``Status``)."""
+    element = registry.elements.get(f"platformMsgs:{operation}Response")
+    ctype = registry.lookup(element.type_ref) if element is not None else None
+    path: list[str] = []
+    while isinstance(ctype, ComplexType) and ctype.fields:
+        status = ctype.field("status")
+        if status is not None and status.type_ref == STATUS:
+            return (*path, "status")
+        first = ctype.fields[0]
+        path.append(first.name)
+        ctype = registry.lookup(first.type_ref)
+    return None
+
+
+def failed_response(operation: str, error: RecordError) -> dict | None:
+    """The operation's response holding only a failed status, where its schema puts it; None
+    for an operation whose response has no status to fail."""
+    path = _status_path(operation)
+    if path is None:
+        return None
+    body: dict = {path[-1]: error.as_status()}
+    for name in reversed(path[:-1]):
+        body = {name: body}
+    return body
+
+
+def _final(action: "Action") -> "Action":
+    while action.then is not None:
+        action = action.then
+    return action
+
+
 def parse_rule(spec: dict) -> Rule:
     if not isinstance(spec, dict):
         raise ConfigurationError(f"a rule is a table, not {spec!r}")
@@ -373,8 +413,14 @@ def parse_rule(spec: dict) -> Rule:
         raise ConfigurationError(f"rule xpath is an XPath expression, not {xpath!r}")
     if spec.get("nth") is not None and spec.get("every") is not None:
         raise ConfigurationError("a rule fires on the nth call or on every k-th, not both")
-    return Rule(action=parse_action(spec["action"]), name=str(spec.get("name") or ""),
-                operations=_names(spec.get("operation")),
+    action, operations = parse_action(spec["action"]), _names(spec.get("operation"))
+    if _final(action).kind == "status":
+        without = sorted(op for op in operations if _status_path(op) is None)
+        if without:
+            raise ConfigurationError(f"{without[0]} answers without a status that could fail "
+                                     f"(a job status, a job's result): give it a fault action")
+    return Rule(action=action, name=str(spec.get("name") or ""),
+                operations=operations,
                 record_types=_names(spec.get("record_type")),
                 external_ids=_names(spec.get("external_id")), xpath=xpath,
                 accounts=_names(spec.get("account")),
