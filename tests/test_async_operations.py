@@ -5,10 +5,10 @@ the synchronous initializeList beside them."""
 from __future__ import annotations
 
 import pytest
-import requests
 from zeep.exceptions import Fault
 
 from mockserver.admin_client import MockAdmin
+from tests.client_helpers import admin_records
 from tests.conftest import SoapClient, checked_call
 from tests.test_list_operations import fault_of, results, vendor
 
@@ -34,7 +34,7 @@ def job_result(ns, schema, job_id: str, page: int = 1):
 
 
 def stored(ns, record_type: str) -> list[dict]:
-    return requests.get(f"{ns.server.url}/__admin/records/{record_type}", timeout=10).json()
+    return admin_records(ns.server, record_type)
 
 
 def test_async_add_list_adds_what_it_can_and_says_so(ns, response_schema):
@@ -154,7 +154,7 @@ def test_initialize_list_and_its_async_twin(ns, response_schema):
 def test_a_reset_forgets_the_jobs(ns, response_schema):
     """A reset of the mock forgets its jobs (as it forgets search ids)."""
     job = submitted(ns, response_schema, "asyncGetList", baseRef=[ns.ref("vendor", "101")])
-    requests.post(f"{ns.server.url}/__admin/reset", json={}, timeout=10).raise_for_status()
+    MockAdmin(ns.server.url).reset()
     with pytest.raises(Fault):
         ns.call("checkAsyncStatus", jobId=job)
     assert fault_of(ns)[1] == "INVALID_JOB_ID"

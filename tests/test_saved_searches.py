@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from mockserver.admin_client import MockAdmin
+from tests.client_helpers import admin_records
 from tests.conftest import checked_call
 from tests.search_helpers import field, prefs, zeep_type
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.server
 
 
 def stored(ns, record_type: str) -> list[dict]:
-    return requests.get(f"{ns.server.url}/__admin/records/{record_type}", timeout=10).json()
+    return admin_records(ns.server, record_type)
 
 
 def run(ns, schema, type_name: str, preferences: dict | None = None, **arguments):

@@ -21,7 +21,7 @@ from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import RecordError, success_status
 from mockserver.domain.list_operations import list_inputs
-from mockserver.domain.records import id_order, kind_of
+from mockserver.domain.records import id_order, kind_of, record_name
 from mockserver.domain.transactions import lines, order_progress
 
 class Stock:
@@ -103,8 +103,9 @@ def get_item_availability(call: Call, body: dict) -> dict:
                 continue
             on_hand, committed = stock.on_hand.get(key, 0.0), stock.committed(key)
             availability = {
-                "item": _ref(item), "lastQtyAvailableChange": changed,
-                "locationId": _location_ref(store, location), "quantityOnHand": on_hand,
+                "item": _named_ref(store, "inventoryItem", item_id),
+                "lastQtyAvailableChange": changed,
+                "locationId": _named_ref(store, "location", location), "quantityOnHand": on_hand,
                 "reorderPoint": settings.get(location, {}).get("reorderPoint"),
                 "preferredStockLevel": settings.get(location, {}).get("preferredStockLevel"),
                 "quantityOnOrder": stock.on_order.get(key, 0.0), "quantityCommitted": committed,
@@ -117,18 +118,11 @@ def get_item_availability(call: Call, body: dict) -> dict:
     return {"getItemAvailabilityResult": result}
 
 
-def _ref(record: dict) -> dict:
-    ref = {"internalId": record["internalId"]}
-    name = record.get("itemId")
+def _named_ref(store, record_type: str, internal_id: str) -> dict:
+    """A reference with the record's name (``RecordRef.name``), as NetSuite returns one."""
+    ref = {"internalId": internal_id}
+    record = store.get(record_type, internal_id)
+    name = record_name(kind_of(record_type), record) if record is not None else None
     if name:
         ref["name"] = name
     return ref
-
-
-def _location_ref(store, location_id: str) -> dict:
-    ref = {"internalId": location_id}
-    location = store.get("location", location_id)
-    if location is not None and location.get("name"):
-        ref["name"] = location["name"]
-    return ref
-

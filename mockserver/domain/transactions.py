@@ -357,8 +357,9 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
     return None
 
 
-# The transactions whose status the mock works out (from receipts, bills and payments).
-STATUS_COMPUTED = ("purchaseOrder", "salesOrder", "vendorBill", "invoice")
+# The transactions whose status the mock works out: orders (from what took and billed their
+# lines) and bills and invoices (from payments), as ``derivation`` does.
+STATUS_COMPUTED = (*ORDERS, "vendorBill", "invoice")
 
 
 def status_search_value(store: RecordStore, kind: RecordKind, record: dict) -> str | None:
