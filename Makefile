@@ -49,10 +49,10 @@ test-other-pythons:
 
 # Long runs of the reliability tests (docs/reliability.md); the suite runs them CI-sized.
 fuzz: $(BIN)/.installed
-	NETSUITE_MOCK_FUZZ_EXAMPLES=$${EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/test_fuzz.py
+	NETSUITE_MOCK_FUZZ_EXAMPLES=$${EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/mockserver/wire/test_fuzz.py
 
 load: $(BIN)/.installed
-	NETSUITE_MOCK_LOAD_REQUESTS=$${REQUESTS:-100000} $(BIN)/python -m pytest -q -s tests/test_load.py
+	NETSUITE_MOCK_LOAD_REQUESTS=$${REQUESTS:-100000} $(BIN)/python -m pytest -q -s tests/mockserver/test_load.py
 
 # The benchmark suite against WireMock, mountebank and a bare lxml floor (benchmarks/README.md):
 # installs wrk (Debian), WireMock and mountebank (npm, into benchmarks/.cache) and py-spy (PyPI),

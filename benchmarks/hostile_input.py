@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/hostile_input.py [--repeat 5]
 
-Sends each payload of tests/test_hostile_input.py to a fresh mock and prints, per payload, the
+Sends each payload of tests/mockserver/wire/test_hostile_input.py to a fresh mock and prints, per payload, the
 median server-side time (from the request journal) and the client's round trip; then the
 server's resident memory before and after. The target is under 100 ms each.
 """
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mockserver.admin_client import MockAdmin  # noqa: E402
 from mockserver.config import MockSettings  # noqa: E402
 from mockserver.server import MockServer  # noqa: E402
-from tests.test_hostile_input import HOSTILE, Listener, rss_mb  # noqa: E402
+from tests.mockserver.wire.test_hostile_input import HOSTILE, Listener, rss_mb  # noqa: E402
 
 TARGET_MS = 100.0
 

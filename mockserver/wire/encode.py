@@ -116,7 +116,7 @@ def format_datetime(value: datetime) -> str:
 # -- the same XML as text ----------------------------------------------------------------------
 # Responses are written straight to text rather than built as an lxml tree and serialized: the
 # bytes are the ones lxml writes for ``encode``'s tree (same escaping, same empty-element forms,
-# ``tests/test_fast_encode.py`` compares them), at a fraction of the cost. A record that is a
+# ``tests/mockserver/wire/test_fast_encode.py`` compares them), at a fraction of the cost. A record that is a
 # stored version (``RecordView``) is written once and reused until that version is replaced.
 
 _TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

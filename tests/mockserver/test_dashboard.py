@@ -150,7 +150,7 @@ def test_dashboard_shows_the_customer_case_of_a_scenario(browser):
 
     from mockserver.config import load_settings
     from mockserver.server import MockServer
-    from tests.test_scenarios import SCENARIOS, signed_as
+    from tests.mockserver.domain.test_scenarios import SCENARIOS, signed_as
 
     settings = load_settings(config_file=str(SCENARIOS / "third_bill_upsert_fails.toml"),
                              environ={}, flags={"port": 0})

@@ -10,7 +10,7 @@ from zeep.exceptions import Fault
 from mockserver.admin_client import MockAdmin
 from tests.client_helpers import admin_records
 from tests.conftest import SoapClient, checked_call
-from tests.test_list_operations import fault_of, results, vendor
+from tests.mockserver.domain.test_list_operations import fault_of, results, vendor
 
 pytestmark = pytest.mark.server
 

@@ -19,7 +19,7 @@ from client.wsdl_cache import WsdlCache
 from mockserver.admin_client import MockAdmin
 from tests.client_helpers import admin_records, make_client, read_lines
 from tests.conftest import ROOT
-from tests.test_cli import start
+from tests.mockserver.test_cli import start
 
 pytestmark = pytest.mark.server
 

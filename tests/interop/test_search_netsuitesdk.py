@@ -8,7 +8,7 @@ import pytest
 from tests.search_helpers import clock, reset
 
 netsuitesdk = pytest.importorskip("netsuitesdk")
-from tests.test_netsuitesdk import connect  # noqa: E402
+from tests.interop.test_netsuitesdk import connect  # noqa: E402
 
 ACTIVE_VENDORS = [str(i) for i in range(101, 112)]
 

@@ -25,7 +25,7 @@ from mockserver.server import MockServer
 from tests.conftest import BINDING, CORE, MSGS, SOAP_ENV
 
 pytestmark = pytest.mark.server
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VENDOR_101 = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
 
 

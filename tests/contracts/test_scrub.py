@@ -12,7 +12,7 @@ from client.passport import make_passport
 from contracts.cli import main as contracts_main
 from contracts.scrub import ACCOUNT_ALIAS, HOST_ALIAS, Scrubber, scan_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MSGS = "urn:messages_2024_1.platform.webservices.netsuite.com"
 CORE = "urn:core_2024_1.platform.webservices.netsuite.com"
 ACCOUNT = "7654321_SB2"

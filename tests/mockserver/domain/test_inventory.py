@@ -8,7 +8,7 @@ import pytest
 from zeep.exceptions import Fault
 
 from tests.conftest import checked_call
-from tests.test_list_operations import fault_of
+from tests.mockserver.domain.test_list_operations import fault_of
 from tests.zeep_values import build
 
 pytestmark = pytest.mark.server

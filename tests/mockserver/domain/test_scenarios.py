@@ -13,10 +13,10 @@ from zeep.exceptions import Fault
 from mockserver.admin_client import MockAdmin
 from mockserver.config import MockSettings, load_settings
 from mockserver.server import MockServer
-from tests.conftest import SoapClient
+from tests.conftest import ROOT, SoapClient
 
 pytestmark = pytest.mark.server
-SCENARIOS = Path(__file__).parent / "scenarios"
+SCENARIOS = ROOT / "tests" / "scenarios"
 
 
 def signed_as(wsdl_client, server, consumer_key, consumer_secret, token, secret) -> SoapClient:

@@ -18,7 +18,7 @@ from contracts.seeding import plan_seed
 from mockserver.domain import errors
 
 pytestmark = pytest.mark.server
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "recordings"
 SCRIPTS = Path(sys.executable).parent
 

@@ -19,7 +19,7 @@ from lxml import etree
 
 from tests.conftest import (CORE, GET_VENDOR_101, LIST_REL, MSGS, SOAP_ENV, envelope,
                             passport_xml)
-from tests.test_hostile_input import rss_mb
+from tests.mockserver.wire.test_hostile_input import rss_mb
 
 pytestmark = [pytest.mark.server, pytest.mark.fuzz]
 EXAMPLES = int(os.environ.get("NETSUITE_MOCK_FUZZ_EXAMPLES", "150"))
