@@ -27,13 +27,13 @@ import zeep
 from requests.adapters import HTTPAdapter
 from zeep.xsd import CompoundValue
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 from client.errors import (ConcurrencyLimitError, ConnectionFailed, NetSuiteError, RecordError,
                            RequestError, error_from_fault)
 from client.governance import ClientStats, ConcurrencyGate, RetryPolicy, is_read
 from client.objects import NetSuiteTypes, suggest, to_json
-from client.passport import make_passport
 from client.wsdl_cache import DEFAULT_CACHE, LoadedWsdl, WsdlCache
+from suitetalk.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
+from suitetalk.passport import make_passport
 
 log = logging.getLogger("netsuite_client")
 

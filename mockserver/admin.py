@@ -46,7 +46,6 @@ from importlib import resources
 from typing import Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
-from client.config import ConfigError
 from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.errors import new_error_id
@@ -55,6 +54,7 @@ from mockserver.domain.search.saved import saved_searches_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
+from suitetalk.config import ConfigError
 
 log = logging.getLogger("netsuite_mock.admin")
 

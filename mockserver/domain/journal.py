@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
 
-from client.safe_xml import xml_text
 from mockserver.domain.redaction import SecretValues, redact_elements
+from suitetalk.safe_xml import xml_text
 
 MAX_BODY_CHARS = 256 * 1024
 

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape
 
-from client.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+from suitetalk.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
 
 REDACTED = "[redacted]"
 # Shorter values would redact ordinary text; they are still redacted inside their elements.

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from client.passport import make_passport, sign
+from suitetalk.passport import make_passport, sign
 from tests.conftest import (GET_VENDOR_101, MSGS, envelope, last_audit, parse_fault,
                             passport_xml, post_soap)
 
