@@ -12,9 +12,9 @@ import json
 import logging
 import sys
 
-from client.config import ConfigError
 from mockserver.config import MockSettings, client_configurations, load_settings
 from mockserver.domain.seed import SeedError
+from suitetalk.config import ConfigError
 
 DEFAULTS = MockSettings()
 

@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from lxml import etree
 
-from client.safe_xml import declares_doctype, safe_parser, xml_safe_text
 from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
 from mockserver.schema import NAMESPACES, registry
 from mockserver.wire.decode import decode
 from mockserver.wire.encode import clark, encode, encode_text, escape_text
+from suitetalk.safe_xml import declares_doctype, safe_parser, xml_safe_text
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"

@@ -20,8 +20,8 @@ import zeep
 from mockserver.admin_client import MockAdmin
 from mockserver.config import MockSettings
 from mockserver.domain.journal import MAX_BODY_CHARS
-from mockserver.domain.redaction import REDACTED
 from mockserver.server import MockServer
+from mockserver.wire.redaction import REDACTED
 from tests.conftest import CORE, GET_VENDOR_101, SoapClient, envelope, passport_xml, post_soap
 
 pytestmark = pytest.mark.server
