@@ -54,6 +54,7 @@ DESCRIPTIONS = {
     "lists.supplyChain": "manufacturing cost templates, routings, operation tasks",
 }
 
+
 def module_name(stem: str) -> str:
     """``lists.relationshipTypes`` -> ``lists_relationship_types``."""
     area, _, rest = stem.partition(".")
@@ -62,32 +63,25 @@ def module_name(stem: str) -> str:
 
 
 class Source:
-    """The XSD files, indexed by namespace URI and by prefixed type name."""
+    """The XSD files, their namespaces' prefixes, and their top-level elements by qname."""
 
     def __init__(self, folder: Path):
         self.files: dict[str, etree._Element] = {}
         self.uri_of: dict[str, str] = {}      # stem -> target namespace
         self.prefix_of: dict[str, str] = {}   # uri -> NetSuite's prefix for it
-        self.stem_of: dict[str, str] = {}     # uri -> stem
         for path in sorted(folder.glob("xsd/*.xsd")):
             root = etree.parse(str(path)).getroot()
             stem = path.stem
             uri = root.get("targetNamespace")
             self.files[stem] = root
             self.uri_of[stem] = uri
-            self.stem_of[uri] = stem
             own = [p for p, u in root.nsmap.items() if u == uri and p]
             self.prefix_of[uri] = sorted(own, key=len)[0]
-        self.defs: dict[str, tuple[str, etree._Element]] = {}   # qname -> (kind, node)
+        self.elements: dict[str, etree._Element] = {}   # prefix:name -> top-level element
         for stem, root in self.files.items():
             prefix = self.prefix_of[self.uri_of[stem]]
-            for node in root:
-                if not isinstance(node.tag, str):
-                    continue
-                kind = etree.QName(node).localname
-                if kind in ("complexType", "simpleType", "element") and node.get("name"):
-                    key = f"{prefix}:{node.get('name')}" if kind != "element" else f"{prefix}:@{node.get('name')}"
-                    self.defs[key] = (kind, node)
+            for node in root.iterchildren(f"{XS}element"):
+                self.elements[f"{prefix}:{node.get('name')}"] = node
 
     def qualify(self, node: etree._Element, value: str) -> str:
         """A ``p:Name`` reference written with the file's own prefixes -> NetSuite's prefix."""
@@ -115,8 +109,7 @@ def describe(src: Source, node: etree._Element) -> list[str]:
             continue
         if el.get("ref"):
             name = src.qualify(el, el.get("ref"))
-            p, _, n = name.partition(":")
-            target = src.defs[f"{p}:@{n}"][1]
+            target = src.elements[name]
             tref = src.qualify(target, target.get("type"))
         else:
             name, tref = el.get("name"), src.qualify(el, el.get("type"))
@@ -222,6 +215,9 @@ def main(argv: list[str]) -> int:
         print("usage: " + __doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     wsdl_dir = Path(argv[0])
+    if not (wsdl_dir / "netsuite.wsdl").is_file() or not list(wsdl_dir.glob("xsd/*.xsd")):
+        print(f"no netsuite.wsdl and xsd/*.xsd in {wsdl_dir}", file=sys.stderr)
+        return 2
     output = Path(argv[1]) if len(argv) == 2 else DEFAULT_OUTPUT
     src = Source(wsdl_dir)
     output.mkdir(parents=True, exist_ok=True)
