@@ -53,6 +53,11 @@ def lookup(root: etree._Element, *path: str):
     return node
 
 
+def text_of(found):
+    """An attribute's value, or an element's text (xmltodict's value of a text-only element)."""
+    return found if found is None or isinstance(found, str) else found.text
+
+
 def declared_here(element: etree._Element) -> dict:
     parent = element.getparent()
     above = parent.nsmap if parent is not None else {}
@@ -144,9 +149,28 @@ def rules(mock):
 VENDOR_SEARCH = (f'<m:search><m:searchRecord xmlns:s="{COMMON}" xsi:type="s:VendorSearchBasic">'
                  f'<s:entityId operator="startsWith"><c:searchValue>Acme</c:searchValue>'
                  f'</s:entityId></m:searchRecord></m:search>')
-NEW_VENDOR = (f'<m:add><m:record xmlns:r="{LIST_REL}" xsi:type="r:Vendor" externalId="SHAPE-1">'
-              f'<r:companyName>Shape Testing LLC</r:companyName>'
-              f'<r:subsidiary internalId="1"/></m:record></m:add>')
+
+
+def vendor(external_id: str, name: str) -> str:
+    return (f'<m:record xmlns:r="{LIST_REL}" xsi:type="r:Vendor" externalId="{external_id}">'
+            f'<r:companyName>{name}</r:companyName><r:subsidiary internalId="1"/></m:record>')
+
+
+def vendor_ref(internal_id: str) -> str:
+    return f'<m:baseRef xsi:type="c:RecordRef" internalId="{internal_id}" type="vendor"/>'
+
+
+NEW_VENDOR = f'<m:add>{vendor("SHAPE-1", "Shape Testing LLC")}</m:add>'
+UPDATE_101 = (f'<m:record xmlns:r="{LIST_REL}" xsi:type="r:Vendor" internalId="101">'
+              f'<r:phone>555-0000</r:phone></m:record>')
+WRITE = ("writeResponse", "baseRef", "@xsi:type"), "platformCore:RecordRef"
+LIST_STATUS = ("writeResponseList", "platformCore:status", "@isSuccess"), "true"
+LIST_ITEM = ("writeResponseList", "writeResponse", "baseRef", "@type"), "vendor"
+
+
+def result(operation: str, name: str, *rest: str) -> tuple:
+    """A path into a ``platformCore:…Result`` of an operation's response."""
+    return (f"{operation}Response", f"platformCore:{name}", *rest)
 
 SUCCESS = {
     # operation: (request body, xmltodict-style path -> expected value)
@@ -182,6 +206,61 @@ SUCCESS = {
         (("getServerTimeResponse", "platformCore:getServerTimeResult", "platformCore:status",
           "@isSuccess"), "true"),
     ]),
+    "update": (f"<m:update>{UPDATE_101}</m:update>", [
+        (("updateResponse", *WRITE[0]), WRITE[1]),
+        (("updateResponse", "writeResponse", "baseRef", "@internalId"), "101"),
+    ]),
+    "upsert": (f'<m:upsert>{vendor("SHAPE-U", "Upsert Shape")}</m:upsert>', [
+        (("upsertResponse", *WRITE[0]), WRITE[1]),
+    ]),
+    "addList": (f'<m:addList>{vendor("SHAPE-A1", "One")}{vendor("SHAPE-A2", "Two")}</m:addList>', [
+        (("addListResponse", *LIST_STATUS[0]), LIST_STATUS[1]),
+        (("addListResponse", *LIST_ITEM[0]), LIST_ITEM[1]),
+    ]),
+    "updateList": (f"<m:updateList>{UPDATE_101}</m:updateList>", [
+        (("updateListResponse", *LIST_STATUS[0]), LIST_STATUS[1]),
+        (("updateListResponse", *LIST_ITEM[0]), LIST_ITEM[1]),
+    ]),
+    "upsertList": (f'<m:upsertList>{vendor("SHAPE-U1", "Upsert One")}</m:upsertList>', [
+        (("upsertListResponse", *LIST_STATUS[0]), LIST_STATUS[1]),
+        (("upsertListResponse", *LIST_ITEM[0]), LIST_ITEM[1]),
+    ]),
+    "getDeleted": ("<m:getDeleted><m:getDeletedFilter/><m:pageIndex>1</m:pageIndex>"
+                   "</m:getDeleted>", [
+        (result("getDeleted", "getDeletedResult", "platformCore:status", "@isSuccess"), "true"),
+    ]),
+    "getSelectValue": ("<m:getSelectValue><m:fieldDescription><c:recordType>vendorBill"
+                       "</c:recordType><c:field>entity</c:field></m:fieldDescription>"
+                       "<m:pageIndex>1</m:pageIndex></m:getSelectValue>", [
+        (result("getSelectValue", "getSelectValueResult", "platformCore:baseRefList",
+                "platformCore:baseRef", "@xsi:type"), "platformCore:RecordRef"),
+    ]),
+    "getCustomizationId": ('<m:getCustomizationId><m:customizationType getCustomizationType='
+                           '"customRecordType"/><m:includeInactives>false</m:includeInactives>'
+                           '</m:getCustomizationId>', [
+        (result("getCustomizationId", "getCustomizationIdResult", "platformCore:status",
+                "@isSuccess"), "true"),
+    ]),
+    "getSavedSearch": ('<m:getSavedSearch><m:record searchType="vendor"/></m:getSavedSearch>', [
+        (result("getSavedSearch", "getSavedSearchResult", "platformCore:status", "@isSuccess"),
+         "true"),
+    ]),
+    "getDataCenterUrls": ("<m:getDataCenterUrls><m:account>1234567_SB1</m:account>"
+                          "</m:getDataCenterUrls>", [
+        (result("getDataCenterUrls", "getDataCenterUrlsResult", "platformCore:status",
+                "@isSuccess"), "true"),
+    ]),
+    "getAccountGovernanceInfo": ("<m:getAccountGovernanceInfo/>", [
+        (result("getAccountGovernanceInfo", "getAccountGovernanceInfoResult",
+                "platformCore:status", "@isSuccess"), "true"),
+    ]),
+    "getIntegrationGovernanceInfo": ("<m:getIntegrationGovernanceInfo/>", [
+        (result("getIntegrationGovernanceInfo", "getIntegrationGovernanceInfoResult",
+                "platformCore:status", "@isSuccess"), "true"),
+    ]),
+    "asyncAddList": (f'<m:asyncAddList>{vendor("SHAPE-J1", "Async One")}</m:asyncAddList>', [
+        (result("asyncAddList", "asyncStatusResult", "platformCore:status"), "pending"),
+    ]),
 }
 
 
@@ -192,7 +271,7 @@ def test_success_in_netsuites_shape(operation, soap, response_schema):
     assert response.status_code == 200, response.text
     root = assert_netsuite_shape(response.content, operation)
     for path, value in expected:
-        assert lookup(root, "soapenv:Envelope", "soapenv:Body", *path) == value, path
+        assert text_of(lookup(root, "soapenv:Envelope", "soapenv:Body", *path)) == value, path
     if response_schema is not None:
         assert_valid_response(response_schema, response.content)
 
@@ -225,6 +304,46 @@ def test_a_record_in_a_search_page_uses_the_declaration_of_search_result(soap):
     assert (f'<listRel:subsidiary internalId="1" xmlns:platformCore="{CORE}">').encode() in got
     assert b'<listRel:subsidiary internalId="1"><platformCore:name>' in \
         soap(VENDOR_SEARCH, action="search").content
+
+
+def test_async_job_status_and_result(soap, response_schema):
+    """checkAsyncStatus answers a ``platformCore:asyncStatusResult``; getAsyncResult's
+    ``asyncResult`` carries a messages type, unprefixed (2014_2 capture)."""
+    started = assert_netsuite_shape(
+        soap(f'<m:asyncAddList>{vendor("SHAPE-J2", "Async Two")}</m:asyncAddList>',
+             action="asyncAddList").content, "asyncAddList")
+    job = text_of(lookup(started, "soapenv:Envelope", "soapenv:Body", "asyncAddListResponse",
+                         "platformCore:asyncStatusResult", "platformCore:jobId"))
+    status = soap(f"<m:checkAsyncStatus><m:jobId>{job}</m:jobId></m:checkAsyncStatus>",
+                  action="checkAsyncStatus").content
+    root = assert_netsuite_shape(status, "checkAsyncStatus")
+    assert text_of(lookup(root, "soapenv:Envelope", "soapenv:Body", "checkAsyncStatusResponse",
+                          "platformCore:asyncStatusResult", "platformCore:status")) == "finished"
+    answer = soap(f"<m:getAsyncResult><m:jobId>{job}</m:jobId><m:pageIndex>1</m:pageIndex>"
+                  f"</m:getAsyncResult>", action="getAsyncResult").content
+    root = assert_netsuite_shape(answer, "getAsyncResult")
+    assert lookup(root, "soapenv:Envelope", "soapenv:Body", "getAsyncResultResponse",
+                  "asyncResult", "@xsi:type") == "AsyncAddListResult"
+    assert b'<asyncResult xsi:type="AsyncAddListResult"><writeResponseList>' in answer
+    if response_schema is not None:
+        for content in (status, answer):
+            assert_valid_response(response_schema, content)
+
+
+@pytest.mark.parametrize("operation", ["delete", "deleteList"])
+def test_delete_in_netsuites_shape(operation, soap, response_schema):
+    added = etree.fromstring(soap(NEW_VENDOR, action="add").content)
+    internal_id = lookup(added, "soapenv:Envelope", "soapenv:Body", "addResponse",
+                         "writeResponse", "baseRef", "@internalId")
+    response = soap(f"<m:{operation}>{vendor_ref(internal_id)}</m:{operation}>",
+                    action=operation)
+    root = assert_netsuite_shape(response.content, operation)
+    write = ["soapenv:Envelope", "soapenv:Body", f"{operation}Response"] + (
+        ["writeResponseList"] if operation == "deleteList" else []) + ["writeResponse"]
+    assert lookup(root, *write, "platformCore:status", "@isSuccess") == "true"
+    assert lookup(root, *write, "baseRef", "@internalId") == internal_id
+    if response_schema is not None:
+        assert_valid_response(response_schema, response.content)
 
 
 # -- failed status, per operation ----------------------------------------------------------------
