@@ -261,6 +261,27 @@ SUCCESS = {
     "asyncAddList": (f'<m:asyncAddList>{vendor("SHAPE-J1", "Async One")}</m:asyncAddList>', [
         (result("asyncAddList", "asyncStatusResult", "platformCore:status"), "pending"),
     ]),
+    "asyncSearch": (VENDOR_SEARCH.replace("m:search>", "m:asyncSearch>"), [
+        (result("asyncSearch", "asyncStatusResult", "platformCore:status"), "pending"),
+    ]),
+    "getItemAvailability": ('<m:getItemAvailability><m:itemAvailabilityFilter><c:item>'
+                            '<c:recordRef internalId="201" type="inventoryItem"/></c:item>'
+                            '</m:itemAvailabilityFilter></m:getItemAvailability>', [
+        (result("getItemAvailability", "getItemAvailabilityResult", "platformCore:status",
+                "@isSuccess"), "true"),
+    ]),
+    "getCurrencyRate": ('<m:getCurrencyRate><m:currencyRateFilter><c:baseCurrency internalId="1"/>'
+                        '</m:currencyRateFilter></m:getCurrencyRate>', [
+        (result("getCurrencyRate", "getCurrencyRateResult", "platformCore:status",
+                "@isSuccess"), "true"),
+    ]),
+    "attach": ('<m:attach><m:attachReference xsi:type="c:AttachBasicReference">'
+               '<c:attachTo xsi:type="c:RecordRef" internalId="101" type="vendor"/>'
+               '<c:attachedRecord xsi:type="c:RecordRef" internalId="1" type="file"/>'
+               '</m:attachReference></m:attach>', [
+        (("attachResponse", *WRITE[0]), WRITE[1]),
+        (("attachResponse", "writeResponse", "baseRef", "@type"), "vendor"),
+    ]),
 }
 
 
@@ -369,6 +390,20 @@ def test_failed_get_of_a_missing_record(soap, response_schema):
     assert detail.get("type") == "ERROR"
     assert [written_name(c) for c in detail] == ["platformCore:code", "platformCore:message"]
     assert declared_here(detail) == {}
+    if response_schema is not None:
+        assert_valid_response(response_schema, response.content)
+
+
+def test_failed_initialize_holds_only_the_status(soap, response_schema):
+    """A failed initialize: readResponse with a status and no record (2021_1 capture)."""
+    response = soap('<m:initialize><m:initializeRecord><c:type>itemReceipt</c:type>'
+                    '<c:reference internalId="999999" type="purchaseOrder"/>'
+                    '</m:initializeRecord></m:initialize>', action="initialize")
+    root = assert_netsuite_shape(response.content, "initialize")
+    read = lookup(root, "soapenv:Envelope", "soapenv:Body", "initializeResponse", "readResponse")
+    assert [written_name(c) for c in read] == ["platformCore:status"]
+    assert declared_here(read[0]) == {"platformCore": CORE}
+    assert read[0].get("isSuccess") == "false"
     if response_schema is not None:
         assert_valid_response(response_schema, response.content)
 
