@@ -135,12 +135,9 @@ def soap(mock):
 
 @pytest.fixture
 def rules(mock):
-    added = []
-
     def add(rule: dict):
         response = requests.post(mock.url + "/__admin/rules", json=rule, timeout=10)
         response.raise_for_status()
-        added.append(rule)
     yield add
     requests.delete(mock.url + "/__admin/rules", timeout=10)
 
