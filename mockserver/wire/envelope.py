@@ -1,6 +1,8 @@
 """SOAP 1.1 envelopes as NetSuite writes them: responses with documentInfo, and faults.
 
-A fault is ``soapenv:Server.userException`` with NetSuite's faultstring, a ``detail`` holding the
+Every envelope declares ``soapenv``, ``xsd`` and ``xsi`` and nothing else; ``documentInfo``
+declares ``platformMsgs`` itself, and the body's response element declares the messages
+namespace as the default one (docs/fidelity.md, class 1). A fault is ``soapenv:Server.userException`` with NetSuite's faultstring, a ``detail`` holding the
 ``platformFaults:*Fault`` element (``code``, ``message``) and, as its sibling, Axis's
 ``ns1:hostname``; no SOAP header (reference §2.1). Requests are parsed here too, with a parser
 that resolves no entities, loads no DTD and fetches nothing.
@@ -9,14 +11,14 @@ that resolves no entities, loads no DTD and fetches nothing.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+import re
 
 from lxml import etree
 
 from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
-from mockserver.schema import NAMESPACES, registry
+from mockserver.schema import registry
 from mockserver.wire.decode import decode
-from mockserver.wire.encode import clark, encode, encode_text, escape_text
+from mockserver.wire.encode import encode, encode_text, escape_text
 from suitetalk.safe_xml import declares_doctype, safe_parser, xml_safe_text
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -26,7 +28,6 @@ XSI_URI = "http://www.w3.org/2001/XMLSchema-instance"
 AXIS_URI = "http://xml.apache.org/axis/"
 ENV = f"{{{SOAP_ENV}}}"
 ENVELOPE_NSMAP = {"soapenv": SOAP_ENV, "xsd": XSD_URI, "xsi": XSI_URI}
-NETSUITE_NSMAP = {ns.prefix: ns.uri for ns in NAMESPACES}
 MESSAGES_URI = registry.uri("platformMsgs")
 FAULTS_URI = registry.uri("platformFaults")
 DEFAULT_HOSTNAME = "netsuite-mock.partners.internal"
@@ -115,10 +116,18 @@ def decode_body(operation: str, body_element: etree._Element) -> dict:
     return decode(body_element, element.type_ref)
 
 
+# What every answer starts with, as NetSuite writes it.
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+ENVELOPE_START = (f'{XML_DECLARATION}<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" '
+                  f'xmlns:xsd="{XSD_URI}" xmlns:xsi="{XSI_URI}">')
+# The prefixes the Envelope declares: what the body does not declare again.
+ENVELOPE_SCOPE = frozenset(ENVELOPE_NSMAP)
+
+
 def response_document(operation: str, body: dict, ns_id: str | None) -> etree._Element:
-    # NetSuite's namespaces declared up front, so the body's elements reuse them (lxml would
-    # otherwise declare one per element); the cleanup below drops the unused ones.
-    envelope = etree.Element(f"{ENV}Envelope", nsmap={**ENVELOPE_NSMAP, **NETSUITE_NSMAP})
+    """The answer as an lxml tree, each namespace declared where NetSuite declares it: the
+    reference ``response_bytes`` is tested against (``to_bytes`` writes it)."""
+    envelope = etree.Element(f"{ENV}Envelope", nsmap=ENVELOPE_NSMAP)
     if ns_id is not None:
         header = etree.SubElement(envelope, f"{ENV}Header")
         info = etree.SubElement(header, f"{{{MESSAGES_URI}}}documentInfo",
@@ -126,37 +135,22 @@ def response_document(operation: str, body: dict, ns_id: str | None) -> etree._E
         etree.SubElement(info, f"{{{MESSAGES_URI}}}nsId").text = ns_id
     soap_body = etree.SubElement(envelope, f"{ENV}Body")
     element = registry.elements[f"platformMsgs:{operation}Response"]
-    xsi_prefixes: set[str] = set()
-    encode(soap_body, clark(element.qname), body, element.type_ref, xsi_prefixes)
-    etree.cleanup_namespaces(envelope, top_nsmap=NETSUITE_NSMAP,
-                             keep_ns_prefixes=sorted(xsi_prefixes))
+    encode(soap_body, f"{operation}Response", "", body, element.type_ref, ENVELOPE_SCOPE)
     return envelope
-
-
-@lru_cache(maxsize=4096)
-def _envelope_start(prefixes: frozenset) -> str:
-    """The XML declaration and the Envelope start tag declaring the namespaces used, in the
-    order lxml's namespace cleanup leaves them (soapenv, xsi, then NetSuite's order)."""
-    declarations = [f'xmlns:soapenv="{SOAP_ENV}"']
-    if "xsi" in prefixes:
-        declarations.append(f'xmlns:xsi="{XSI_URI}"')
-    declarations += [f'xmlns:{prefix}="{uri}"' for prefix, uri in NETSUITE_NSMAP.items()
-                     if prefix in prefixes]
-    return f"<?xml version='1.0' encoding='UTF-8'?>\n<soapenv:Envelope {' '.join(declarations)}>"
 
 
 def response_bytes(operation: str, body: dict, ns_id: str | None) -> bytes:
     """``to_bytes(response_document(...))``, written as text: the same bytes, faster."""
     element = registry.elements[f"platformMsgs:{operation}Response"]
-    prefixes: set[str] = {"platformMsgs"} if ns_id is not None else set()
-    out: list[str] = []
-    encode_text(out, f"platformMsgs:{operation}Response", body, element.type_ref, prefixes)
-    head = _envelope_start(frozenset(prefixes))
+    out: list[str] = [ENVELOPE_START]
     if ns_id is not None:
-        head += (f"<soapenv:Header><platformMsgs:documentInfo><platformMsgs:nsId>"
-                 f"{escape_text(ns_id)}</platformMsgs:nsId></platformMsgs:documentInfo>"
-                 f"</soapenv:Header>")
-    return f"{head}<soapenv:Body>{''.join(out)}</soapenv:Body></soapenv:Envelope>".encode()
+        out.append(f'<soapenv:Header><platformMsgs:documentInfo xmlns:platformMsgs="'
+                   f'{MESSAGES_URI}"><platformMsgs:nsId>{escape_text(ns_id)}</platformMsgs:nsId>'
+                   f'</platformMsgs:documentInfo></soapenv:Header>')
+    out.append("<soapenv:Body>")
+    encode_text(out, f"{operation}Response", "", body, element.type_ref, ENVELOPE_SCOPE)
+    out.append("</soapenv:Body></soapenv:Envelope>")
+    return "".join(out).encode()
 
 
 def unexpected_fault(error: BaseException) -> SoapFault:
@@ -185,5 +179,25 @@ def fault_document(fault: SoapFault, hostname: str = DEFAULT_HOSTNAME) -> etree.
     return envelope
 
 
+# A start tag's attributes (values are double-quoted, with '"' escaped, as lxml writes them).
+_START_TAG = re.compile(rb'<[^\s/>!?]+(?:\s[^\s=]+="[^"]*")+\s*/?>')
+_ATTRIBUTE = re.compile(rb'\s([^\s=]+="[^"]*")')
+
+
+def _declarations_last(match: re.Match) -> bytes:
+    tag = match.group(0)
+    attributes = _ATTRIBUTE.findall(tag)
+    declarations = [a for a in attributes if a.startswith(b"xmlns")]
+    if not declarations or attributes[-len(declarations):] == declarations:
+        return tag
+    name = tag[:tag.index(b" ")]
+    others = [a for a in attributes if not a.startswith(b"xmlns")]
+    end = b"/>" if tag.endswith(b"/>") else b">"
+    return b" ".join([name, *others, *declarations]) + end
+
+
 def to_bytes(document: etree._Element) -> bytes:
-    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+    """A tree as NetSuite writes it: its XML declaration, and in each start tag the namespace
+    declarations after the attributes (libxml2 writes them first)."""
+    text = etree.tostring(document, encoding="UTF-8", xml_declaration=False)
+    return XML_DECLARATION.encode() + _START_TAG.sub(_declarations_last, text)
