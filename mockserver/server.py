@@ -200,6 +200,14 @@ class MockServer:
         backend = getattr(built, "backend", None)  # None: not built yet, or not a mock
         if backend is not None:
             backend.verifier.save_nonces(force=True)  # with --state, the last second's nonces
+        try:
+            self._close_server()
+        finally:
+            if backend is not None:  # --state files are given up, for the next mock to own
+                for account in backend.accounts.values():
+                    getattr(account.store, "close", lambda: None)()
+
+    def _close_server(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._server.close()
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sqlite3
 import threading
 from datetime import datetime
@@ -66,12 +67,59 @@ def import_store(store: RecordStore, snapshot: dict) -> int:
     return store.count()
 
 
+def own_state_file(path: Path):
+    """Hold ``path`` for this process, or refuse: two mocks on one state file would hand out
+    the same ids and overwrite each other's acknowledged writes.
+
+    The lock is the operating system's (``flock``, or ``msvcrt.locking`` on Windows) on a
+    ``<file>.lock`` beside it, held by an open file: it dies with the process, so the lock of a
+    killed mock never blocks a restart, and it is not the SQLite file's own, whose byte-range
+    locks SQLite uses for itself. The file holds the owner's process id, for the message."""
+    try:
+        handle = open(path.with_name(path.name + ".lock"), "a+b")
+    except OSError as error:
+        raise ConfigurationError(f"{path}: cannot use it as a state file "
+                                 f"({error.strerror or error})") from None
+    try:
+        if os.name == "nt":
+            import msvcrt
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        try:
+            handle.seek(0)
+            owner = handle.read(20).decode("ascii", "replace").strip()
+        except OSError:  # Windows: the owner's locked byte cannot be read
+            owner = ""
+        handle.close()
+        raise ConfigurationError(
+            f"{path} is in use by another netsuite-mock{f' (process {owner})' if owner else ''}:"
+            f" a state file has one owner. Stop that mock, or give this one another --state "
+            f"file.") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n".encode())
+    handle.flush()
+    return handle
+
+
 class DurableRecordStore(RecordStore):
     """A RecordStore whose every change is committed to SQLite before it is visible."""
 
     def __init__(self, path: str | Path):
         super().__init__()
         self.path = Path(path)
+        self._owner = own_state_file(self.path)
+        try:
+            self._open()
+        except BaseException:
+            self._owner.close()
+            raise
+
+    def _open(self) -> None:
         try:
             self._db = sqlite3.connect(str(self.path), check_same_thread=False,
                                        isolation_level=None)
@@ -199,5 +247,7 @@ class DurableRecordStore(RecordStore):
         return [((token_id, nonce, timestamp), seen) for token_id, nonce, timestamp, seen in rows]
 
     def close(self) -> None:
+        """Close the database and give the file up (another mock may then own it)."""
         with self._db_lock:
             self._db.close()
+            self._owner.close()
