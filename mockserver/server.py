@@ -80,12 +80,13 @@ def build_backend(settings: MockSettings) -> "Backend":
         except ValueError:
             raise ConfigurationError(f"clock must be an ISO date-time, not {settings.clock!r}") \
                 from None
+    nonce_file = None
     for index, spec in enumerate(settings.accounts or [_default_account(settings)]):
         store = None
         if settings.state and isinstance(spec, dict):
             store = DurableRecordStore(state_path(settings, index, str(spec.get("id"))))
             if index == 0:  # the --state file itself also keeps the nonces seen lately
-                backend.verifier.keep_nonces_in(store)
+                nonce_file = store
         account = backend.add_account(parse_account(spec, store=store))
         account.seed = spec.get("seed", settings.seed)
         seed = read_seed(account.seed)
@@ -96,6 +97,10 @@ def build_backend(settings: MockSettings) -> "Backend":
                           source=f"seed {account.seed}")
     if len(backend.accounts) != len(settings.accounts or [None]):
         raise ConfigurationError("two accounts have the same id")
+    if nonce_file is not None:  # it keeps token ids hashed; the accounts' tokens name them
+        nonce_file.token_ids = lambda: [token_id for account in backend.accounts.values()
+                                        for token_id in account.tokens]
+        backend.verifier.keep_nonces_in(nonce_file)
     for number, rule in enumerate(settings.rules, 1):
         try:
             backend.rules.add(_with_default_seed(rule, settings.seed_value))

@@ -9,12 +9,16 @@ so a snapshot restores exactly what was exported.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, Iterable
 
 from mockserver.domain.errors import ConfigurationError
 from mockserver.domain.store import DeletedRecord, RecordStore
@@ -133,10 +137,19 @@ class DurableRecordStore(RecordStore):
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS sequences (
                     family TEXT PRIMARY KEY, last_id INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS nonces (
-                    token_id TEXT NOT NULL, nonce TEXT NOT NULL, timestamp TEXT NOT NULL,
-                    seen REAL NOT NULL, PRIMARY KEY (token_id, nonce, timestamp));
+                CREATE TABLE IF NOT EXISTS seen_nonces (
+                    token_digest TEXT NOT NULL, nonce TEXT NOT NULL, timestamp TEXT NOT NULL,
+                    seen REAL NOT NULL, PRIMARY KEY (token_digest, nonce, timestamp));
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
             """)
+            # Deleted rows are overwritten, not left in free pages; the nonces table of older
+            # versions held token ids as they are.
+            self._db.execute("PRAGMA secure_delete=ON")
+            self._db.execute("DROP TABLE IF EXISTS nonces")
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('token_key', ?)",
+                             (secrets.token_bytes(32),))
+            (self._token_key,), = self._db.execute(
+                "SELECT value FROM meta WHERE name = 'token_key'")
         except sqlite3.DatabaseError as error:
             raise ConfigurationError(f"{self.path}: not a netsuite-mock state file "
                                      f"({error})") from None
@@ -218,6 +231,14 @@ class DurableRecordStore(RecordStore):
             self._write(statements)
 
     # -- nonces: the TokenPassports seen lately, so a restart does not accept them again ------
+    # A token id is half of a credential: the file keeps a keyed hash of it (the key is the
+    # file's own, random), and a loaded nonce gets its token id back from the tokens the
+    # accounts have (``token_ids``, set by whoever builds the accounts).
+    token_ids: "Callable[[], Iterable[str]]" = staticmethod(lambda: ())
+
+    def _token_digest(self, token_id: str) -> str:
+        return hmac.new(self._token_key, token_id.encode(), hashlib.sha256).hexdigest()
+
     def save_nonces(self, seen: list[tuple[tuple[str, str, str], float]], horizon: float) -> None:
         """Add nonces seen since the last save and forget those seen before ``horizon``.
 
@@ -229,9 +250,11 @@ class DurableRecordStore(RecordStore):
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    self._db.execute("DELETE FROM nonces WHERE seen < ?", (horizon,))
-                    self._db.executemany("INSERT OR REPLACE INTO nonces VALUES (?, ?, ?, ?)",
-                                         [(*key, at) for key, at in seen])
+                    self._db.execute("DELETE FROM seen_nonces WHERE seen < ?", (horizon,))
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO seen_nonces VALUES (?, ?, ?, ?)",
+                        [(self._token_digest(token_id), nonce, timestamp, at)
+                         for (token_id, nonce, timestamp), at in seen])
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
@@ -242,9 +265,13 @@ class DurableRecordStore(RecordStore):
     def recent_nonces(self, horizon: float) -> list[tuple[tuple[str, str, str], float]]:
         """The nonces saved and seen at or after ``horizon``, oldest first."""
         with self._db_lock:
-            rows = self._db.execute("SELECT token_id, nonce, timestamp, seen FROM nonces "
-                                    "WHERE seen >= ? ORDER BY seen", (horizon,)).fetchall()
-        return [((token_id, nonce, timestamp), seen) for token_id, nonce, timestamp, seen in rows]
+            rows = self._db.execute("SELECT token_digest, nonce, timestamp, seen FROM "
+                                    "seen_nonces WHERE seen >= ? ORDER BY seen",
+                                    (horizon,)).fetchall()
+        token_ids = {self._token_digest(token_id): token_id for token_id in self.token_ids()}
+        # a token no account has any more keeps its digest: such a key matches no request
+        return [((token_ids.get(digest, digest), nonce, timestamp), seen)
+                for digest, nonce, timestamp, seen in rows]
 
     def close(self) -> None:
         """Close the database and give the file up (another mock may then own it)."""
