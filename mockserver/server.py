@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 from pathlib import Path
@@ -118,6 +119,10 @@ def build_app(settings: MockSettings, backend: "Backend | None" = None) -> MockA
                            max_request_bytes=settings.max_request_bytes)
 
 
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 class MockServer:
     """A mock listening on ``settings.host:settings.port`` (port 0 picks a free one).
 
@@ -169,9 +174,26 @@ class MockServer:
 
     @property
     def url(self) -> str:
+        """A URL that reaches the mock from this machine (loopback when it listens on every
+        interface); ``listen_url`` is where it listens."""
         host = self._server.effective_host
-        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        return f"http://{host}:{self.port}"
+        host = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+        return f"http://{_url_host(host)}:{self.port}"
+
+    @property
+    def listen_url(self) -> str:
+        return f"http://{_url_host(self._server.effective_host or '0.0.0.0')}:{self.port}"
+
+    @property
+    def beyond_loopback(self) -> bool:
+        """Whether others than this machine may reach the mock (any address but loopback)."""
+        host = self._server.effective_host
+        if host == "localhost":
+            return False
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:   # a name, or every interface ("")
+            return True
 
     @property
     def wsdl_url(self) -> str:
