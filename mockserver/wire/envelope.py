@@ -48,9 +48,13 @@ FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
 # More elements than any real request has (200 records x a few hundred fields); a body of
 # millions of tiny elements would make a tree of gigabytes, so it is refused before parsing.
 MAX_ELEMENTS = 1_000_000
-
-
-_PARSER = safe_parser()
+# Resolving a prefix (an xsi:type) walks every namespace declaration in scope, so a body with
+# tens of thousands of declarations above a thousand typed elements costs minutes of CPU. A
+# real client declares NetSuite's ~50 namespaces once and a few more per element (.NET), so
+# these bounds leave room for any of them and cap the cost of a resolution at that of ~128.
+MAX_NAMESPACES_IN_SCOPE = 128
+MAX_NAMESPACE_DECLARATIONS = 100_000
+_FEED_BYTES = 65_536   # the parser is fed this much at a time, so a flood is stopped early
 
 
 def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
@@ -64,7 +68,7 @@ def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
         # Refused before parsing: no entity expansion, no external fetch, no blow-up.
         raise ClientFault("org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP messages.")
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = _parse_bounded(data)
     except etree.XMLSyntaxError as error:
         raise ClientFault(f"org.xml.sax.SAXParseException: {error.msg}") from None
     if root.tag == f"{{{SOAP12_ENV}}}Envelope":
@@ -81,6 +85,34 @@ def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
     if first is None:
         raise ClientFault("org.xml.sax.SAXException: The soapenv:Body is empty.")
     return header, first
+
+
+def _parse_bounded(data: bytes) -> etree._Element:
+    """The document's tree, or a client fault as soon as it declares more namespaces in scope
+    at one element, or in all, than ``MAX_NAMESPACES_IN_SCOPE``/``MAX_NAMESPACE_DECLARATIONS``
+    (counted from the parser's own namespace events, not guessed from the bytes)."""
+    parser = safe_parser(events=("start-ns", "end-ns"))
+    in_scope = declared = 0
+    root = None
+    for start in range(0, len(data) + _FEED_BYTES, _FEED_BYTES):
+        if start < len(data):
+            parser.feed(data[start:start + _FEED_BYTES])
+        else:
+            root = parser.close()
+        for event, _ in parser.read_events():
+            if event == "end-ns":
+                in_scope -= 1
+                continue
+            in_scope += 1
+            declared += 1
+            if in_scope > MAX_NAMESPACES_IN_SCOPE:
+                raise ClientFault(f"org.xml.sax.SAXException: More than "
+                                  f"{MAX_NAMESPACES_IN_SCOPE} namespace declarations are in "
+                                  f"scope at one element.")
+            if declared > MAX_NAMESPACE_DECLARATIONS:
+                raise ClientFault(f"org.xml.sax.SAXException: The request declares more than "
+                                  f"{MAX_NAMESPACE_DECLARATIONS} namespaces.")
+    return root
 
 
 def decode_headers(header: etree._Element | None) -> dict:
