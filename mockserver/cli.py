@@ -51,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int,
                        help="worker threads [default: enough for every account to fill its "
                             "concurrency limit and still refuse the next request at once]")
+    serve.add_argument("--connection-limit", type=int, metavar="N",
+                       help="open connections held at once; more wait to be accepted "
+                            "[default: the concurrency limits plus 1000]")
+    serve.add_argument("--idle-timeout", type=float, dest="idle_timeout_s", metavar="SECONDS",
+                       help=f"close a connection that sends nothing for this long between "
+                            f"requests or inside one [default: {DEFAULTS.idle_timeout_s:g}]")
+    serve.add_argument("--header-timeout", type=float, dest="header_timeout_s",
+                       metavar="SECONDS",
+                       help=f"close a connection whose request headers have not all arrived "
+                            f"this long after they began [default: {DEFAULTS.header_timeout_s:g}]")
     serve.add_argument("--request-timeout", type=float, dest="request_timeout_s", metavar="SECONDS",
                        help=f"cut requests off after this long, as NetSuite does "
                             f"[default: {DEFAULTS.request_timeout_s:g}]")
@@ -173,7 +183,8 @@ def warn_if_exposed(settings: MockSettings, server) -> None:
 def serve(args: argparse.Namespace) -> int:
     flags = {name: getattr(args, name) for name in (
         "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
-        "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level",
+        "concurrency_limit", "latency_ms", "seed", "threads", "connection_limit",
+        "idle_timeout_s", "header_timeout_s", "hostname", "log_level",
         "request_timeout_s", "async_job_s", "state", "admin_token")}
     settings = load_settings(settings_file=args.settings, secrets_file=args.secrets,
                              config_file=args.config, flags=flags)
