@@ -83,6 +83,23 @@ def _guard_connections(server, settings: MockSettings) -> None:
             listener, settings.idle_timeout_s, settings.header_timeout_s, now)
 
 
+def _allow_open_files(count: int) -> None:
+    """Raise the process's open-file limit towards ``count`` (as far as the hard limit lets
+    it), so the connections the mock promises to hold can be accepted."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = count + 256  # the state files, the log, the WSDL cache, ...
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError) as error:
+            log.warning("cannot raise the open-file limit to %d: %s", target, error)
+
+
 def _default_account(settings: MockSettings) -> dict:
     """The one account the flags describe: one integration, one Administrator token."""
     return {"id": settings.account, "concurrency_limit": settings.concurrency_limit,
@@ -197,8 +214,11 @@ class MockServer:
                                      ident="netsuite-mock", clear_untrusted_proxy_headers=True,
                                      connection_limit=self.settings.open_connections(),
                                      channel_timeout=math.ceil(self.settings.idle_timeout_s),
-                                     cleanup_interval=1)
+                                     cleanup_interval=1,
+                                     # select() cannot watch descriptors past 1023
+                                     asyncore_use_poll=True)
         _guard_connections(self._server, self.settings)
+        _allow_open_files(self.settings.open_connections() + 2 * self.settings.worker_threads())
         self._thread: threading.Thread | None = None
         self._building = False
 
