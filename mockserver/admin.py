@@ -121,8 +121,9 @@ class AdminApi:
         """Why a request may not use the admin API at all (token, or client and Host)."""
         token = self.settings.admin_token
         if token:
-            header = environ.get("HTTP_AUTHORIZATION", "")
-            given = header[len("Bearer "):] if header.startswith("Bearer ") else \
+            scheme, _, credentials = environ.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+            # auth schemes are case-insensitive (RFC 9110 §11.1)
+            given = credentials.strip() if scheme.lower() == "bearer" else \
                 query.get("token", "") if dashboard else ""
             if not hmac.compare_digest(given.encode(), token.encode()):
                 return "401 Unauthorized", "the admin API needs its token " \
