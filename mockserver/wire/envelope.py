@@ -119,15 +119,20 @@ def _parse_bounded(data: bytes) -> etree._Element:
     return root
 
 
+def _child_elements(parent: etree._Element):
+    """(namespace or "", local name, element) of each child element (not comments or PIs)."""
+    for child in parent:
+        tag = child.tag
+        if isinstance(tag, str):
+            uri, _, local = tag[1:].partition("}") if tag[:1] == "{" else ("", "", tag)
+            yield uri, local, child
+
+
 def decode_headers(header: etree._Element | None) -> dict:
     headers: dict = {"tokenPassport": []}
     if header is None:
         return headers
-    for element in header:
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        uri, _, local = tag[1:].rpartition("}")
+    for uri, local, element in _child_elements(header):
         if local == "tokenPassport":
             if uri == MESSAGES_URI:  # NetSuite's header; one in any other namespace is not it
                 headers["tokenPassport"].append(decode_passport(element))
@@ -145,11 +150,7 @@ def decode_passport(element: etree._Element) -> dict:
     namespace, a field twice, markup inside a field) is listed under ``_unexpected``."""
     passport: dict = {}
     unexpected: list[str] = []
-    for child in element:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        uri, _, local = tag[1:].rpartition("}")
+    for uri, local, child in _child_elements(element):
         if uri not in PASSPORT_CHILD_URIS or local not in PASSPORT_FIELDS or local in passport \
                 or any(isinstance(c.tag, str) for c in child):
             unexpected.append(local)
