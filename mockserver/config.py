@@ -73,8 +73,8 @@ class MockSettings:
 
     def open_connections(self) -> int:
         """How many connections the mock holds open at once: every account's limit in flight,
-        and a thousand more (idle keep-alive, slow, refused); beyond it new ones wait in the
-        listen backlog."""
+        and a thousand more (or the worker threads, if more) for idle keep-alive, slow and
+        refused ones; beyond it new ones wait in the listen backlog."""
         if self.connection_limit:
             return self.connection_limit
         return sum(self._account_limits()) + max(self.worker_threads(), SPARE_CONNECTIONS)
