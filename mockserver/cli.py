@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
 
 from mockserver.config import MockSettings, client_configurations, load_settings
@@ -76,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--secrets", metavar="JSON",
                        help="your NetSuite secrets file (consumer_key, consumer_secret, "
                             "token_key, token_secret)")
-    serve.add_argument("--quiet", action="store_true", help="do not print client settings")
+    serve.add_argument("--quiet", action="store_true",
+                       help="print only where the mock listens, not the client settings")
+    add_start_options(serve)
 
     replay = commands.add_parser(
         "replay", help="serve recorded interactions (vcrpy cassettes) as an endpoint",
@@ -95,7 +99,56 @@ def build_parser() -> argparse.ArgumentParser:
                         help="an element the cassettes were recorded with scrubbed "
                              "(repeatable), so live requests match them")
     replay.add_argument("--quiet", action="store_true", help="print only the URLs")
+    add_start_options(replay)
     return parser
+
+
+def add_start_options(parser: argparse.ArgumentParser) -> None:
+    """How scripts and other languages' test harnesses learn where a server started on
+    ``--port 0`` listens, once it is ready."""
+    parser.add_argument("--port-file", metavar="PATH",
+                        help="once ready, write the port to this file (removed on exit)")
+    parser.add_argument("--ready-json", action="store_true",
+                        help="once ready, print one JSON line first: url, port, wsdl_url, "
+                             "service_url, account, admin_url")
+
+
+def ready_facts(server, account: str | None, admin_url: str) -> dict:
+    """What ``--ready-json`` prints: where the server listens, as one JSON object."""
+    return {"url": server.url, "port": int(server.port), "wsdl_url": server.wsdl_url,
+            "service_url": server.service_url, "account": account, "admin_url": admin_url}
+
+
+def announce(args: argparse.Namespace, server, facts: dict) -> None:
+    """Print ``--ready-json``'s line and write ``--port-file`` (atomically: a script polling
+    for the file never reads half of it); a file that cannot be written stops the server."""
+    if args.ready_json:
+        print(json.dumps(facts), flush=True)
+    if args.port_file:
+        tmp = f"{args.port_file}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "w", encoding="ascii") as handle:
+                handle.write(f"{facts['port']}\n")
+            os.replace(tmp, args.port_file)
+        except OSError as error:
+            server.stop()
+            raise ConfigError(f"cannot write the port file {args.port_file}: "
+                              f"{error.strerror or error}") from None
+        # a harness stops the mock with SIGTERM: stop as on Ctrl-C, so the file goes too
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def withdraw(args: argparse.Namespace) -> None:
+    """Remove ``--port-file`` once the server has stopped: a stale port misleads scripts."""
+    if args.port_file:
+        try:
+            os.remove(args.port_file)
+        except OSError:
+            pass
 
 
 def replay(args: argparse.Namespace) -> int:
@@ -115,10 +168,15 @@ def replay(args: argparse.Namespace) -> int:
     server = replay_server(cassettes, host=args.host, port=args.port,
                            scrubber=Scrubber(fields=tuple(args.scrub_field)))
     count = sum(len(c.interactions) for c in cassettes)
-    print(f"netsuite-mock replay: {count} interactions from {len(cassettes)} cassette(s) on "
-          f"{server.url}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
-          f"Status:  {server.url}/__replay", flush=True)
-    return run_until_interrupted(server.start())
+    server.start()
+    announce(args, server, ready_facts(server, None, f"{server.url}/__replay"))
+    try:
+        print(f"netsuite-mock replay: {count} interactions from {len(cassettes)} cassette(s) "
+              f"on {server.url}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+              f"Status:  {server.url}/__replay", flush=True)
+        return run_until_interrupted(server)
+    finally:
+        withdraw(args)
 
 
 def run_until_interrupted(server) -> int:
@@ -172,9 +230,17 @@ def serve(args: argparse.Namespace) -> int:
     except BaseException:
         server.stop()
         raise
-    if not args.quiet:
-        print_banner(settings, server)
-    return run_until_interrupted(server)
+    facts = ready_facts(server, server.backend.default_account.account_id,
+                        f"{server.url}/__admin/")
+    announce(args, server, facts)
+    try:
+        if args.quiet:  # the port is never hidden: --port 0 is useless without it
+            print(f"netsuite-mock listening on {server.url}", flush=True)
+        else:
+            print_banner(settings, server)
+        return run_until_interrupted(server)
+    finally:
+        withdraw(args)
 
 
 def main(argv: list[str] | None = None) -> int:

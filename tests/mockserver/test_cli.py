@@ -336,3 +336,58 @@ def test_a_scenario_rule_with_a_bad_xpath_stops_the_mock_with_a_message(tmp_path
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"[[rules]] number 2 ('broken'): invalid XPath '{xpath}'" in result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+# -- machine-readable start: --ready-json, --port-file, --quiet ---------------------------------
+def popen_cli(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "mockserver", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_ready_json_and_port_file_tell_a_script_where_a_port_0_mock_listens(tmp_path):
+    port_file = tmp_path / "mock.port"
+    process = popen_cli("serve", "--port", "0", "--seed", "none", "--quiet", "--ready-json",
+                        "--port-file", str(port_file))
+    try:
+        ready = json.loads(process.stdout.readline())   # the first line, once ready
+        listening = process.stdout.readline()
+        assert set(ready) == {"url", "port", "wsdl_url", "service_url", "account", "admin_url"}
+        assert ready["url"] == f"http://127.0.0.1:{ready['port']}" and ready["port"] > 0
+        assert ready["wsdl_url"] == f"{ready['url']}/wsdl/v2024_1_0/netsuite.wsdl"
+        assert ready["service_url"] == f"{ready['url']}/services/NetSuitePort_2024_1"
+        assert ready["account"] == "1234567_SB1"
+        assert ready["admin_url"] == f"{ready['url']}/__admin/"
+        assert listening == f"netsuite-mock listening on {ready['url']}\n"  # --quiet keeps it
+        assert port_file.read_text() == f"{ready['port']}\n"
+        assert requests.get(ready["admin_url"] + "health", timeout=10).json()["status"] == "ok"
+        assert requests.get(ready["wsdl_url"], timeout=10).status_code == 200
+    finally:
+        stop(process)
+    assert not port_file.exists()   # a stale port would mislead the next script
+
+
+def test_a_port_file_that_cannot_be_written_stops_the_mock_with_a_message(tmp_path):
+    result = run_cli("serve", "--port", "0", "--seed", "none",
+                     "--port-file", str(tmp_path / "no" / "such" / "dir" / "port"))
+    assert result.returncode == 2
+    assert "cannot write the port file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_replay_prints_its_ready_json_too(tmp_path):
+    process = popen_cli("replay", str(ROOT / "recordings"), "--port", "0", "--ready-json",
+                        "--port-file", str(tmp_path / "replay.port"))
+    try:
+        ready = json.loads(process.stdout.readline())
+        assert ready["admin_url"] == f"{ready['url']}/__replay" and ready["account"] is None
+        assert (tmp_path / "replay.port").read_text() == f"{ready['port']}\n"
+        assert requests.get(ready["admin_url"], timeout=10).json()["total"] > 0
+    finally:
+        stop(process)
