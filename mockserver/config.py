@@ -272,3 +272,17 @@ def client_configurations(settings: MockSettings, backend, base_url: str
                  "consumer_secret": integration.consumer_secret,
                  "token_key": token.token_id, "token_secret": token.token_secret}))
     return out
+
+
+def client_credentials(settings: MockSettings, backend, base_url: str
+                       ) -> tuple[NetSuiteSettings, NetSuiteSecrets]:
+    """The settings and secrets a client in the same process uses to reach a running mock:
+    the first token's (of the default account without [[accounts]]), unmasked: unlike the
+    banner, they go nowhere but to the caller."""
+    if settings.accounts:
+        configuration = client_configurations(settings, backend, base_url)[0]
+        return (NetSuiteSettings.from_dict(configuration.settings),
+                NetSuiteSecrets.from_dict(configuration.secrets))
+    return (NetSuiteSettings.from_dict(client_settings(settings, base_url)),
+            NetSuiteSecrets(settings.consumer_key, settings.consumer_secret, settings.token_id,
+                            settings.token_secret))
