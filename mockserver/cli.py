@@ -3,6 +3,8 @@
     netsuite-mock serve --port 8080 --seed demo
     netsuite-mock serve --settings config.json --secrets secrets.json
     netsuite-mock replay recordings/ --port 8081
+    netsuite-mock record --upstream https://1234567-sb1.suitetalk.api.netsuite.com \
+        --cassette session.yaml --settings settings.json --port 8082
 """
 
 from __future__ import annotations
@@ -100,6 +102,36 @@ def build_parser() -> argparse.ArgumentParser:
                              "(repeatable), so live requests match them")
     replay.add_argument("--quiet", action="store_true", help="print only the URLs")
     add_start_options(replay)
+
+    record = commands.add_parser(
+        "record", help="a recording proxy: forward to NetSuite (or a mock), write a cassette",
+        description="Listen like the mock and forward every request to the upstream, answering "
+                    "with its answer unchanged; write each SOAP exchange to the cassette, "
+                    "scrubbed as netsuite-client --record scrubs (TokenPassport, passwords, "
+                    "the account id, known secrets, --scrub-field elements). WSDL and XSD "
+                    "downloads pass through, the WSDL's soap:address pointing at the proxy. "
+                    "Point any client (Java, PHP, .NET, Node) at the proxy's WSDL or service "
+                    "URL; netsuite-mock replay and netsuite-contracts verify read the cassette.")
+    record.add_argument("--upstream", required=True, metavar="URL",
+                        help="where requests go: https://<account>.suitetalk.api.netsuite.com "
+                             "or a netsuite-mock's base URL (a service URL works too)")
+    record.add_argument("--cassette", required=True, metavar="FILE",
+                        help="the cassette to write (replaced)")
+    record.add_argument("--host", default="127.0.0.1", help="interface to listen on "
+                                                            "[default: 127.0.0.1]")
+    record.add_argument("--port", type=int, default=8080,
+                        help="port; 0 picks a free one [default: 8080]")
+    record.add_argument("--settings", metavar="JSON",
+                        help="your NetSuite settings file: its account id is scrubbed [default: "
+                             "the upstream's NetSuite host name, else the first request's "
+                             "TokenPassport]")
+    record.add_argument("--secrets", metavar="JSON",
+                        help="your NetSuite secrets file: its values are scrubbed wherever "
+                             "they appear")
+    record.add_argument("--scrub-field", action="append", default=[], metavar="NAME",
+                        help="also scrub this element's value (repeatable), e.g. email")
+    record.add_argument("--quiet", action="store_true", help="print only the URLs")
+    add_start_options(record)
     return parser
 
 
@@ -179,6 +211,33 @@ def replay(args: argparse.Namespace) -> int:
         withdraw(args)
 
 
+def record(args: argparse.Namespace) -> int:
+    from contracts.proxy import recording_proxy_server
+    from suitetalk.config import NetSuiteSecrets, NetSuiteSettings
+
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    settings = NetSuiteSettings.from_file(args.settings) if args.settings else None
+    secrets = NetSuiteSecrets.from_file(args.secrets) if args.secrets else None
+    try:
+        server = recording_proxy_server(args.upstream, args.cassette, host=args.host,
+                                        port=args.port, settings=settings, secrets=secrets,
+                                        fields=tuple(args.scrub_field))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    server.start()
+    announce(args, server, ready_facts(server, settings.account if settings else None,
+                                       f"{server.url}/__record"))
+    try:
+        print(f"netsuite-mock record: {server.url} -> {server.app.upstream}, writing "
+              f"{args.cassette}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+              f"Status:  {server.url}/__record", flush=True)
+        return run_until_interrupted(server)
+    finally:
+        withdraw(args)
+
+
 def run_until_interrupted(server) -> int:
     """Wait for a started server until Ctrl-C (or until it stops), then close it."""
     try:
@@ -250,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return replay(args) if args.command == "replay" else serve(args)
+        command = {"replay": replay, "record": record}.get(args.command, serve)
+        return command(args)
     except (ConfigError, SeedError) as error:
         print(f"netsuite-mock: {error}", file=sys.stderr)
         return 2
