@@ -25,13 +25,13 @@ import re
 import threading
 from urllib.parse import urlsplit
 
-import requests
 from lxml import etree
 
 from contracts.cassette import Recorder, client_recorder
 from contracts.scrub import Scrubber
 from contracts.soapxml import NotSoap, SoapMessage
 from mockserver.wire import wsdl
+from mockserver.wire.forward import Upstream, read_body, reply
 from mockserver.wire.http import respond, respond_json
 from mockserver.wire.transport import base_url
 from suitetalk.config import NetSuiteSecrets, NetSuiteSettings
@@ -39,22 +39,10 @@ from suitetalk.config import NetSuiteSecrets, NetSuiteSettings
 log = logging.getLogger("netsuite_mock.record")
 
 STATUS_PATH = "/__record"
-FORWARDED_REQUEST_HEADERS = ("Content-Type", "SOAPAction", "Accept", "User-Agent")
-# The upstream's answer is the client's answer; transfer details are the proxy's own.
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-encoding",
-                        "content-length", "te", "trailer", "upgrade", "proxy-authenticate"})
 _SOAP_ADDRESS = re.compile(rb"""(<(?:[\w.-]+:)?address\b[^>]*?\blocation\s*=\s*)(["'])(.*?)\2""",
                            re.S)
 _NETSUITE_ACCOUNT_HOST = re.compile(r"(?i)^([a-z0-9_-]+)\.suitetalk\.api\.netsuite\.com$")
 NO_SECRETS = NetSuiteSecrets("", "", "", "")
-
-
-def upstream_base(url: str) -> str:
-    """The scheme and host of an upstream given as a base URL or as its service URL."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"the upstream must be an http(s) URL, not {url!r}")
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def account_of_host(url: str) -> str | None:
@@ -93,13 +81,12 @@ class RecordingProxy:
 
     def __init__(self, upstream: str, cassette: str, *, settings: NetSuiteSettings | None = None,
                  secrets: NetSuiteSecrets | None = None, fields: tuple[str, ...] = (),
-                 timeout: float = 900.0, session: requests.Session | None = None):
-        self.upstream = upstream_base(upstream)
+                 timeout: float = 900.0):
+        self.forwarder = Upstream(upstream, timeout=timeout)
+        self.upstream = self.forwarder.base
         self.cassette = cassette
         self.fields = tuple(fields)
         self.secrets = secrets or NO_SECRETS
-        self.timeout = timeout
-        self.session = session or requests.Session()
         self._lock = threading.Lock()
         account = settings.account if settings is not None else account_of_host(self.upstream)
         self.recorder: Recorder | None = None
@@ -126,34 +113,17 @@ class RecordingProxy:
             return respond_json(start_response, self.status())
         if path.startswith("/__"):   # the proxy's and the upstream's admin APIs stay apart
             return respond(start_response, "404 Not Found", b"not found\n", "text/plain")
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length else b""
-        query = environ.get("QUERY_STRING", "")
-        url = self.upstream + path + (f"?{query}" if query else "")
-        headers = {name: environ[key] for name in FORWARDED_REQUEST_HEADERS
-                   if (key := _environ_key(name)) in environ}
-        try:
-            response = self.session.request(method, url, data=body if method == "POST" else None,
-                                            headers=headers, timeout=self.timeout,
-                                            allow_redirects=False)
-        except requests.RequestException as error:
-            log.warning("upstream %s unreachable: %s", url, error)
-            return respond(start_response, "502 Bad Gateway",
-                           f"netsuite-mock record: the upstream {self.upstream} did not answer "
-                           f"({type(error).__name__})\n".encode(), "text/plain")
-        content = response.content
+        body = read_body(environ)
+        url, headers, response = self.forwarder.forward(environ, body)
+        if response is None:
+            return self.forwarder.unreachable(start_response, "netsuite-mock record")
         if method == "POST":
             self._record(url, headers, body, response)
-        elif path.endswith(".wsdl") or "wsdl" in query.lower():
-            content = rewrite_soap_address(content, base_url(environ))
-        reply_headers = [(k, v) for k, v in response.headers.items()
-                         if k.lower() not in HOP_BY_HOP]
-        reply_headers.append(("Content-Length", str(len(content))))
-        start_response(f"{response.status_code} {response.reason or ''}".strip(), reply_headers)
-        return [content]
+            return reply(start_response, response)
+        if path.endswith(".wsdl") or "wsdl" in environ.get("QUERY_STRING", "").lower():
+            return reply(start_response, response,
+                         rewrite_soap_address(response.content, base_url(environ)))
+        return reply(start_response, response)
 
     def _record(self, url: str, headers: dict, body: bytes, response) -> None:
         with self._lock:
@@ -171,11 +141,6 @@ class RecordingProxy:
     def status(self) -> dict:
         return {"upstream": self.upstream, "cassette": str(self.cassette),
                 "recorded": self.recorder.count if self.recorder else 0}
-
-
-def _environ_key(header: str) -> str:
-    name = header.upper().replace("-", "_")
-    return name if name in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{name}"
 
 
 def recording_proxy_server(upstream: str, cassette: str, *, host: str = "127.0.0.1",

@@ -80,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--secrets", metavar="JSON",
                        help="your NetSuite secrets file (consumer_key, consumer_secret, "
                             "token_key, token_secret)")
+    serve.add_argument("--mode", choices=["mock", "proxy-unmatched"],
+                       help="proxy-unmatched: a request the mock answers with RCRD_DSNT_EXIST "
+                            "or INVALID_KEY_OR_REF (its records lack what was asked) and no "
+                            "fault rule decided goes to --upstream, whose answer the client "
+                            "gets [default: mock]")
+    serve.add_argument("--upstream", metavar="URL",
+                       help="where --mode proxy-unmatched sends what the mock cannot answer: a "
+                            "sandbox's https://<account>.suitetalk.api.netsuite.com or another "
+                            "netsuite-mock")
     serve.add_argument("--quiet", action="store_true",
                        help="print only where the mock listens, not the client settings")
     add_start_options(serve)
@@ -273,7 +282,7 @@ def serve(args: argparse.Namespace) -> int:
     flags = {name: getattr(args, name) for name in (
         "host", "port", "account", "consumer_key", "consumer_secret", "token_id", "token_secret",
         "concurrency_limit", "latency_ms", "seed", "threads", "hostname", "log_level",
-        "request_timeout_s", "async_job_s", "state", "admin_token")}
+        "request_timeout_s", "async_job_s", "state", "admin_token", "mode", "upstream")}
     settings = load_settings(settings_file=args.settings, secrets_file=args.secrets,
                              config_file=args.config, flags=flags)
     logging.basicConfig(level=settings.log_level.upper(),

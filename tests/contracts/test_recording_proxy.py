@@ -171,3 +171,36 @@ def test_the_record_command_refuses_a_bad_upstream_with_a_message(tmp_path):
     assert result.returncode == 2
     assert "the upstream must be an http(s) URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- serve --mode proxy-unmatched (WireMock's partial proxying) ---------------------------------
+def test_proxy_unmatched_sends_what_the_seed_lacks_upstream(upstream):
+    vendor_999 = GET_VENDOR_101.replace('"101"', '"999"')
+    with netsuite_mock(seed="none", mode="proxy-unmatched", upstream=upstream.url) as local:
+        local.admin.load_seed({"records": [
+            {"recordType": "subsidiary", "internalId": "1", "name": "Local Parent"},
+            {"recordType": "vendor", "internalId": "102", "companyName": "Local Vendor",
+             "subsidiary": {"internalId": "1"}}]})
+        s = signer(upstream)
+        from_upstream = soap_post(local.service_url, envelope(GET_VENDOR_101, passport_xml(s)))
+        local_answer = soap_post(local.service_url, envelope(
+            GET_VENDOR_101.replace('"101"', '"102"'), passport_xml(s)))
+        missing_everywhere = soap_post(local.service_url, envelope(vendor_999, passport_xml(s)))
+        local.admin.add_rule({"operation": "get", "action": {
+            "kind": "status", "code": "RCRD_DSNT_EXIST"}})
+        ruled = soap_post(local.service_url, envelope(GET_VENDOR_101, passport_xml(s)))
+    assert from_upstream.status_code == 200 and b"Acme Supplies Inc." in from_upstream.content
+    assert b"Local Vendor" in local_answer.content
+    assert b"RCRD_DSNT_EXIST" in missing_everywhere.content
+    assert b"Acme" not in ruled.content   # a fault rule's answer is the mock's own
+    # upstream saw exactly the two requests the local seed could not answer
+    assert upstream.admin.verify(operation="get", count=2) == 2
+    assert upstream.admin.count_requests(xpath=".//platformMsgs:baseRef[@internalId='102']") == 0
+
+
+def test_proxy_unmatched_needs_an_upstream():
+    from suitetalk.config import ConfigError
+    with pytest.raises(ConfigError, match="needs an upstream"):
+        netsuite_mock(mode="proxy-unmatched")
+    with pytest.raises(ConfigError, match="must be an http"):
+        netsuite_mock(mode="proxy-unmatched", upstream="ftp://x")
