@@ -48,11 +48,15 @@ class _NothingExternal(etree.Resolver):
         return self.resolve_string("", context)
 
 
-def safe_parser(*, huge_tree: bool = False) -> etree.XMLParser:
-    """A parser that resolves no entities and loads, fetches and reads nothing."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=huge_tree, remove_comments=True,
-                             remove_pis=True, collect_ids=False)
+def safe_parser(*, huge_tree: bool = False, events: tuple[str, ...] | None = None
+                ) -> etree.XMLParser:
+    """A parser that resolves no entities and loads, fetches and reads nothing; with
+    ``events``, a feed parser (``XMLPullParser``) that reports them as it goes."""
+    options = dict(resolve_entities=False, no_network=True, load_dtd=False,
+                   dtd_validation=False, huge_tree=huge_tree, remove_comments=True,
+                   remove_pis=True, collect_ids=False)
+    parser = etree.XMLParser(**options) if events is None else \
+        etree.XMLPullParser(events=events, **options)
     parser.resolvers.add(_NothingExternal())
     return parser
 
