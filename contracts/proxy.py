@@ -31,9 +31,9 @@ from contracts.cassette import Recorder, client_recorder
 from contracts.scrub import Scrubber
 from contracts.soapxml import NotSoap, SoapMessage
 from mockserver.wire import wsdl
-from mockserver.wire.forward import Upstream, read_body, reply
+from mockserver.wire.forward import Upstream, reply
 from mockserver.wire.http import respond, respond_json
-from mockserver.wire.transport import base_url
+from mockserver.wire.transport import base_url, read_body
 from suitetalk.config import NetSuiteSecrets, NetSuiteSettings
 
 log = logging.getLogger("netsuite_mock.record")

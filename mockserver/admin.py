@@ -60,6 +60,7 @@ from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
 from mockserver.wire.redaction import SecretValues, redacted_entry
+from mockserver.wire.transport import read_body
 from mockserver.wire.xpath import compiled_xpath, request_matches
 from suitetalk.config import ConfigError
 
@@ -381,11 +382,7 @@ def _cross_site_refusal(environ: dict) -> tuple[str, str] | None:
 
 
 def _read_json(environ: dict) -> dict:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    raw = environ["wsgi.input"].read(length) if length else b""
+    raw = read_body(environ)
     if not raw.strip():
         return {}
     try:

@@ -210,14 +210,11 @@ def replay(args: argparse.Namespace) -> int:
                            scrubber=Scrubber(fields=tuple(args.scrub_field)))
     count = sum(len(c.interactions) for c in cassettes)
     server.start()
-    announce(args, server, ready_facts(server, None, f"{server.url}/__replay"))
-    try:
-        print(f"netsuite-mock replay: {count} interactions from {len(cassettes)} cassette(s) "
-              f"on {server.url}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
-              f"Status:  {server.url}/__replay", flush=True)
-        return run_until_interrupted(server)
-    finally:
-        withdraw(args)
+    return run_announced(args, server, ready_facts(server, None, f"{server.url}/__replay"),
+                         lambda: print(
+        f"netsuite-mock replay: {count} interactions from {len(cassettes)} cassette(s) on "
+        f"{server.url}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+        f"Status:  {server.url}/__replay", flush=True))
 
 
 def record(args: argparse.Namespace) -> int:
@@ -236,12 +233,19 @@ def record(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise ConfigError(str(error)) from None
     server.start()
-    announce(args, server, ready_facts(server, settings.account if settings else None,
-                                       f"{server.url}/__record"))
+    facts = ready_facts(server, settings.account if settings else None, f"{server.url}/__record")
+    return run_announced(args, server, facts, lambda: print(
+        f"netsuite-mock record: {server.url} -> {server.app.upstream}, writing {args.cassette}\n"
+        f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
+        f"Status:  {server.url}/__record", flush=True))
+
+
+def run_announced(args: argparse.Namespace, server, facts: dict, show) -> int:
+    """A started server: announce it (``--ready-json``, ``--port-file``), ``show`` what it is,
+    run it until interrupted, and take the port file back."""
+    announce(args, server, facts)
     try:
-        print(f"netsuite-mock record: {server.url} -> {server.app.upstream}, writing "
-              f"{args.cassette}\nWSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
-              f"Status:  {server.url}/__record", flush=True)
+        show()
         return run_until_interrupted(server)
     finally:
         withdraw(args)
@@ -319,15 +323,13 @@ def serve(args: argparse.Namespace) -> int:
     warn_if_exposed(settings, server)
     facts = ready_facts(server, server.backend.default_account.account_id,
                         f"{server.url}/__admin/")
-    announce(args, server, facts)
-    try:
+
+    def show() -> None:
         if args.quiet:  # the port is never hidden: --port 0 is useless without it
             print(f"netsuite-mock listening on {server.listen_url}", flush=True)
         else:
             print_banner(settings, server)
-        return run_until_interrupted(server)
-    finally:
-        withdraw(args)
+    return run_announced(args, server, facts, show)
 
 
 def main(argv: list[str] | None = None) -> int:

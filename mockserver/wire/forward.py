@@ -10,7 +10,6 @@ the transfer ones, and body.
 
 from __future__ import annotations
 
-import io
 import logging
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ import requests
 
 from mockserver.wire import wsdl
 from mockserver.wire.http import respond
-from mockserver.wire.transport import exchange_of
+from mockserver.wire.transport import exchange_of, read_body
 
 log = logging.getLogger("netsuite_mock.forward")
 
@@ -78,17 +77,6 @@ def reply(start_response, response: requests.Response, content: bytes | None = N
     headers.append(("Content-Length", str(len(content))))
     start_response(f"{response.status_code} {response.reason or ''}".strip(), headers)
     return [content]
-
-
-def read_body(environ: dict) -> bytes:
-    """The request body, read once and put back for whoever reads it next."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
 
 
 class ProxyUnmatched:

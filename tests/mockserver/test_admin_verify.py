@@ -6,16 +6,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from mockserver.admin_client import AdminApiError, MockAdmin, VerificationError
+from mockserver.admin_client import AdminApiError, VerificationError
+from tests.mockserver.test_admin import admin  # noqa: F401 (the fixture: a MockAdmin, journal cleared)
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def admin(mock):
-    admin = MockAdmin(mock.url)
-    admin.clear_journal()
-    return admin
 
 
 def three_calls(ns):

@@ -64,11 +64,7 @@ def served():
         return s
     yield _start
     for p in procs:
-        p.terminate()
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        stop(p)
 
 
 def test_serve_prints_ready_to_paste_settings_and_serves_demo_data(served):
