@@ -5,7 +5,7 @@ from __future__ import annotations
 from mockserver.domain.accounts import Level
 from mockserver.domain.attachments import Attachment
 from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, success_status
+from mockserver.domain.errors import RecordError, invalid_reference, success_status
 from mockserver.domain.operations import base_ref, kind_of_ref
 from mockserver.domain.records import ENTITY_TYPES
 
@@ -24,8 +24,7 @@ def _existing(call: Call, ref: dict, field: str, level: Level, *,
     record = call.account.store.find(kind.record_type, ref.get("internalId"),
                                      ref.get("externalId"))
     if record is None:
-        raise RecordError.of("invalid_reference", field=field,
-                             key=ref.get("internalId") or ref.get("externalId"))
+        raise invalid_reference(kind.record_type, ref.get("internalId") or ref.get("externalId"))
     return kind.record_type, record["internalId"]
 
 
@@ -40,7 +39,7 @@ def attach(call: Call, body: dict) -> dict:
         to = _existing(call, reference.get("attachTo") or {}, "attachTo", Level.EDIT)
         if reference.get("_type") == "platformCore:AttachContactReference":
             if to[0] not in CONTACT_HOLDERS:
-                raise RecordError.of("invalid_record_type", type=to[0])
+                raise RecordError.of("attachment_combination")
             attached = _existing(call, reference.get("contact") or {}, "contact", Level.VIEW,
                                  record_type="contact")
             role = (reference.get("contactRole") or {}).get("internalId")

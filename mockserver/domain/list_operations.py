@@ -56,8 +56,8 @@ def get_all(call: Call, body: dict) -> dict:
         records = [readable(kind, r, store) for r in
                    sorted(store.records(kind.record_type), key=_id_order)]
         status = success_status()
-    except RecordError as error:
-        status = error.as_status()
+    except RecordError as error:  # a refused getAll answers with its status only (capture)
+        return {"getAllResult": {"status": error.as_status()}}
     return {"getAllResult": {"status": status, "totalRecords": len(records),
                              "recordList": {"record": records}}}
 
@@ -93,8 +93,8 @@ def get_customization_id(call: Call, body: dict) -> dict:
                 ref["name"] = name
             refs.append(ref)
         status = success_status()
-    except RecordError as error:
-        status = error.as_status()
+    except RecordError as error:  # its status only, as a refused getAll (INFERRED)
+        return {"getCustomizationIdResult": {"status": error.as_status()}}
     return {"getCustomizationIdResult": {"status": status, "totalRecords": len(refs),
                                          "customizationRefList": {"customizationRef": refs}}}
 
@@ -142,7 +142,7 @@ def _initialized(call: Call, request: dict) -> dict:
         record = None if source is None else initialize_from_order(
             store, target, source, reference["type"], call.now)
     if record is None:  # no such order, or nothing left on it to bill or receive
-        raise RecordError.of("invalid_initialize_ref", type=target_type,
+        raise RecordError.of("invalid_initialize_ref", type=target_type.lower(),
                              key=reference.get("internalId") or reference.get("externalId"))
     return readable(target, record)
 

@@ -11,11 +11,14 @@ from urllib.parse import urlsplit
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, SoapFault, success_status
-from mockserver.domain.records import (READ_ONLY_FIELDS, RecordKind, id_order, kind_for_qname,
+from mockserver.domain.errors import (RecordError, SoapFault, invalid_reference, missing_record,
+                                      success_status,
+                                      write_success_status)
+from mockserver.domain.records import (RecordKind, id_order, kind_for_qname,
                                        kind_of, record_name)
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import derivation, with_derivation
+from mockserver.domain.writes import read_only_fields, without_read_only
 from mockserver.schema import registry
 
 RECORD_REF = "platformCore:RecordRef"
@@ -100,7 +103,7 @@ def read_record(call: Call, ref: dict) -> dict:
         store = call.account.store
         record = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
         if record is None:
-            raise RecordError.of("record_missing")
+            raise missing_record(kind.record_type, ref.get("internalId") or ref.get("externalId"))
     except RecordError as error:
         return {"status": error.as_status()}
     return {"status": success_status(), "record": readable(kind, record, store)}
@@ -112,15 +115,8 @@ def get(call: Call, body: dict) -> dict:
 
 
 def _read_only_sent(record: dict) -> list[str]:
-    """The read-only fields a client sent, on the record or on a line of its sublists."""
-    found = [name for name in record if name in READ_ONLY_FIELDS]
-    for value in record.values():
-        if isinstance(value, dict):
-            for lines in value.values():
-                if isinstance(lines, list):
-                    found += [name for line in lines if isinstance(line, dict)
-                              for name in line if name in READ_ONLY_FIELDS]
-    return found
+    """The read-only fields a client sent, anywhere in the record tree."""
+    return list(read_only_fields(registry.lookup(record["_type"]), record))
 
 
 def _writable(call: Call, record: dict) -> dict:
@@ -133,16 +129,7 @@ def _writable(call: Call, record: dict) -> dict:
         return record
     if (call.headers.get("preferences") or {}).get("ignoreReadOnlyFields") is not True:
         raise RecordError.of("read_only_field", field=sent[0].lower())
-    return {name: _sublist_without_read_only(value) if isinstance(value, dict) else value
-            for name, value in record.items() if name not in READ_ONLY_FIELDS}
-
-
-def _sublist_without_read_only(value: dict) -> dict:
-    def line_kept(line):
-        return {k: v for k, v in line.items() if k not in READ_ONLY_FIELDS} \
-            if isinstance(line, dict) else line
-    return {k: [line_kept(line) for line in v] if isinstance(v, list) else v
-            for k, v in value.items()}
+    return without_read_only(registry.lookup(record["_type"]), record)
 
 
 def _write_options(call: Call) -> dict:
@@ -153,7 +140,9 @@ def _write_options(call: Call) -> dict:
 
 
 def add_record(call: Call, record: dict) -> dict:
-    """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
+    """One add, as ``add`` and ``addList`` perform it: a writeResponse body. A failed add
+    echoes the request's externalId and type, and without an externalId has no baseRef
+    (captures: docs/fidelity.md)."""
     try:
         kind = _kind_of_record(record)
         call.require(kind, Level.CREATE)
@@ -163,14 +152,20 @@ def add_record(call: Call, record: dict) -> dict:
             stored = call.account.writer.for_add(kind, record, call.now, **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return {"status": error.as_status()}
-    return {"status": success_status(),
+        answer = {"status": error.as_status()}
+        if record.get("externalId") is not None:
+            answer["baseRef"] = base_ref(kind_for_qname(record.get("_type", "")), None, None,
+                                         record["externalId"])
+        return answer
+    return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
 def update_record(call: Call, record: dict) -> dict:
     kind = kind_for_qname(record.get("_type", ""))
     ref = base_ref(kind, None, record.get("internalId"), record.get("externalId"))
+    if "internalId" not in ref and "externalId" not in ref:
+        ref = None  # a failed write echoes the keys it was sent, and only those
     try:
         kind = _kind_of_record(record)
         if record.get("internalId") is None and record.get("externalId") is None:
@@ -182,20 +177,22 @@ def update_record(call: Call, record: dict) -> dict:
             existing = store.find(kind.record_type, record.get("internalId"),
                                   record.get("externalId"))
             if existing is None:
-                raise RecordError.of("record_missing")
+                raise missing_record(kind.record_type,
+                                     record.get("internalId") or record.get("externalId"))
             stored = call.account.writer.for_update(kind, existing, record, call.now,
                                                     **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return {"status": error.as_status(), "baseRef": ref}
-    return {"status": success_status(),
+        return _write_response(error.as_status(), ref)["writeResponse"]
+    return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
 def upsert_record(call: Call, record: dict) -> dict:
     """Add or update keyed by externalId within the record type."""
     kind = kind_for_qname(record.get("_type", ""))
-    ref = base_ref(kind, None, None, record.get("externalId"))
+    ref = base_ref(kind, None, None, record.get("externalId")) \
+        if record.get("externalId") is not None else None
     try:
         kind = _kind_of_record(record)
         external_id = record.get("externalId")
@@ -214,14 +211,16 @@ def upsert_record(call: Call, record: dict) -> dict:
                                            **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return {"status": error.as_status(), "baseRef": ref}
-    return {"status": success_status(),
+        return _write_response(error.as_status(), ref)["writeResponse"]
+    return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
 def delete_record(call: Call, ref: dict) -> dict:
     echoed_type = ref.get("type") if ref.get("type") in RECORD_TYPE_VALUES else None
     reply_ref = base_ref(None, echoed_type, ref.get("internalId"), ref.get("externalId"))
+    if "internalId" not in reply_ref and "externalId" not in reply_ref:
+        reply_ref = None
     try:
         kind = kind_of_ref(ref)
         call.require(kind, Level.FULL)
@@ -229,11 +228,12 @@ def delete_record(call: Call, ref: dict) -> dict:
         with store.lock:
             existing = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
             if existing is None:
-                raise RecordError.of("record_missing")
+                raise missing_record(kind.record_type,
+                                     ref.get("internalId") or ref.get("externalId"))
             store.remove(kind.record_type, existing["internalId"],
                          name=record_name(kind, existing), at=call.now)
     except RecordError as error:
-        return {"status": error.as_status(), "baseRef": reply_ref}
+        return _write_response(error.as_status(), reply_ref)["writeResponse"]
     return {"status": success_status(),
             "baseRef": base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
 
@@ -315,8 +315,7 @@ def _currency_id(store: RecordStore, spec: dict, field: str) -> str | None:
         return None
     currency = store.find("currency", ref.get("internalId"), ref.get("externalId"))
     if currency is None:
-        raise RecordError.of("invalid_reference", field=field,
-                             key=ref.get("internalId") or ref.get("externalId"))
+        raise invalid_reference("currency", ref.get("internalId") or ref.get("externalId"))
     return currency["internalId"]
 
 

@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 
 from mockserver.domain.clock import account_day
-from mockserver.domain.errors import RecordError
+from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.records import RECORD_TYPES, RecordKind, record_name
 from mockserver.domain.store import RecordStore
 
@@ -200,7 +200,7 @@ def check_links(store: RecordStore, kind: RecordKind, record: dict) -> None:
     for list_name in APPLY_LISTS:
         for line in lines(record, list_name):
             if line.get("doc") is not None and _find_transaction(store, str(line["doc"])) is None:
-                raise RecordError.of("invalid_reference", field="doc", key=line["doc"])
+                raise invalid_reference("doc", key=line["doc"])
 
 
 def _order_line(order: dict, list_name: str, number) -> dict | None:
@@ -220,7 +220,7 @@ def _check_bill_links(store: RecordStore, bill: dict) -> None:
             order_id = str(line["orderDoc"])
             order = store.get("purchaseOrder", order_id)
             if order is None:
-                raise RecordError.of("invalid_reference", field="orderDoc", key=order_id)
+                raise invalid_reference("purchaseOrder", order_id)
             if (order.get("entity") or {}).get("internalId") != \
                     (bill.get("entity") or {}).get("internalId"):
                 raise RecordError.of("linked_entities")
