@@ -317,9 +317,9 @@ def test_search_and_get_all_respect_record_permissions(accounts_server, wsdl_cli
 
 def permission_violation(permission: str, *, some_level: bool = False) -> tuple[str, str]:
     """NetSuite's text for a role with too low a level, or (the default) with none at all."""
-    need = "a higher level of" if some_level else " the"
+    level = "a higher level of" if some_level else ""
     return ("INSUFFICIENT_PERMISSION",
-            f"Permission Violation: You need {need} '{permission}' permission to "
+            f"Permission Violation: You need {level} the '{permission}' permission to "
             f"access this page. Please contact your account administrator.")
 
 
