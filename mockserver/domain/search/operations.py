@@ -230,8 +230,11 @@ def get_saved_search(call: Call, body: dict) -> dict:
                    key=lambda s: id_order(s.internal_id))
     return {"getSavedSearchResult": {
         "status": success_status(), "totalRecords": len(found),
-        "recordRefList": {"recordRef": [{"internalId": s.internal_id, "name": s.title}
-                                        for s in found]}}}
+        # CustomizationRefs with their script ids, typed (NetSuite's getSavedSearch sample)
+        "recordRefList": {"recordRef": [
+            {"_type": "platformCore:CustomizationRef", "internalId": s.internal_id,
+             **({"scriptId": s.script_id} if s.script_id else {}), "name": s.title}
+            for s in found]}}}
 
 
 # -- getDeleted ---------------------------------------------------------------------------------

@@ -226,3 +226,14 @@ def test_a_read_only_field_in_a_nested_address_is_refused(ns, response_schema):
     stored = ns.call("get", baseRef=ns.ref("customer", "150")).body.readResponse.record
     address = stored.addressbookList.addressbook[0].addressbookAddress
     assert address.city == "Portland" and address.addrText != "typed by hand"
+
+
+def test_saved_searches_are_listed_as_customization_refs(ns, response_schema):
+    """NetSuite's getSavedSearch sample (2017_1): xsi:type CustomizationRef, scriptId, name."""
+    result = checked_call(ns, response_schema, "getSavedSearch",
+                          record=ns.type("ns0:GetSavedSearchRecord")(searchType="vendor")
+                          ).getSavedSearchResult
+    listed = result.recordRefList.recordRef[0]
+    assert type(listed).__name__ == "CustomizationRef"
+    assert (listed.internalId, listed.name) == ("502", "Active vendors")
+    assert listed.scriptId.startswith("customsearch") and listed.type is None
