@@ -9,7 +9,11 @@ from mockserver.domain.errors import RecordError, invalid_reference, success_sta
 from mockserver.domain.operations import base_ref, kind_of_ref
 from mockserver.domain.records import ENTITY_TYPES
 
-CONTACT_HOLDERS = tuple(t for t in ENTITY_TYPES if t != "contact")
+# What NetSuite lets a contact be attached to: any entity but a contact (or a group), and the
+# transactions its attach/detach table (NSDOCS section_N3481947) marks as accepting contacts.
+CONTACT_HOLDERS = tuple(t for t in ENTITY_TYPES if t != "contact") + (
+    "purchaseOrder", "vendorBill", "vendorCredit", "salesOrder", "itemFulfillment", "invoice",
+    "cashSale", "creditMemo", "customerPayment")
 
 
 def _existing(call: Call, ref: dict, field: str, level: Level, *,
@@ -46,6 +50,8 @@ def attach(call: Call, body: dict) -> dict:
         else:
             attached = _existing(call, reference.get("attachedRecord") or {}, "attachedRecord",
                                  Level.VIEW)
+            if attached[0] == "file" and to[0] == "customRecord":  # files: not to custom records
+                raise RecordError.of("attachment_combination")
             role = None
     except RecordError as error:
         return {"writeResponse": {"status": error.as_status()}}

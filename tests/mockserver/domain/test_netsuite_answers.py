@@ -167,6 +167,25 @@ def test_records_that_cannot_be_attached(ns, response_schema):
     assert written.baseRef is None
 
 
+@pytest.mark.parametrize("make, attachable", [
+    (lambda ns: ns.type("ns0:AttachContactReference")(attachTo=ns.ref("vendorBill", "501"),
+                                                      contact=ns.ref("contact", "165")), True),
+    (lambda ns: ns.type("ns0:AttachContactReference")(attachTo=ns.ref("journalEntry", "701"),
+                                                      contact=ns.ref("contact", "165")), False),
+    (lambda ns: ns.type("ns0:AttachBasicReference")(attachTo=ns.ref("customRecord", "1"),
+                                                    attachedRecord=ns.ref("file", "1")), False),
+])
+def test_what_netsuite_lets_be_attached(ns, response_schema, make, attachable):
+    """NetSuite's attach/detach table: contacts go to entities and to most transactions (a
+    bill, not a journal entry); files to any record but a custom record."""
+    written = checked_call(ns, response_schema, "attach", attachReference=make(ns)
+                           ).writeResponse
+    assert written.status.isSuccess is attachable
+    if not attachable:
+        assert errors(written.status) == [("USER_ERROR",
+                                           "Invalid Attachment record combination")]
+
+
 # -- class 5: elements present or absent ------------------------------------------------------
 def test_a_refused_get_all_holds_its_status_only(ns, response_schema):
     """NetSweet issue #249 (2015_1): a failed getAllResult has no totalRecords, no list."""
