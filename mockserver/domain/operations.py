@@ -12,10 +12,8 @@ from urllib.parse import urlsplit
 from mockserver.domain.accounts import Level
 from mockserver.domain.backend import Call, operation
 from mockserver.domain.errors import (RecordError, SoapFault, invalid_reference, missing_record,
-                                      success_status,
-                                      write_success_status)
-from mockserver.domain.records import (RecordKind, id_order, kind_for_qname,
-                                       kind_of, record_name)
+                                      success_status, write_success_status)
+from mockserver.domain.records import RecordKind, id_order, kind_for_qname, kind_of, record_name
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import derivation, with_derivation
 from mockserver.domain.writes import read_only_fields, without_read_only
@@ -26,10 +24,12 @@ RECORD_TYPE_VALUES = frozenset(registry.lookup("platformCoreTyp:RecordType").val
 
 
 def _write_response(status: dict, ref: dict | None = None) -> dict:
+    """A writeResponse; a failed write echoes the keys it was sent, so a reference without
+    internalId or externalId is left out (captures: docs/fidelity.md)."""
     response = {"status": status}
-    if ref is not None:
+    if ref is not None and ("internalId" in ref or "externalId" in ref):
         response["baseRef"] = ref
-    return {"writeResponse": response}
+    return response
 
 
 def base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
@@ -141,8 +141,7 @@ def _write_options(call: Call) -> dict:
 
 def add_record(call: Call, record: dict) -> dict:
     """One add, as ``add`` and ``addList`` perform it: a writeResponse body. A failed add
-    echoes the request's externalId and type, and without an externalId has no baseRef
-    (captures: docs/fidelity.md)."""
+    echoes the externalId it was sent (it has no internalId yet)."""
     try:
         kind = _kind_of_record(record)
         call.require(kind, Level.CREATE)
@@ -152,11 +151,8 @@ def add_record(call: Call, record: dict) -> dict:
             stored = call.account.writer.for_add(kind, record, call.now, **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        answer = {"status": error.as_status()}
-        if record.get("externalId") is not None:
-            answer["baseRef"] = base_ref(kind_for_qname(record.get("_type", "")), None, None,
-                                         record["externalId"])
-        return answer
+        return _write_response(error.as_status(), base_ref(
+            kind_for_qname(record.get("_type", "")), None, None, record.get("externalId")))
     return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
@@ -164,8 +160,6 @@ def add_record(call: Call, record: dict) -> dict:
 def update_record(call: Call, record: dict) -> dict:
     kind = kind_for_qname(record.get("_type", ""))
     ref = base_ref(kind, None, record.get("internalId"), record.get("externalId"))
-    if "internalId" not in ref and "externalId" not in ref:
-        ref = None  # a failed write echoes the keys it was sent, and only those
     try:
         kind = _kind_of_record(record)
         if record.get("internalId") is None and record.get("externalId") is None:
@@ -183,7 +177,7 @@ def update_record(call: Call, record: dict) -> dict:
                                                     **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return _write_response(error.as_status(), ref)["writeResponse"]
+        return _write_response(error.as_status(), ref)
     return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
@@ -191,8 +185,7 @@ def update_record(call: Call, record: dict) -> dict:
 def upsert_record(call: Call, record: dict) -> dict:
     """Add or update keyed by externalId within the record type."""
     kind = kind_for_qname(record.get("_type", ""))
-    ref = base_ref(kind, None, None, record.get("externalId")) \
-        if record.get("externalId") is not None else None
+    ref = base_ref(kind, None, None, record.get("externalId"))
     try:
         kind = _kind_of_record(record)
         external_id = record.get("externalId")
@@ -211,7 +204,7 @@ def upsert_record(call: Call, record: dict) -> dict:
                                            **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return _write_response(error.as_status(), ref)["writeResponse"]
+        return _write_response(error.as_status(), ref)
     return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
@@ -219,8 +212,6 @@ def upsert_record(call: Call, record: dict) -> dict:
 def delete_record(call: Call, ref: dict) -> dict:
     echoed_type = ref.get("type") if ref.get("type") in RECORD_TYPE_VALUES else None
     reply_ref = base_ref(None, echoed_type, ref.get("internalId"), ref.get("externalId"))
-    if "internalId" not in reply_ref and "externalId" not in reply_ref:
-        reply_ref = None
     try:
         kind = kind_of_ref(ref)
         call.require(kind, Level.FULL)
@@ -233,7 +224,7 @@ def delete_record(call: Call, ref: dict) -> dict:
             store.remove(kind.record_type, existing["internalId"],
                          name=record_name(kind, existing), at=call.now)
     except RecordError as error:
-        return _write_response(error.as_status(), reply_ref)["writeResponse"]
+        return _write_response(error.as_status(), reply_ref)
     return {"status": success_status(),
             "baseRef": base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
 
