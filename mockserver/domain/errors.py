@@ -35,7 +35,7 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_record_type": ("INVALID_RCRD_TYPE", "The record type [{type}] is invalid."),
     "record_type_mismatch": ("INVALID_RCRD_TYPE", "Invalid Record Type"),
     # {target}: the record type the reference points at ("Invalid folder reference key -600."
-    # for a file's folder, Salto 2020_2 capture); docs/fidelity-content.md says which name
+    # for a file's folder, Salto 2020_2 capture); docs/fidelity.md says which name
     "invalid_reference": ("INVALID_KEY_OR_REF", "Invalid {target} reference key {key}."),
     "invalid_key": ("INVALID_KEY_OR_REF", "The specified key is invalid."),
     "invalid_internal_id": ("INVALID_INTERNALID",

@@ -1,4 +1,4 @@
-"""What NetSuite puts in its answers, as real captured traffic shows it (docs/fidelity-content.md
+"""What NetSuite puts in its answers, as real captured traffic shows it (docs/fidelity.md
 names each capture): the status of a successful write, what a failed write or list item still
 carries, NetSuite's own codes and texts, which elements a refused answer leaves out, typed
 references, and read-only fields anywhere in a record. Over HTTP with zeep; answers validated
