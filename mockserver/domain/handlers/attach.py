@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.attachments import Attachment
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, success_status
-from mockserver.domain.operations import base_ref, kind_of_ref
+from mockserver.domain.handlers.records import base_ref, kind_of_ref
 from mockserver.domain.records import ENTITY_TYPES
 
 CONTACT_HOLDERS = tuple(t for t in ENTITY_TYPES if t != "contact")
