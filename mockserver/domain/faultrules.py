@@ -25,7 +25,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, ClassVar, Iterable, Protocol
+from typing import Callable, ClassVar, Protocol
 
 from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
                                       SoapFault, new_error_id)
@@ -69,19 +69,21 @@ class Action:
 
     kind: ClassVar[str]
     SETTINGS: ClassVar[tuple[str, ...]] = ()   # the settings a rule file gives, besides kind
-    delay_ms: ClassVar[float] = 0.0
 
     @classmethod
     def parse(cls, values: dict) -> "Action":
         return cls(**values)
 
+    @property
+    def delay_ms(self) -> float:
+        """How long to wait before acting (on top of the latency)."""
+        return 0.0
+
     def describe(self) -> dict:
         out: dict = {"kind": self.kind}
-        out.update((name, value) for name, value in self._settings() if value is not None)
+        out.update((name, getattr(self, name)) for name in self.SETTINGS
+                   if getattr(self, name) is not None)
         return out
-
-    def _settings(self) -> Iterable[tuple[str, object]]:
-        return ((name, getattr(self, name)) for name in self.SETTINGS)
 
     def act(self, operation: str, run: Callable[[], dict]) -> Acted:
         """The response body (``run`` does the work) and the wire action that goes with it."""
@@ -195,7 +197,7 @@ class DelayAction(Action):
         return cls(**values, then=parse_action(then) if then is not None else None)
 
     @property
-    def delay_ms(self) -> float:  # type: ignore[override]
+    def delay_ms(self) -> float:
         return self.ms
 
     def describe(self) -> dict:
