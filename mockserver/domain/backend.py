@@ -22,10 +22,9 @@ from mockserver.domain import handlers  # noqa: F401  (registers every operation
 from mockserver.domain.accounts import AccountState
 from mockserver.domain.auth import Identity, LoginAuditTrail, TokenPassportVerifier
 from mockserver.domain.clock import Clock
-from mockserver.domain.dispatch import OPERATIONS, Call
+from mockserver.domain.dispatch import OPERATIONS, Call, Handler
 from mockserver.domain.errors import SoapFault
-from mockserver.domain.faultrules import (TIMED_OUT, Acted, Action, FaultRules, RequestFacts,
-                                          WireAction)
+from mockserver.domain.faultrules import TIMED_OUT, Action, FaultRules, RequestFacts, WireAction
 from mockserver.domain.journal import Exchange, Journal
 from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS, LatencyPlan
 from mockserver.domain.records import kind_for_qname, kind_of
@@ -47,6 +46,14 @@ class Reply:
     ns_id: str
     wire_action: WireAction | None = None
     outcome: str | None = None      # the journal's word for a request without a body
+
+
+def handler_of(operation_name: str) -> Handler:
+    """The operation's handler, or the fault that says the mock does not implement it."""
+    handler = OPERATIONS.get(operation_name)
+    if handler is None:
+        raise SoapFault.of("not_implemented", operation=operation_name)
+    return handler
 
 
 def new_ns_id(account: str, now: datetime) -> str:
@@ -155,7 +162,9 @@ class Backend:
                 account.async_jobs.run_due(now)
             call = Call(self, account, identity, operation_name, headers,
                         new_ns_id(account.account_id, now), now, base_url)
-            acted = self._run(call, body, action)
+            if action is None:
+                return Reply(handler_of(operation_name)(call, body), call.ns_id)
+            acted = action.act(operation_name, lambda: handler_of(operation_name)(call, body))
             return Reply(acted.body, call.ns_id, acted.wire, acted.outcome)
 
     def _authenticate(self, operation_name: str, headers: dict,
@@ -193,17 +202,6 @@ class Backend:
         if delay:
             self.sleep(delay)
         return True
-
-    @staticmethod
-    def _run(call: Call, body: dict, action: Action | None) -> Acted:
-        """The operation's handler on the body, unless the rule's action answers instead."""
-        handler = OPERATIONS.get(call.operation)
-
-        def run() -> dict:
-            if handler is None:
-                raise SoapFault.of("not_implemented", operation=call.operation)
-            return handler(call, body)
-        return Acted(run()) if action is None else action.act(call.operation, run)
 
     # -- state -----------------------------------------------------------------------------
     def reset_runtime(self) -> None:
