@@ -32,9 +32,9 @@ REAL_WSDL_DIR = SHARED / "netsuite-wsdl" / "v2024_1_0"
 CHILD = """
 import json, sys, time
 started = time.perf_counter()
-from client.config import NetSuiteSecrets, NetSuiteSettings
 from client.netsuite_client import NetSuiteClient
 from client.wsdl_cache import WsdlCache
+from suitetalk.config import NetSuiteSecrets, NetSuiteSettings
 wsdl_url, cache_dir = sys.argv[1:3]
 settings = NetSuiteSettings(account="1234567_SB1", wsdl_url=wsdl_url,
                             service_url="http://127.0.0.1:9/services/NetSuitePort_2024_1")

@@ -31,13 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from client.passport import make_passport  # noqa: E402
 from mockserver.config import MockSettings  # noqa: E402
 from mockserver.domain.backend import new_ns_id  # noqa: E402
 from mockserver.domain.dispatch import Call  # noqa: E402
 from mockserver.domain.handlers import search as search_ops  # noqa: E402
 from mockserver.server import build_app  # noqa: E402
 from mockserver.wire.encode import FRAGMENTS  # noqa: E402
+from suitetalk.passport import make_passport  # noqa: E402
 
 MSGS = "urn:messages_2024_1.platform.webservices.netsuite.com"
 CORE = "urn:core_2024_1.platform.webservices.netsuite.com"

@@ -5,9 +5,11 @@ files integration teams already keep; works against NetSuite and against netsuit
     ns = NetSuiteClient.from_files("settings.json", "secrets.json")
     ns.call("get", {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"})
 
-This package never imports ``mockserver``: users run it against real NetSuite. Names are
-imported on first use, so ``client.config`` and ``client.passport`` (which the mock reads
-users' files and checks signatures with) stay light.
+This package never imports ``mockserver`` (users run it against real NetSuite) nor
+``contracts`` (recording plugs in from there: ``client.recording``). What it shares with the
+mock (TokenPassport signing, the settings and secrets files, safe XML) lives in ``suitetalk``;
+``client.config``, ``client.passport`` and ``client.safe_xml`` re-export it. Names are imported
+on first use, so importing ``client`` stays light.
 """
 
 from importlib import import_module
@@ -17,8 +19,8 @@ _EXPORTS = {
     "SearchPages": "client.paging",
     "RetryPolicy": "client.governance",
     "to_json": "client.objects",
-    "ConfigError": "client.config", "NetSuiteSettings": "client.config",
-    "NetSuiteSecrets": "client.config",
+    "ConfigError": "suitetalk.config", "NetSuiteSettings": "suitetalk.config",
+    "NetSuiteSecrets": "suitetalk.config",
     **{name: "client.errors" for name in (
         "NetSuiteError", "NetSuiteFault", "LoginError", "ConcurrencyLimitError", "RecordError",
         "ConnectionFailed", "RequestError")},

@@ -16,13 +16,13 @@ import json
 import logging
 import sys
 
-from client.config import (ConfigError, NetSuiteSecrets, NetSuiteSettings, parse_jsonc,
-                           read_text)
 from client.errors import LoginError, NetSuiteError, RequestError
 from client.objects import TYPE_KEY, to_json
 from client.progress import Progress
 from client.runner import Runner, load_run_config, parse_assignments, resolve, select
 from client.wsdl_cache import WsdlCache
+from suitetalk.config import (ConfigError, NetSuiteSecrets, NetSuiteSettings, parse_jsonc,
+                           read_text)
 
 LOGIN_HINT = ("NetSuite never says why a login failed: check the account id (case-sensitive, "
               "e.g. 1234567_SB1), the consumer key and token, their secrets, and the clock. "

@@ -27,13 +27,14 @@ import zeep
 from requests.adapters import HTTPAdapter
 from zeep.xsd import CompoundValue
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 from client.errors import (ConcurrencyLimitError, ConnectionFailed, NetSuiteError, RecordError,
                            RequestError, error_from_fault)
 from client.governance import ClientStats, ConcurrencyGate, RetryPolicy, is_read
 from client.objects import NetSuiteTypes, suggest, to_json
-from client.passport import make_passport
+from client.recording import Recorder, recorder_for, recording_transport
 from client.wsdl_cache import DEFAULT_CACHE, LoadedWsdl, WsdlCache
+from suitetalk.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
+from suitetalk.passport import make_passport
 
 log = logging.getLogger("netsuite_client")
 
@@ -49,7 +50,8 @@ class NetSuiteClient:
                  retry: RetryPolicy | None = None, timeout: float = OPERATION_TIMEOUT,
                  wsdl_cache: WsdlCache | None = DEFAULT_CACHE,
                  session: requests.Session | None = None,
-                 record_to: str | None = None, record_fields: tuple[str, ...] = ()):
+                 record_to: str | None = None, record_fields: tuple[str, ...] = (),
+                 recorder: Recorder | None = None):
         if not settings.wsdl_url:
             raise ConfigError("netsuite_settings.wsdl_url is missing")
         if not settings.service_url:
@@ -67,10 +69,13 @@ class NetSuiteClient:
         self.session = session or _pooled_session(settings.concurrency_limit)
         transport_options = dict(session=self.session, timeout=WSDL_TIMEOUT,
                                  operation_timeout=timeout)
-        self.recorder = None
-        if record_to is not None:
-            self.transport = self._recording_transport(record_to, record_fields,
-                                                       transport_options)
+        if record_to is not None and recorder is not None:
+            raise ConfigError("give record_to (a cassette file) or recorder, not both")
+        if record_to is not None:   # a cassette at record_to, scrubbed: client.recording
+            recorder = recorder_for(record_to, settings, secrets, record_fields)
+        self.recorder = recorder
+        if recorder is not None:
+            self.transport = recording_transport(recorder, **transport_options)
         else:
             self.transport = zeep.Transport(**transport_options)
         zeep_settings = zeep.Settings(xml_huge_tree=True)
@@ -89,18 +94,6 @@ class NetSuiteClient:
                                 settings=zeep_settings)
         self.types = NetSuiteTypes(self.zeep)
         self.service = self.create_service(settings.service_binding_name, settings.service_url)
-
-    def _recording_transport(self, path, fields, options):
-        """Every SOAP exchange written, scrubbed, to a vcrpy cassette at ``path`` (see
-        ``contracts.cassette``): secrets never reach the file."""
-        from contracts.cassette import Recorder, is_live, new_provenance, recording_transport
-        from contracts.scrub import Scrubber
-        scrubber = Scrubber.for_client(self.settings, self._secrets, fields)
-        provenance = new_provenance(target=scrubber.text(self.settings.service_url),
-                                    live=is_live(self.settings.service_url),
-                                    scrubbed_fields=fields, tool="netsuite-client")
-        self.recorder = Recorder(path, scrubber, provenance)
-        return recording_transport(self.recorder, **options)
 
     @classmethod
     def from_files(cls, settings_path=None, secrets_path=None, **options) -> "NetSuiteClient":

@@ -26,11 +26,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from client.config import ConfigError, NetSuiteSettings, load_jsonc
 from client.errors import ConnectionFailed, NetSuiteError, RequestError
 from client.objects import to_json
 from client.paging import SearchPages, page_items
 from client.progress import Progress
+from suitetalk.config import ConfigError, NetSuiteSettings, load_jsonc
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

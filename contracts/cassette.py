@@ -393,9 +393,9 @@ def _decoded(response: dict) -> dict:
 class Recorder:
     """Writes a client's SOAP exchanges to a cassette as they happen, scrubbed.
 
-    The client calls ``record`` from its transport; each exchange is appended to the file at
-    once (a crash loses nothing, a long import costs no rewriting) and the file holds only this
-    session: recording starts a new cassette.
+    The client calls ``record`` from its transport (``client.recording``); each exchange is
+    appended to the file at once (a crash loses nothing, a long import costs no rewriting) and
+    the file holds only this session: recording starts a new cassette.
     """
 
     def __init__(self, path: str | Path, scrubber: Scrubber, provenance: dict):
@@ -425,18 +425,15 @@ class Recorder:
             self.count += 1
 
 
-def recording_transport(recorder: Recorder, **options):
-    """A zeep transport that hands every SOAP exchange to ``recorder``."""
-    import zeep
-
-    class RecordingTransport(zeep.Transport):
-        def post(self, address, message, headers):
-            response = super().post(address, message, headers)
-            body = message.encode("utf-8") if isinstance(message, str) else message
-            recorder.record("POST", address, headers, body, response)
-            return response
-
-    return RecordingTransport(**options)
+def client_recorder(path: str | Path, *, settings, secrets, fields=()) -> Recorder:
+    """The recorder behind ``NetSuiteClient(record_to=path)`` (the client finds it through the
+    entry point group ``netsuite_client.recorders``, see ``client.recording``): the file's
+    provenance names the target, and everything ``Scrubber.for_client`` scrubs stays out."""
+    scrubber = Scrubber.for_client(settings, secrets, fields)
+    provenance = new_provenance(target=scrubber.text(settings.service_url),
+                                live=is_live(settings.service_url), scrubbed_fields=fields,
+                                tool="netsuite-client")
+    return Recorder(path, scrubber, provenance)
 
 
 def is_live(url: str) -> bool:

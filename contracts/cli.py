@@ -14,9 +14,9 @@ import argparse
 import os
 import sys
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 from contracts.endpoints import endpoint_for, mock_endpoint
 from contracts.verify import IGNORED_VALUES, verify
+from suitetalk.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 
 
 def build_parser() -> argparse.ArgumentParser:

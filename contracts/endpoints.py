@@ -1,6 +1,6 @@
 """The endpoints contract tools talk to: a netsuite-mock (with its admin API) or NetSuite.
 
-An ``Endpoint`` is a client's settings and secrets (``client.config``, the files users keep)
+An ``Endpoint`` is a client's settings and secrets (``suitetalk.config``, the files users keep)
 plus, when the endpoint is a netsuite-mock, its admin API: to seed it, reset it and give it
 fault rules. ``endpoint_for(url)`` works out which from the URL.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import requests
 import urllib3
 
-from client.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
+from suitetalk.config import ConfigError, NetSuiteSecrets, NetSuiteSettings
 
 NETSUITE_WSDL = "https://webservices.netsuite.com/wsdl/v2024_1_0/netsuite.wsdl"
 WSDL_PATH = "/wsdl/v2024_1_0/netsuite.wsdl"

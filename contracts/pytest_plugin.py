@@ -5,7 +5,7 @@ Fixtures:
 - ``netsuite_mock``: a netsuite-mock on a free port (one per session), reset to the demo data
   with no fault rules and the real clock before each test; ``.add_rule({...})``, ``.admin``
   (``MockAdmin``), ``.url``;
-- ``netsuite_settings`` / ``netsuite_secrets``: the ``client.config`` settings and secrets for
+- ``netsuite_settings`` / ``netsuite_secrets``: the ``suitetalk.config`` settings and secrets for
   the target: the mock, or ``--netsuite-target=URL`` with ``--netsuite-settings`` /
   ``--netsuite-secrets`` (or ``NETSUITE_*`` variables);
 - ``netsuite_client``: a ``NetSuiteClient`` for the target;
@@ -110,13 +110,13 @@ def _netsuite_endpoint(request):
 
 @pytest.fixture
 def netsuite_settings(_netsuite_endpoint):
-    """The target's ``client.config.NetSuiteSettings`` (account, URLs, concurrency limit)."""
+    """The target's ``suitetalk.config.NetSuiteSettings`` (account, URLs, concurrency limit)."""
     return _netsuite_endpoint.settings
 
 
 @pytest.fixture
 def netsuite_secrets(_netsuite_endpoint):
-    """The target's ``client.config.NetSuiteSecrets``."""
+    """The target's ``suitetalk.config.NetSuiteSecrets``."""
     return _netsuite_endpoint.secrets
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from client.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
-from client.safe_xml import xml_encoding, xml_text
 from contracts.soapxml import NotSoap, parse
+from suitetalk.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+from suitetalk.safe_xml import xml_encoding, xml_text
 
 ACCOUNT_ALIAS = "ACCOUNT_ID"
 HOST_ALIAS = "account-id"
@@ -68,7 +68,7 @@ class Scrubber:
 
     @classmethod
     def for_client(cls, settings, secrets, fields=()) -> "Scrubber":
-        """From ``client.config`` settings and secrets (what the client signs with)."""
+        """From ``suitetalk.config`` settings and secrets (what the client signs with)."""
         return cls(account=settings.account,
                    secrets=(secrets.consumer_key, secrets.consumer_secret, secrets.token_key,
                             secrets.token_secret), fields=tuple(fields))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from client.safe_xml import declares_doctype, safe_parser
+from suitetalk.safe_xml import declares_doctype, safe_parser
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -35,13 +35,13 @@ from typing import Callable, TextIO
 
 from lxml import etree
 
-from client.passport import make_passport
 from contracts.cassette import Cassette, CassetteError, Interaction, load
 from contracts.endpoints import Endpoint, SendError
 from contracts.scrub import iter_files
 from contracts.seeding import CREATING_WRITES, plan_seed
 from contracts.soapxml import ENV, NotSoap, SoapMessage, label, parse, readable
 from mockserver.domain.errors import mock_limitation
+from suitetalk.passport import make_passport
 
 # Ids the target hands out that later requests send back: recorded ones are mapped to its own.
 SESSION_IDS = ("searchId", "jobId")

@@ -46,7 +46,6 @@ from importlib import resources
 from typing import Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
-from client.config import ConfigError
 from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.errors import new_error_id
@@ -55,6 +54,8 @@ from mockserver.domain.search.saved import saved_searches_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
+from mockserver.wire.redaction import SecretValues, redacted_entry
+from suitetalk.config import ConfigError
 
 log = logging.getLogger("netsuite_mock.admin")
 
@@ -76,6 +77,7 @@ class AdminApi:
     def __init__(self, backend: Backend, settings):
         self.backend = backend
         self.settings = settings
+        self.secrets = SecretValues(backend.credentials)   # what the journal shows redacted
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "").rstrip("/")
@@ -178,10 +180,10 @@ class AdminApi:
             entry = journal.get(_int(entry_id, "journal id"))
             if entry is None:
                 raise AdminError(f"no journal entry {entry_id}", "404 Not Found")
-            return entry.full()
+            return redacted_entry(entry, self.secrets, bodies=True)
         limit = _int(query["limit"], "limit") if "limit" in query else None
-        return [e.summary() for e in journal.entries(since=_int(query.get("since", 0), "since"),
-                                                     limit=limit)]
+        return [redacted_entry(e, self.secrets)
+                for e in journal.entries(since=_int(query.get("since", 0), "since"), limit=limit)]
 
     def delete_journal(self, query, body) -> dict:
         self.backend.journal.clear()

@@ -12,9 +12,9 @@ import json
 import logging
 import sys
 
-from client.config import ConfigError
 from mockserver.config import MockSettings, client_configurations, load_settings
 from mockserver.domain.seed import SeedError
+from suitetalk.config import ConfigError
 
 DEFAULTS = MockSettings()
 
@@ -136,7 +136,9 @@ def print_banner(settings: MockSettings, server) -> None:
     """Where the mock listens, then the settings and secrets of every client it accepts (one
     per access token), each ready to paste into the client's files."""
     base = server.url
-    print(f"netsuite-mock listening on {base} (seed: {settings.seed})")
+    print(f"netsuite-mock listening on {server.listen_url} (seed: {settings.seed})")
+    if server.listen_url != base:
+        print(f"         every interface; from this machine: {base}")
     print(f"WSDL:    {server.wsdl_url}\nService: {server.service_url}\n"
           f"Admin:   {base}/__admin/   Dashboard: {base}/__admin/ui")
     configurations = client_configurations(settings, server.backend, base)
@@ -150,6 +152,22 @@ def print_banner(settings: MockSettings, server) -> None:
     if not configurations:
         print("\nNo access tokens are defined: no client can log in.")
     print("\nPress Ctrl-C to stop.", flush=True)
+
+
+def warn_if_exposed(settings: MockSettings, server) -> None:
+    """The default credentials are published: on an address others can reach, anyone could
+    use the mock with them."""
+    defaults = MockSettings()
+    published = [name for name in ("consumer_key", "consumer_secret", "token_id",
+                                   "token_secret") if getattr(settings, name) ==
+                 getattr(defaults, name)]
+    if server.beyond_loopback and published and not settings.accounts:
+        print(f"netsuite-mock: WARNING: {server.listen_url} is reachable beyond this machine, "
+              f"and the mock takes the published default {', '.join(published)}: anyone who "
+              f"can reach it can read and change the mock's records. Set your own credentials "
+              f"(--secrets, "
+              f"--consumer-key, --token-id, ...) or listen on 127.0.0.1.",
+              file=sys.stderr, flush=True)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -172,6 +190,7 @@ def serve(args: argparse.Namespace) -> int:
     except BaseException:
         server.stop()
         raise
+    warn_if_exposed(settings, server)
     if not args.quiet:
         print_banner(settings, server)
     return run_until_interrupted(server)

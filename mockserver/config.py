@@ -16,10 +16,10 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 
-from client.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets, NetSuiteSettings
 from mockserver.domain.governance import DEFAULT_LIMIT, MAX_REQUEST_BYTES
 from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS
 from mockserver.wire.envelope import DEFAULT_HOSTNAME
+from suitetalk.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets, NetSuiteSettings
 
 ENV_PREFIX = "NETSUITE_MOCK_"
 OTHER_TRAFFIC_THREADS = 8    # WSDL, admin API and dashboard requests besides SOAP calls

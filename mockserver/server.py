@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 from pathlib import Path
@@ -80,12 +81,13 @@ def build_backend(settings: MockSettings) -> "Backend":
         except ValueError:
             raise ConfigurationError(f"clock must be an ISO date-time, not {settings.clock!r}") \
                 from None
+    nonce_file = None
     for index, spec in enumerate(settings.accounts or [_default_account(settings)]):
         store = None
         if settings.state and isinstance(spec, dict):
             store = DurableRecordStore(state_path(settings, index, str(spec.get("id"))))
             if index == 0:  # the --state file itself also keeps the nonces seen lately
-                backend.verifier.keep_nonces_in(store)
+                nonce_file = store
         account = backend.add_account(parse_account(spec, store=store))
         account.seed = spec.get("seed", settings.seed)
         seed = read_seed(account.seed)
@@ -96,6 +98,10 @@ def build_backend(settings: MockSettings) -> "Backend":
                           source=f"seed {account.seed}")
     if len(backend.accounts) != len(settings.accounts or [None]):
         raise ConfigurationError("two accounts have the same id")
+    if nonce_file is not None:  # it keeps token ids hashed; the accounts' tokens name them
+        nonce_file.token_ids = lambda: [token_id for account in backend.accounts.values()
+                                        for token_id in account.tokens]
+        backend.verifier.keep_nonces_in(nonce_file)
     for number, rule in enumerate(settings.rules, 1):
         try:
             backend.rules.add(_with_default_seed(rule, settings.seed_value))
@@ -111,6 +117,10 @@ def build_app(settings: MockSettings, backend: "Backend | None" = None) -> MockA
     backend = backend or build_backend(settings)
     return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
                            max_request_bytes=settings.max_request_bytes)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 class MockServer:
@@ -164,9 +174,26 @@ class MockServer:
 
     @property
     def url(self) -> str:
+        """A URL that reaches the mock from this machine (loopback when it listens on every
+        interface); ``listen_url`` is where it listens."""
         host = self._server.effective_host
-        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        return f"http://{host}:{self.port}"
+        host = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+        return f"http://{_url_host(host)}:{self.port}"
+
+    @property
+    def listen_url(self) -> str:
+        return f"http://{_url_host(self._server.effective_host or '0.0.0.0')}:{self.port}"
+
+    @property
+    def beyond_loopback(self) -> bool:
+        """Whether others than this machine may reach the mock (any address but loopback)."""
+        host = self._server.effective_host
+        if host == "localhost":
+            return False
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:   # a name, or every interface ("")
+            return True
 
     @property
     def wsdl_url(self) -> str:
@@ -200,6 +227,14 @@ class MockServer:
         backend = getattr(built, "backend", None)  # None: not built yet, or not a mock
         if backend is not None:
             backend.verifier.save_nonces(force=True)  # with --state, the last second's nonces
+        try:
+            self._close_server()
+        finally:
+            if backend is not None:  # --state files are given up, for the next mock to own
+                for account in backend.accounts.values():
+                    getattr(account.store, "close", lambda: None)()
+
+    def _close_server(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._server.close()
             return

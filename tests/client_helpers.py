@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from client.config import NetSuiteSecrets, NetSuiteSettings
 from client.governance import RetryPolicy
 from client.netsuite_client import NetSuiteClient
 from client.wsdl_cache import WsdlCache
 from mockserver.config import client_secrets, client_settings
+from suitetalk.config import NetSuiteSecrets, NetSuiteSettings
 
 VENDOR_101 = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
 # A vendor bill with an item line and an expense line, in the demo data's terms.

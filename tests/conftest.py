@@ -11,9 +11,9 @@ import zeep
 from hypothesis import settings as hypothesis_settings
 from lxml import etree
 
-from client.passport import make_passport
 from mockserver.config import MockSettings
 from mockserver.server import MockServer
+from suitetalk.passport import make_passport
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NETSUITE_SHARED", ROOT.parent / "shared"))

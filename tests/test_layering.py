@@ -1,6 +1,13 @@
-"""The domain (records, search, auth, governance, fault rules) never depends on the wire layer:
-no Spyne, no lxml, no SOAP code, anywhere in mockserver/domain, not even in a function-level
-import; and its modules import each other without a circle."""
+"""The layers, checked on the import statements (function-level imports included) and on what
+importing a layer actually loads:
+
+- ``mockserver/domain`` (records, search, auth, governance, fault rules, the journal) works on
+  plain values: no Spyne, no lxml, no SOAP code, nothing of the client; and its modules
+  import each other without a circle (handlers register through ``dispatch``, which imports
+  no handler);
+- ``client`` (what users run against NetSuite) imports neither the mock nor the contract tools
+  (recording plugs in from ``contracts``, through an entry point);
+- ``suitetalk`` (what the client and the mock share) imports none of the three."""
 
 from __future__ import annotations
 
@@ -8,10 +15,17 @@ import ast
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 DOMAIN = ROOT / "mockserver" / "domain"
-WIRE_MODULES = ("spyne", "lxml", "mockserver.wire", "mockserver.server", "mockserver.admin")
+LAYERS = {
+    "mockserver/domain": ("spyne", "lxml", "client", "mockserver.wire", "mockserver.server",
+                          "mockserver.admin"),
+    "client": ("mockserver", "contracts"),
+    "suitetalk": ("mockserver", "client", "contracts"),
+}
 
 
 def imported_modules(path, *, run_time_only: bool = False) -> set[str]:
@@ -86,22 +100,37 @@ def test_the_circle_finder_finds_a_circle():
     assert import_circle(graph)[0] == import_circle(graph)[-1]
 
 
-def test_no_domain_module_imports_the_wire_layer():
+def within(name: str, packages) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_no_module_of_a_layer_imports_what_it_must_not(layer):
     offenders = {
-        str(path.relative_to(ROOT)): sorted(
-            name for name in imported_modules(path)
-            if any(name == w or name.startswith(w + ".") for w in WIRE_MODULES))
-        for path in sorted(DOMAIN.rglob("*.py"))}
+        str(path.relative_to(ROOT)): sorted(n for n in imported_modules(path)
+                                            if within(n, LAYERS[layer]))
+        for path in sorted((ROOT / layer).rglob("*.py"))}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_importing_the_whole_domain_loads_no_spyne():
-    modules = sorted("mockserver.domain." + ".".join(p.relative_to(DOMAIN).with_suffix("").parts)
-                     for p in DOMAIN.rglob("*.py") if p.name != "__init__.py")
+def loaded_by_importing(modules: list[str], forbidden) -> list[str]:
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
-            + "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spyne' "
-              "or m.startswith('mockserver.wire')))")
+            + f"print(sorted({{m.split('.')[0] if m.split('.')[0] != 'mockserver' else m "
+              f"for m in sys.modules if any(m == p or m.startswith(p + '.') "
+              f"for p in {tuple(forbidden)!r})}}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    return result.stdout.strip()
+
+
+def test_importing_the_whole_domain_loads_no_spyne_lxml_or_client():
+    modules = sorted("mockserver.domain." + ".".join(p.relative_to(DOMAIN).with_suffix("").parts)
+                     for p in DOMAIN.rglob("*.py") if p.name != "__init__.py")
+    assert loaded_by_importing(modules, LAYERS["mockserver/domain"]) == "[]"
+
+
+def test_importing_the_whole_client_loads_neither_the_mock_nor_the_contract_tools():
+    modules = sorted("client." + p.stem for p in (ROOT / "client").glob("*.py")
+                     if p.name not in ("__init__.py", "__main__.py"))
+    assert loaded_by_importing(modules, LAYERS["client"]) == "[]"

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from typing import Callable, Mapping
 
-from client.passport import sign
 from mockserver.domain.accounts import AccessToken, AccountState, Integration, Role
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import SoapFault
+from suitetalk.passport import sign
 
 log = logging.getLogger("netsuite_mock.audit")
 

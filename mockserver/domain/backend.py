@@ -123,7 +123,7 @@ class Backend:
         self.request_timeout = request_timeout
         self.async_job_seconds = async_job_seconds  # how long an asynchronous job takes
         self.rules = FaultRules()
-        self.journal = Journal(credentials=self.credentials)
+        self.journal = Journal()
         self.sleep = sleep
 
     def add_account(self, account: AccountState) -> AccountState:

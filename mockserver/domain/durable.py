@@ -9,11 +9,16 @@ so a snapshot restores exactly what was exported.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import os
+import secrets
 import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, Iterable
 
 from mockserver.domain.errors import ConfigurationError
 from mockserver.domain.store import DeletedRecord, RecordStore
@@ -66,12 +71,59 @@ def import_store(store: RecordStore, snapshot: dict) -> int:
     return store.count()
 
 
+def own_state_file(path: Path):
+    """Hold ``path`` for this process, or refuse: two mocks on one state file would hand out
+    the same ids and overwrite each other's acknowledged writes.
+
+    The lock is the operating system's (``flock``, or ``msvcrt.locking`` on Windows) on a
+    ``<file>.lock`` beside it, held by an open file: it dies with the process, so the lock of a
+    killed mock never blocks a restart, and it is not the SQLite file's own, whose byte-range
+    locks SQLite uses for itself. The file holds the owner's process id, for the message."""
+    try:
+        handle = open(path.with_name(path.name + ".lock"), "a+b")
+    except OSError as error:
+        raise ConfigurationError(f"{path}: cannot use it as a state file "
+                                 f"({error.strerror or error})") from None
+    try:
+        if os.name == "nt":
+            import msvcrt
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        try:
+            handle.seek(0)
+            owner = handle.read(20).decode("ascii", "replace").strip()
+        except OSError:  # Windows: the owner's locked byte cannot be read
+            owner = ""
+        handle.close()
+        raise ConfigurationError(
+            f"{path} is in use by another netsuite-mock{f' (process {owner})' if owner else ''}:"
+            f" a state file has one owner. Stop that mock, or give this one another --state "
+            f"file.") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n".encode())
+    handle.flush()
+    return handle
+
+
 class DurableRecordStore(RecordStore):
     """A RecordStore whose every change is committed to SQLite before it is visible."""
 
     def __init__(self, path: str | Path):
         super().__init__()
         self.path = Path(path)
+        self._owner = own_state_file(self.path)
+        try:
+            self._open()
+        except BaseException:
+            self._owner.close()
+            raise
+
+    def _open(self) -> None:
         try:
             self._db = sqlite3.connect(str(self.path), check_same_thread=False,
                                        isolation_level=None)
@@ -85,10 +137,19 @@ class DurableRecordStore(RecordStore):
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS sequences (
                     family TEXT PRIMARY KEY, last_id INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS nonces (
-                    token_id TEXT NOT NULL, nonce TEXT NOT NULL, timestamp TEXT NOT NULL,
-                    seen REAL NOT NULL, PRIMARY KEY (token_id, nonce, timestamp));
+                CREATE TABLE IF NOT EXISTS seen_nonces (
+                    token_digest TEXT NOT NULL, nonce TEXT NOT NULL, timestamp TEXT NOT NULL,
+                    seen REAL NOT NULL, PRIMARY KEY (token_digest, nonce, timestamp));
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
             """)
+            # Deleted rows are overwritten, not left in free pages; the nonces table of older
+            # versions held token ids as they are.
+            self._db.execute("PRAGMA secure_delete=ON")
+            self._db.execute("DROP TABLE IF EXISTS nonces")
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('token_key', ?)",
+                             (secrets.token_bytes(32),))
+            (self._token_key,), = self._db.execute(
+                "SELECT value FROM meta WHERE name = 'token_key'")
         except sqlite3.DatabaseError as error:
             raise ConfigurationError(f"{self.path}: not a netsuite-mock state file "
                                      f"({error})") from None
@@ -170,6 +231,14 @@ class DurableRecordStore(RecordStore):
             self._write(statements)
 
     # -- nonces: the TokenPassports seen lately, so a restart does not accept them again ------
+    # A token id is half of a credential: the file keeps a keyed hash of it (the key is the
+    # file's own, random), and a loaded nonce gets its token id back from the tokens the
+    # accounts have (``token_ids``, set by whoever builds the accounts).
+    token_ids: "Callable[[], Iterable[str]]" = staticmethod(lambda: ())
+
+    def _token_digest(self, token_id: str) -> str:
+        return hmac.new(self._token_key, token_id.encode(), hashlib.sha256).hexdigest()
+
     def save_nonces(self, seen: list[tuple[tuple[str, str, str], float]], horizon: float) -> None:
         """Add nonces seen since the last save and forget those seen before ``horizon``.
 
@@ -181,9 +250,11 @@ class DurableRecordStore(RecordStore):
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    self._db.execute("DELETE FROM nonces WHERE seen < ?", (horizon,))
-                    self._db.executemany("INSERT OR REPLACE INTO nonces VALUES (?, ?, ?, ?)",
-                                         [(*key, at) for key, at in seen])
+                    self._db.execute("DELETE FROM seen_nonces WHERE seen < ?", (horizon,))
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO seen_nonces VALUES (?, ?, ?, ?)",
+                        [(self._token_digest(token_id), nonce, timestamp, at)
+                         for (token_id, nonce, timestamp), at in seen])
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
@@ -194,10 +265,16 @@ class DurableRecordStore(RecordStore):
     def recent_nonces(self, horizon: float) -> list[tuple[tuple[str, str, str], float]]:
         """The nonces saved and seen at or after ``horizon``, oldest first."""
         with self._db_lock:
-            rows = self._db.execute("SELECT token_id, nonce, timestamp, seen FROM nonces "
-                                    "WHERE seen >= ? ORDER BY seen", (horizon,)).fetchall()
-        return [((token_id, nonce, timestamp), seen) for token_id, nonce, timestamp, seen in rows]
+            rows = self._db.execute("SELECT token_digest, nonce, timestamp, seen FROM "
+                                    "seen_nonces WHERE seen >= ? ORDER BY seen",
+                                    (horizon,)).fetchall()
+        token_ids = {self._token_digest(token_id): token_id for token_id in self.token_ids()}
+        # a token no account has any more keeps its digest: such a key matches no request
+        return [((token_ids.get(digest, digest), nonce, timestamp), seen)
+                for digest, nonce, timestamp, seen in rows]
 
     def close(self) -> None:
+        """Close the database and give the file up (another mock may then own it)."""
         with self._db_lock:
             self._db.close()
+            self._owner.close()

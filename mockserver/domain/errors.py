@@ -16,7 +16,7 @@ import re
 import secrets
 import string
 
-from client.config import ConfigError
+from suitetalk.config import ConfigError
 
 # Texts both a status detail and a fault carry.
 UNEXPECTED_ERROR = "An unexpected error occurred."   # faultstring; the message adds the Error ID

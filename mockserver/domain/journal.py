@@ -1,11 +1,11 @@
-"""The request journal: what the mock received and what it answered, secrets removed.
+"""The request journal: what the mock received and what it answered, as values.
 
 Each SOAP exchange becomes one entry: time, account, integration, operation, record types,
 outcome (success, error, fault, or what a fault rule did), HTTP status, status-detail or fault
-codes, duration, and both bodies. Whatever is read from an entry has the TokenPassport's
-account-specific values (consumer key, token, nonce, timestamp, signature), any password and
-every configured credential replaced (``redaction``), so the journal can be shown, exported or
-attached to a bug report.
+codes, duration, and both bodies as received (bytes, cut to ``MAX_BODY_CHARS``). Entries hold
+the credentials the request carried; what shows them to people (the admin API) reads them
+through ``mockserver.wire.redaction.redacted_entry``, which decodes the bodies and removes the
+secrets.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
-
-from client.safe_xml import xml_text
-from mockserver.domain.redaction import SecretValues, redact_elements
 
 MAX_BODY_CHARS = 256 * 1024
 
@@ -72,13 +68,13 @@ class Exchange:
 
 
 class JournalEntry:
-    """One journal entry. The bodies are kept as received (cut to ``MAX_BODY_CHARS``) and
-    decoded and redacted when first read: most entries are never read, and redacting every
-    request as it is served cost more than the rest of the bookkeeping together."""
+    """One journal entry. Formatting the time and decoding and redacting the bodies wait until
+    an entry is read: most entries never are, and doing it as each request was served cost more
+    than the rest of the bookkeeping together."""
 
     __slots__ = ("id", "_time", "account", "integration", "operation", "record_types", "outcome",
-                 "_codes", "rule", "http_status", "duration_ms", "_request", "_response",
-                 "_secrets")
+                 "codes", "rule", "http_status", "duration_ms", "request", "request_size",
+                 "response", "response_size")
     FIELDS = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
               "codes", "rule", "http_status", "duration_ms")
 
@@ -86,15 +82,15 @@ class JournalEntry:
                  integration: str | None,
                  operation: str | None, record_types: list[str], outcome: str | None,
                  codes: list[str], rule: str | None, http_status: int | None,
-                 duration_ms: float | None, request: bytes | str, response: bytes | str,
-                 secrets: SecretValues | None = None):
+                 duration_ms: float | None, request: bytes, response: bytes):
         self.id, self._time, self.account, self.integration = id, time, account, integration
         self.operation, self.record_types, self.outcome = operation, record_types, outcome
-        self._codes, self.rule, self.http_status = tuple(codes), rule, http_status
+        self.codes, self.rule, self.http_status = list(codes), rule, http_status
         self.duration_ms = duration_ms
-        self._request = _cut(request)
-        self._response = _cut(response)
-        self._secrets = secrets if secrets is not None else SecretValues()
+        # at most MAX_BODY_CHARS bytes of each body, and its whole size: a 100 MB request
+        # costs no more than a small one
+        self.request, self.request_size = request[:MAX_BODY_CHARS], len(request)
+        self.response, self.response_size = response[:MAX_BODY_CHARS], len(response)
 
     @property
     def time(self) -> str:
@@ -103,57 +99,14 @@ class JournalEntry:
             self._time = self._time.isoformat(timespec="milliseconds")
         return self._time
 
-    @property
-    def codes(self) -> list[str]:
-        """Status-detail or fault codes; a faultstring may quote the request, so redacted."""
-        if isinstance(self._codes, tuple):
-            self._codes = [self._secrets.redact(c) if isinstance(c, str) else c
-                           for c in self._codes]
-        return self._codes
-
-    @property
-    def request(self) -> str:
-        if not isinstance(self._request, str):
-            self._request = _text(self._request, self._secrets)
-        return self._request
-
-    @property
-    def response(self) -> str:
-        if not isinstance(self._response, str):
-            self._response = _text(self._response, self._secrets)
-        return self._response
-
     def summary(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
-
-    def full(self) -> dict:
-        return {**self.summary(), "request": self.request, "response": self.response}
-
-
-def _cut(body: bytes | str) -> bytes | str | tuple:
-    """A body as the journal keeps it until read: at most MAX_BODY_CHARS bytes (and how many
-    more there were), so a 100 MB request costs no more than a small one."""
-    if isinstance(body, str) or len(body) <= MAX_BODY_CHARS:
-        return body
-    return (body[:MAX_BODY_CHARS], len(body))
-
-
-def _text(kept: bytes | tuple, secrets: SecretValues) -> str:
-    """A kept body as text for the journal (with how much was cut), redacted."""
-    body, size = kept if isinstance(kept, tuple) else (kept, len(kept))
-    text = secrets.redact(redact_elements(xml_text(body)), cut=size > MAX_BODY_CHARS)
-    if size > MAX_BODY_CHARS:
-        text += f"\n… [{size - MAX_BODY_CHARS} more bytes]"
-    return text
 
 
 class Journal:
     """The most recent exchanges (a bounded ring), newest last."""
 
-    def __init__(self, capacity: int = 2000,
-                 credentials: Callable[[], Iterable[str]] = tuple):
-        """``credentials``: the configured credential values, redacted wherever they appear."""
-        self.secrets = SecretValues(credentials)
+    def __init__(self, capacity: int = 2000):
         self._entries: deque[JournalEntry] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -164,7 +117,7 @@ class Journal:
             operation=exchange.operation, record_types=sorted(set(exchange.record_types)),
             outcome=exchange.outcome, codes=exchange.codes, rule=exchange.rule,
             http_status=exchange.http_status, duration_ms=exchange.duration_ms,
-            request=exchange.request, response=exchange.response, secrets=self.secrets)
+            request=exchange.request, response=exchange.response)
         with self._lock:
             entry.id = next(self._ids)
             self._entries.append(entry)

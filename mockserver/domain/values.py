@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType, EnumType
@@ -23,8 +24,10 @@ class ValueProblem(ValueError):
         self.path = path
 
 
+@lru_cache(maxsize=1024)
 def resolve_type(name: str) -> ComplexType | None:
-    """``"listRel:Vendor"`` or just ``"Vendor"`` (unique local names only)."""
+    """``"listRel:Vendor"`` or just ``"Vendor"`` (unique local names only). Cached: a bare name
+    is looked for among all of NetSuite's complex types, and a seed names the same few often."""
     if ":" in name:
         found = registry.lookup(name)
         return found if isinstance(found, ComplexType) else None

@@ -1,10 +1,19 @@
-"""Plain dicts to response XML, in schema order, with NetSuite's namespace prefixes.
+"""Plain dicts to response XML, in schema order, serialized as NetSuite (Axis 1) writes it.
 
 Fields come out in the order the schema declares them (zeep refuses anything else), each in the
 namespace of the type that declares it (``platformCore:nullFieldList`` inside a
 ``listRel:Vendor``), with ``xsi:type`` where the value's type is not the declared one or the
 declared one is abstract. Date-times are written in the account's time zone, as NetSuite writes
 them (Pacific time, ``2024-03-01T00:00:00.000-08:00``).
+
+Namespaces are laid out as NetSuite lays them out (docs/fidelity.md, class 1): the messages
+namespace is the default one, declared on the operation's response element, so its elements and
+types carry no prefix (``<readResponse>``, ``<record>``, ``xsi:type="AsyncAddListResult"``); any
+other prefix is declared on the first element, going down, that needs it, and not again below
+it. An element needs the prefix of its own name and, if its type is complex, the prefix of its
+type (whether or not ``xsi:type`` is written: ``<listRel:subsidiary internalId="1"
+xmlns:platformCore=…>``); a leaf needs only its name's. ``xsi:type`` comes after the schema's
+attributes, the declarations after both.
 """
 
 from __future__ import annotations
@@ -23,21 +32,6 @@ from mockserver.schema.model import EnumType
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
-@lru_cache(maxsize=None)
-def _layout(qname: str) -> tuple:
-    """(fields as (name, clark tag, type, repeating, leaf), attributes, text type, abstract).
-
-    A *leaf* field holds text (an XSD simple type or an enumeration): it is written in place,
-    without a recursive call, which matters for large search pages.
-    """
-    ctype = registry.complex(qname)
-    fields = tuple((f.name, f"{{{registry.uri(f.prefix)}}}{f.name}", f.type_ref, f.repeating,
-                    _is_leaf(f.type_ref))
-                   for f in ctype.fields)
-    attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
-    return fields, attributes, ctype.text_type, ctype.abstract
-
-
 def _is_leaf(type_ref: str) -> str | None:
     """"xsd" for an XSD simple type, "text" for an enumeration (or unmodelled type), else None."""
     if type_ref.startswith("xsd:"):
@@ -46,52 +40,79 @@ def _is_leaf(type_ref: str) -> str | None:
     return "text" if declared is None or isinstance(declared, EnumType) else None
 
 
+# The messages namespace is the default namespace of a response body: no prefix.
+DEFAULT_PREFIX = "platformMsgs"
+
+
+def local_prefix(prefix: str) -> str:
+    """The prefix a namespace has in a response body ("" for the messages namespace)."""
+    return "" if prefix == DEFAULT_PREFIX else prefix
+
+
+def qualified(qname: str) -> str:
+    """``listRel:Vendor`` as written in a response body (``platformMsgs:X`` -> ``X``)."""
+    prefix, _, local = qname.partition(":")
+    return local if prefix == DEFAULT_PREFIX else qname
+
+
+@lru_cache(maxsize=None)
+def declaration(prefix: str) -> str:
+    """`` xmlns:listRel="…"`` (`` xmlns="…"`` for the default namespace, prefix "")."""
+    if prefix == "":
+        return f' xmlns="{registry.uri(DEFAULT_PREFIX)}"'
+    return f' xmlns:{prefix}="{registry.uri(prefix)}"'
+
+
+def needed(scope: frozenset, name_prefix: str, type_prefix: str | None) -> tuple:
+    """The prefixes an element must declare, in the order NetSuite writes them (its name's,
+    then its type's), given those declared above it."""
+    if name_prefix in scope:
+        return () if type_prefix is None or type_prefix in scope else (type_prefix,)
+    if type_prefix is None or type_prefix == name_prefix or type_prefix in scope:
+        return (name_prefix,)
+    return (name_prefix, type_prefix)
+
+
 def clark(qname: str) -> str:
     """``platformMsgs:getResponse`` -> ``{urn:messages_2024_1…}getResponse``."""
     prefix, _, local = qname.partition(":")
     return f"{{{registry.uri(prefix)}}}{local}"
 
 
-def encode(parent: etree._Element, tag: str, value, type_ref: str, xsi_prefixes: set[str]) -> None:
-    """Append ``value`` to ``parent`` as element ``tag`` of declared type ``type_ref``.
-
-    ``xsi_prefixes`` collects the namespace prefixes used inside ``xsi:type`` values, which the
-    caller must keep declared when it tidies namespaces.
-    """
-    if type_ref.startswith("xsd:"):
-        etree.SubElement(parent, tag).text = format_simple(value, type_ref)
-        return
-    declared = registry.lookup(type_ref)
-    if declared is None or isinstance(declared, EnumType):
-        etree.SubElement(parent, tag).text = str(value)
+def encode(parent: etree._Element, tag: str, prefix: str, value, type_ref: str,
+           scope: frozenset) -> None:
+    """Append ``value`` to ``parent`` as ``encode_text`` writes it (same arguments): the
+    reference that ``encode_text`` is tested against."""
+    name = tag.rpartition(":")[2]
+    uri = registry.uri(prefix or DEFAULT_PREFIX)
+    kind, declared = _declared(type_ref)
+    if kind != "complex":
+        nsmap = {prefix or None: uri} if prefix not in scope else None
+        etree.SubElement(parent, f"{{{uri}}}{name}", nsmap=nsmap).text = (
+            format_simple(value, type_ref) if kind == "xsd" else str(value))
         return
     actual = value.get("_type", type_ref)
-    fields, attributes, text_type, _ = _layout(actual)
-    element = etree.SubElement(parent, tag)
-    if actual != type_ref or declared.abstract:
-        xsi_prefixes.add(actual.partition(":")[0])
-        element.set(XSI_TYPE, actual)
-    for name, attr_type in attributes:
-        attr_value = value.get(name)
+    fields, attributes, text_type, _ = _text_layout(actual)
+    type_prefix = local_prefix(actual.partition(":")[0])
+    new = needed(scope, prefix, type_prefix)
+    nsmap = {(p or None): registry.uri(p or DEFAULT_PREFIX) for p in new}
+    scope = scope.union(new) if new else scope
+    element = etree.SubElement(parent, f"{{{uri}}}{name}", nsmap=nsmap or None)
+    for attr_name, attr_type in attributes:
+        attr_value = value.get(attr_name)
         if attr_value is not None:
-            element.set(name, format_simple(attr_value, attr_type)
+            element.set(attr_name, format_simple(attr_value, attr_type)
                         if attr_type.startswith("xsd:") else str(attr_value))
+    if actual != type_ref or declared.abstract:
+        element.set(XSI_TYPE, qualified(actual))
     if text_type is not None and value.get("value") is not None:
         element.text = format_simple(value["value"], text_type)
-    sub_element = etree.SubElement
-    for name, child_tag, child_type, repeating, leaf in fields:
-        child = value.get(name)
+    for field_name, child_tag, child_prefix, child_type, repeating, _ in fields:
+        child = value.get(field_name)
         if child is None:
             continue
-        if leaf:
-            for item in (child if repeating else (child,)):
-                sub_element(element, child_tag).text = (
-                    format_simple(item, child_type) if leaf == "xsd" else str(item))
-        elif repeating:
-            for item in child:
-                encode(element, child_tag, item, child_type, xsi_prefixes)
-        else:
-            encode(element, child_tag, child, child_type, xsi_prefixes)
+        for item in (child if repeating else (child,)):
+            encode(element, child_tag, child_prefix, item, child_type, scope)
 
 
 def format_simple(value, type_ref: str) -> str:
@@ -151,13 +172,22 @@ def escape_attribute(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def _text_layout(qname: str) -> tuple:
-    """``_layout`` with each field's qualified tag (``listRel:companyName``) and its prefix."""
+    """(fields as (name, tag as written, its prefix, type, repeating, leaf), attributes,
+    text type, abstract). The tag is ``listRel:companyName``, or ``record`` for a field of the
+    messages namespace. A *leaf* field holds text (an XSD simple type or an enumeration): it is
+    written in place, without a recursive call, which matters for large search pages."""
     ctype = registry.complex(qname)
-    fields = tuple((f.name, f"{f.prefix}:{f.name}", f.prefix, f.type_ref, f.repeating,
-                    _is_leaf(f.type_ref))
+    fields = tuple((f.name, qualified(f"{f.prefix}:{f.name}"), local_prefix(f.prefix),
+                    f.type_ref, f.repeating, _is_leaf(f.type_ref))
                    for f in ctype.fields)
     attributes = tuple((a.name, a.type_ref) for a in ctype.attributes)
     return fields, attributes, ctype.text_type, ctype.abstract
+
+
+@lru_cache(maxsize=None)
+def _type_written(qname: str) -> tuple:
+    """(``xsi:type`` attribute text, the type's prefix in a response body)."""
+    return f' xsi:type="{qualified(qname)}"', local_prefix(qname.partition(":")[0])
 
 
 @lru_cache(maxsize=None)
@@ -172,7 +202,9 @@ def _declared(type_ref: str) -> tuple:
 
 
 class _Fragments:
-    """Written XML of stored record versions, with the namespace prefixes each one uses."""
+    """Written XML of stored record versions. A fragment is kept per namespace scope too: what
+    an ancestor declared is not declared again inside it, so the same record reads differently
+    under ``getResponse`` and under ``platformCore:searchResult``."""
 
     def __init__(self, capacity: int = 20_000):
         self.capacity = capacity
@@ -181,77 +213,75 @@ class _Fragments:
     def clear(self) -> None:
         self._items.clear()
 
-    def get(self, version: dict, variant, tag: str, type_ref: str):
-        item = self._items.get((id(version), variant, tag, type_ref))
-        return item if item is not None and item[0] is version else None
+    def get(self, version: dict, variant, tag: str, type_ref: str, scope: frozenset):
+        item = self._items.get((id(version), variant, tag, type_ref, scope))
+        return item[1] if item is not None and item[0] is version else None
 
-    def put(self, version: dict, variant, tag: str, type_ref: str, text: str,
-            prefixes: set) -> None:
+    def put(self, version: dict, variant, tag: str, type_ref: str, scope: frozenset,
+            text: str) -> None:
         items = self._items
         if len(items) >= self.capacity:
             try:
                 del items[next(iter(items))]  # the oldest
             except (StopIteration, KeyError, RuntimeError):
                 pass
-        items[(id(version), variant, tag, type_ref)] = (version, text, frozenset(prefixes))
+        items[(id(version), variant, tag, type_ref, scope)] = (version, text)
 
 
 FRAGMENTS = _Fragments()
 
 
-def encode_text(out: list, tag: str, value, type_ref: str, prefixes: set[str]) -> None:
-    """Append ``value`` to ``out`` as text: element ``tag`` (qualified, ``prefix:name``) of
-    declared type ``type_ref``. ``prefixes`` collects every namespace prefix the text uses
-    (element names and ``xsi:type`` values; ``xsi`` itself when an ``xsi:type`` is written)."""
+def encode_text(out: list, tag: str, prefix: str, value, type_ref: str,
+                scope: frozenset) -> None:
+    """Append ``value`` to ``out`` as text: element ``tag`` (as written, ``listRel:name`` or
+    ``record``, whose prefix is ``prefix``) of declared type ``type_ref``, under ancestors that
+    declared the prefixes in ``scope``."""
     kind, declared = _declared(type_ref)
-    if kind == "xsd":
-        _leaf(out, tag, format_simple(value, type_ref))
-        return
-    if kind == "text":
-        _leaf(out, tag, str(value))
+    if kind != "complex":
+        text = format_simple(value, type_ref) if kind == "xsd" else str(value)
+        _leaf(out, tag, text, "" if prefix in scope else declaration(prefix))
         return
     version = getattr(value, "version", None)
     if version is not None:
         variant = value.variant
-        cached = FRAGMENTS.get(version, variant, tag, type_ref)
+        cached = FRAGMENTS.get(version, variant, tag, type_ref, scope)
         if cached is not None:
-            out.append(cached[1])
-            prefixes.update(cached[2])
+            out.append(cached)
             return
         part: list = []
-        used: set = set()
-        _complex_text(part, tag, value, type_ref, declared, used)
+        _complex_text(part, tag, prefix, value, type_ref, declared, scope)
         text = "".join(part)
-        FRAGMENTS.put(version, variant, tag, type_ref, text, used)
+        FRAGMENTS.put(version, variant, tag, type_ref, scope, text)
         out.append(text)
-        prefixes.update(used)
         return
-    _complex_text(out, tag, value, type_ref, declared, prefixes)
+    _complex_text(out, tag, prefix, value, type_ref, declared, scope)
 
 
-def _leaf(out: list, tag: str, text: str) -> None:
+def _leaf(out: list, tag: str, text: str, declared: str = "") -> None:
     if text:
-        out.append(f"<{tag}>{escape_text(text)}</{tag}>")
+        out.append(f"<{tag}{declared}>{escape_text(text)}</{tag}>")
     else:
-        out.append(f"<{tag}></{tag}>")
+        out.append(f"<{tag}{declared}></{tag}>")
 
 
-def _complex_text(out: list, tag: str, value: dict, type_ref: str, declared,
-                  prefixes: set[str]) -> None:
+def _complex_text(out: list, tag: str, prefix: str, value: dict, type_ref: str, declared,
+                  scope: frozenset) -> None:
     actual = value.get("_type", type_ref)
     fields, attributes, text_type, _ = _text_layout(actual)
-    prefixes.add(tag.partition(":")[0])
+    type_attribute, type_prefix = _type_written(actual)
     head = [f"<{tag}"]
-    if actual != type_ref or declared.abstract:
-        prefixes.add("xsi")
-        prefixes.add(actual.partition(":")[0])
-        head.append(f' xsi:type="{actual}"')
     for name, attr_type in attributes:
         attr_value = value.get(name)
         if attr_value is not None:
             text = (format_simple(attr_value, attr_type) if attr_type.startswith("xsd:")
                     else str(attr_value))
             head.append(f' {name}="{escape_attribute(text)}"')
+    if actual != type_ref or declared.abstract:
+        head.append(type_attribute)
+    if prefix not in scope or type_prefix not in scope:
+        new = needed(scope, prefix, type_prefix)
+        head += [declaration(p) for p in new]
+        scope = scope.union(new)
     text = None
     if text_type is not None and value.get("value") is not None:
         text = format_simple(value["value"], text_type)
@@ -259,20 +289,20 @@ def _complex_text(out: list, tag: str, value: dict, type_ref: str, declared,
     out.append("")  # the start tag, once we know whether the element is empty
     if text:
         out.append(escape_text(text))
-    for name, child_tag, prefix, child_type, repeating, leaf in fields:
+    for name, child_tag, child_prefix, child_type, repeating, leaf in fields:
         child = value.get(name)
         if child is None:
             continue
         if leaf:
+            declared_here = "" if child_prefix in scope else declaration(child_prefix)
             for item in (child if repeating else (child,)):
-                prefixes.add(prefix)
                 _leaf(out, child_tag, format_simple(item, child_type) if leaf == "xsd"
-                      else str(item))
+                      else str(item), declared_here)
         elif repeating:
             for item in child:
-                encode_text(out, child_tag, item, child_type, prefixes)
+                encode_text(out, child_tag, child_prefix, item, child_type, scope)
         else:
-            encode_text(out, child_tag, child, child_type, prefixes)
+            encode_text(out, child_tag, child_prefix, child, child_type, scope)
     if len(out) == start + 1 and text is None:
         head.append("/>")
         out[start] = "".join(head)

@@ -1,6 +1,8 @@
 """SOAP 1.1 envelopes as NetSuite writes them: responses with documentInfo, and faults.
 
-A fault is ``soapenv:Server.userException`` with NetSuite's faultstring, a ``detail`` holding the
+Every envelope declares ``soapenv``, ``xsd`` and ``xsi`` and nothing else; ``documentInfo``
+declares ``platformMsgs`` itself, and the body's response element declares the messages
+namespace as the default one (docs/fidelity.md, class 1). A fault is ``soapenv:Server.userException`` with NetSuite's faultstring, a ``detail`` holding the
 ``platformFaults:*Fault`` element (``code``, ``message``) and, as its sibling, Axis's
 ``ns1:hostname``; no SOAP header (reference §2.1). Requests are parsed here too, with a parser
 that resolves no entities, loads no DTD and fetches nothing.
@@ -9,15 +11,15 @@ that resolves no entities, loads no DTD and fetches nothing.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+import re
 
 from lxml import etree
 
-from client.safe_xml import declares_doctype, safe_parser, xml_safe_text
 from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
-from mockserver.schema import NAMESPACES, registry
+from mockserver.schema import registry
 from mockserver.wire.decode import decode
-from mockserver.wire.encode import clark, encode, encode_text, escape_text
+from mockserver.wire.encode import encode, encode_text, escape_text
+from suitetalk.safe_xml import declares_doctype, safe_parser, xml_safe_text
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -26,7 +28,6 @@ XSI_URI = "http://www.w3.org/2001/XMLSchema-instance"
 AXIS_URI = "http://xml.apache.org/axis/"
 ENV = f"{{{SOAP_ENV}}}"
 ENVELOPE_NSMAP = {"soapenv": SOAP_ENV, "xsd": XSD_URI, "xsi": XSI_URI}
-NETSUITE_NSMAP = {ns.prefix: ns.uri for ns in NAMESPACES}
 MESSAGES_URI = registry.uri("platformMsgs")
 FAULTS_URI = registry.uri("platformFaults")
 DEFAULT_HOSTNAME = "netsuite-mock.partners.internal"
@@ -47,9 +48,13 @@ FOREIGN_CREDENTIALS = ("passport", "ssoPassport")
 # More elements than any real request has (200 records x a few hundred fields); a body of
 # millions of tiny elements would make a tree of gigabytes, so it is refused before parsing.
 MAX_ELEMENTS = 1_000_000
-
-
-_PARSER = safe_parser()
+# Resolving a prefix (an xsi:type) walks every namespace declaration in scope, so a body with
+# tens of thousands of declarations above a thousand typed elements costs minutes of CPU. A
+# real client declares NetSuite's ~50 namespaces once and a few more per element (.NET), so
+# these bounds leave room for any of them and cap the cost of a resolution at that of ~128.
+MAX_NAMESPACES_IN_SCOPE = 128
+MAX_NAMESPACE_DECLARATIONS = 100_000
+_FEED_BYTES = 65_536   # the parser is fed this much at a time, so a flood is stopped early
 
 
 def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
@@ -63,7 +68,7 @@ def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
         # Refused before parsing: no entity expansion, no external fetch, no blow-up.
         raise ClientFault("org.xml.sax.SAXException: DOCTYPE is not allowed in SOAP messages.")
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = _parse_bounded(data)
     except etree.XMLSyntaxError as error:
         raise ClientFault(f"org.xml.sax.SAXParseException: {error.msg}") from None
     if root.tag == f"{{{SOAP12_ENV}}}Envelope":
@@ -80,6 +85,34 @@ def parse_envelope(data: bytes) -> tuple[etree._Element | None, etree._Element]:
     if first is None:
         raise ClientFault("org.xml.sax.SAXException: The soapenv:Body is empty.")
     return header, first
+
+
+def _parse_bounded(data: bytes) -> etree._Element:
+    """The document's tree, or a client fault as soon as it declares more namespaces in scope
+    at one element, or in all, than ``MAX_NAMESPACES_IN_SCOPE``/``MAX_NAMESPACE_DECLARATIONS``
+    (counted from the parser's own namespace events, not guessed from the bytes)."""
+    parser = safe_parser(events=("start-ns", "end-ns"))
+    in_scope = declared = 0
+    root = None
+    for start in range(0, len(data) + _FEED_BYTES, _FEED_BYTES):
+        if start < len(data):
+            parser.feed(data[start:start + _FEED_BYTES])
+        else:
+            root = parser.close()
+        for event, _ in parser.read_events():
+            if event == "end-ns":
+                in_scope -= 1
+                continue
+            in_scope += 1
+            declared += 1
+            if in_scope > MAX_NAMESPACES_IN_SCOPE:
+                raise ClientFault(f"org.xml.sax.SAXException: More than "
+                                  f"{MAX_NAMESPACES_IN_SCOPE} namespace declarations are in "
+                                  f"scope at one element.")
+            if declared > MAX_NAMESPACE_DECLARATIONS:
+                raise ClientFault(f"org.xml.sax.SAXException: The request declares more than "
+                                  f"{MAX_NAMESPACE_DECLARATIONS} namespaces.")
+    return root
 
 
 def decode_headers(header: etree._Element | None) -> dict:
@@ -115,10 +148,18 @@ def decode_body(operation: str, body_element: etree._Element) -> dict:
     return decode(body_element, element.type_ref)
 
 
+# What every answer starts with, as NetSuite writes it.
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+ENVELOPE_START = (f'{XML_DECLARATION}<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" '
+                  f'xmlns:xsd="{XSD_URI}" xmlns:xsi="{XSI_URI}">')
+# The prefixes the Envelope declares: what the body does not declare again.
+ENVELOPE_SCOPE = frozenset(ENVELOPE_NSMAP)
+
+
 def response_document(operation: str, body: dict, ns_id: str | None) -> etree._Element:
-    # NetSuite's namespaces declared up front, so the body's elements reuse them (lxml would
-    # otherwise declare one per element); the cleanup below drops the unused ones.
-    envelope = etree.Element(f"{ENV}Envelope", nsmap={**ENVELOPE_NSMAP, **NETSUITE_NSMAP})
+    """The answer as an lxml tree, each namespace declared where NetSuite declares it: the
+    reference ``response_bytes`` is tested against (``to_bytes`` writes it)."""
+    envelope = etree.Element(f"{ENV}Envelope", nsmap=ENVELOPE_NSMAP)
     if ns_id is not None:
         header = etree.SubElement(envelope, f"{ENV}Header")
         info = etree.SubElement(header, f"{{{MESSAGES_URI}}}documentInfo",
@@ -126,37 +167,22 @@ def response_document(operation: str, body: dict, ns_id: str | None) -> etree._E
         etree.SubElement(info, f"{{{MESSAGES_URI}}}nsId").text = ns_id
     soap_body = etree.SubElement(envelope, f"{ENV}Body")
     element = registry.elements[f"platformMsgs:{operation}Response"]
-    xsi_prefixes: set[str] = set()
-    encode(soap_body, clark(element.qname), body, element.type_ref, xsi_prefixes)
-    etree.cleanup_namespaces(envelope, top_nsmap=NETSUITE_NSMAP,
-                             keep_ns_prefixes=sorted(xsi_prefixes))
+    encode(soap_body, f"{operation}Response", "", body, element.type_ref, ENVELOPE_SCOPE)
     return envelope
-
-
-@lru_cache(maxsize=4096)
-def _envelope_start(prefixes: frozenset) -> str:
-    """The XML declaration and the Envelope start tag declaring the namespaces used, in the
-    order lxml's namespace cleanup leaves them (soapenv, xsi, then NetSuite's order)."""
-    declarations = [f'xmlns:soapenv="{SOAP_ENV}"']
-    if "xsi" in prefixes:
-        declarations.append(f'xmlns:xsi="{XSI_URI}"')
-    declarations += [f'xmlns:{prefix}="{uri}"' for prefix, uri in NETSUITE_NSMAP.items()
-                     if prefix in prefixes]
-    return f"<?xml version='1.0' encoding='UTF-8'?>\n<soapenv:Envelope {' '.join(declarations)}>"
 
 
 def response_bytes(operation: str, body: dict, ns_id: str | None) -> bytes:
     """``to_bytes(response_document(...))``, written as text: the same bytes, faster."""
     element = registry.elements[f"platformMsgs:{operation}Response"]
-    prefixes: set[str] = {"platformMsgs"} if ns_id is not None else set()
-    out: list[str] = []
-    encode_text(out, f"platformMsgs:{operation}Response", body, element.type_ref, prefixes)
-    head = _envelope_start(frozenset(prefixes))
+    out: list[str] = [ENVELOPE_START]
     if ns_id is not None:
-        head += (f"<soapenv:Header><platformMsgs:documentInfo><platformMsgs:nsId>"
-                 f"{escape_text(ns_id)}</platformMsgs:nsId></platformMsgs:documentInfo>"
-                 f"</soapenv:Header>")
-    return f"{head}<soapenv:Body>{''.join(out)}</soapenv:Body></soapenv:Envelope>".encode()
+        out.append(f'<soapenv:Header><platformMsgs:documentInfo xmlns:platformMsgs="'
+                   f'{MESSAGES_URI}"><platformMsgs:nsId>{escape_text(ns_id)}</platformMsgs:nsId>'
+                   f'</platformMsgs:documentInfo></soapenv:Header>')
+    out.append("<soapenv:Body>")
+    encode_text(out, f"{operation}Response", "", body, element.type_ref, ENVELOPE_SCOPE)
+    out.append("</soapenv:Body></soapenv:Envelope>")
+    return "".join(out).encode()
 
 
 def unexpected_fault(error: BaseException) -> SoapFault:
@@ -185,5 +211,25 @@ def fault_document(fault: SoapFault, hostname: str = DEFAULT_HOSTNAME) -> etree.
     return envelope
 
 
+# A start tag's attributes (values are double-quoted, with '"' escaped, as lxml writes them).
+_START_TAG = re.compile(rb'<[^\s/>!?]+(?:\s[^\s=]+="[^"]*")+\s*/?>')
+_ATTRIBUTE = re.compile(rb'\s([^\s=]+="[^"]*")')
+
+
+def _declarations_last(match: re.Match) -> bytes:
+    tag = match.group(0)
+    attributes = _ATTRIBUTE.findall(tag)
+    declarations = [a for a in attributes if a.startswith(b"xmlns")]
+    if not declarations or attributes[-len(declarations):] == declarations:
+        return tag
+    name = tag[:tag.index(b" ")]
+    others = [a for a in attributes if not a.startswith(b"xmlns")]
+    end = b"/>" if tag.endswith(b"/>") else b">"
+    return b" ".join([name, *others, *declarations]) + end
+
+
 def to_bytes(document: etree._Element) -> bytes:
-    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+    """A tree as NetSuite writes it: its XML declaration, and in each start tag the namespace
+    declarations after the attributes (libxml2 writes them first)."""
+    text = etree.tostring(document, encoding="UTF-8", xml_declaration=False)
+    return XML_DECLARATION.encode() + _START_TAG.sub(_declarations_last, text)

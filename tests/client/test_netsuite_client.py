@@ -309,6 +309,37 @@ def test_bad_requests_are_refused_before_sending(nsc, mock, operation, args, kwa
     assert nsc.stats.attempts == before
 
 
+# -- recording hook --------------------------------------------------------------------------------
+class ListRecorder:
+    def __init__(self):
+        self.seen = []
+
+    def record(self, method, url, headers, body, response):
+        self.seen.append((method, url, body, response.status_code, response.content))
+
+
+def test_a_recorder_sees_every_soap_exchange_as_sent_and_received(mock, wsdl_cache):  # noqa: F811
+    recorder = ListRecorder()
+    with NetSuiteClient(settings_for(mock), secrets_for(mock), wsdl_cache=wsdl_cache,
+                        recorder=recorder) as client:
+        client.call("get", VENDOR_101)
+        with pytest.raises(RecordError):
+            client.call("get", {**VENDOR_101, "internalId": "999999"})
+    assert [(m, url, status) for m, url, _, status, _ in recorder.seen] == [
+        ("POST", client.settings.service_url, 200)] * 2
+    assert all(b"tokenPassport>" in body for _, _, body, _, _ in recorder.seen)
+    assert b'internalId="999999"' in recorder.seen[1][2]
+    assert b"Acme Supplies Inc." in recorder.seen[0][4]
+
+
+def test_record_to_without_a_cassette_recorder_installed_says_so(mock, monkeypatch, tmp_path):
+    monkeypatch.setattr("client.recording.entry_points", lambda **_: ())
+    path = tmp_path / "session.yaml"
+    with pytest.raises(ConfigError, match="needs a cassette recorder"):
+        NetSuiteClient(settings_for(mock), secrets_for(mock), record_to=str(path))
+    assert not path.exists()
+
+
 def test_missing_urls_are_config_errors(mock):
     with pytest.raises(ConfigError, match="wsdl_url is missing"):
         NetSuiteClient(settings_for(mock, wsdl_url=""), secrets_for(mock))

@@ -367,7 +367,7 @@ def test_the_differential_runner_compares_the_mock_with_a_replayed_session(endpo
                                                                          existing, tmp_path):
     """Offline comparison with a sandbox: run a sequence against it once, recording; later run
     the same sequence against the replay of that recording and against the mock."""
-    from client.config import NetSuiteSettings
+    from suitetalk.config import NetSuiteSettings
     from contracts.cassette import load
     from contracts.endpoints import Endpoint
     from contracts.replay import replay_server

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from client.passport import make_passport
 from contracts.cli import main as contracts_main
 from contracts.scrub import ACCOUNT_ALIAS, HOST_ALIAS, Scrubber, scan_text
+from suitetalk.passport import make_passport
 
 ROOT = Path(__file__).resolve().parents[2]
 MSGS = "urn:messages_2024_1.platform.webservices.netsuite.com"

@@ -336,3 +336,28 @@ def test_a_scenario_rule_with_a_bad_xpath_stops_the_mock_with_a_message(tmp_path
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"[[rules]] number 2 ('broken'): invalid XPath '{xpath}'" in result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_listening_on_every_interface_prints_the_real_address_and_warns(served):
+    """The endpoint with the published default credentials, reachable from the network: the
+    banner says where it really listens, and a warning says what that exposes."""
+    mock = served("--host", "0.0.0.0", "--seed", "demo")
+    port = mock.url.rsplit(":", 1)[1]
+    assert mock.url == f"http://0.0.0.0:{port}"
+    assert f"from this machine: http://127.0.0.1:{port}" in mock.output
+    assert re.search(r"WARNING: http://0\.0\.0\.0:\d+ is reachable beyond this machine, and "
+                     r"the mock takes the published default consumer_key, consumer_secret, "
+                     r"token_id, token_secret", mock.output), mock.output
+    settings = MockSettings()
+    settings.port = int(port)
+    local = type("Local", (), {"service_url": f"http://127.0.0.1:{port}/services/"
+                                              f"NetSuitePort_2024_1", "settings": settings})
+    assert post_soap(local, envelope(GET_VENDOR_101, passport_xml(settings))).status_code == 200
+
+
+def test_no_warning_on_loopback_or_with_credentials_of_ones_own(served):
+    assert "WARNING" not in served("--seed", "none").output
+    own = served("--host", "0.0.0.0", "--seed", "none", "--consumer-key", "ck-own-1",
+                 "--consumer-secret", "cs-own-1", "--token-id", "ti-own-1",
+                 "--token-secret", "ts-own-1")
+    assert "WARNING" not in own.output and "listening on http://0.0.0.0:" in own.output

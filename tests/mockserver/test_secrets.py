@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import secrets
+import sqlite3
 import subprocess
 import sys
 from urllib.parse import quote_plus
@@ -20,8 +21,8 @@ import zeep
 from mockserver.admin_client import MockAdmin
 from mockserver.config import MockSettings
 from mockserver.domain.journal import MAX_BODY_CHARS
-from mockserver.domain.redaction import REDACTED
 from mockserver.server import MockServer
+from mockserver.wire.redaction import REDACTED
 from tests.conftest import CORE, GET_VENDOR_101, SoapClient, envelope, passport_xml, post_soap
 
 pytestmark = pytest.mark.server
@@ -79,7 +80,15 @@ def test_no_output_of_the_mock_contains_a_credential(tmp_path):
                 "governance": json.dumps(admin.governance()),
                 "rules": json.dumps(admin.rules()),
             }
-        outputs["state file"] = (tmp_path / "state.sqlite").read_bytes().decode("latin-1")
+            # before a checkpoint the latest writes (the nonces among them) sit in the WAL
+            assert (tmp_path / "state.sqlite-wal").stat().st_size > 0
+            outputs["state file and its WAL before a checkpoint"] = b"".join(
+                path.read_bytes() for path in sorted(tmp_path.glob("state.sqlite*"))
+            ).decode("latin-1")
+        # a stopped mock closes the file: the WAL is checkpointed into it and removed
+        assert not (tmp_path / "state.sqlite-wal").exists()
+        outputs["state file after a checkpoint"] = (tmp_path / "state.sqlite").read_bytes() \
+            .decode("latin-1")
     finally:
         for logger, level in zip(loggers, previous):
             logger.removeHandler(capture)
@@ -93,6 +102,8 @@ def test_no_output_of_the_mock_contains_a_credential(tmp_path):
             assert random_part[:8] not in text, f"part of the {name} is in the {where}"
         # NetSuite never returns an entity's password, and neither does the mock keep it
         assert "hunter2-vendor-password" not in text, f"a record password is in the {where}"
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:   # the nonces are in it, hashed
+        assert db.execute("SELECT count(*) FROM seen_nonces").fetchone()[0] >= 3
 
 
 def test_the_banner_masks_secrets_the_user_supplied(tmp_path):

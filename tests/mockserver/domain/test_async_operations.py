@@ -223,7 +223,7 @@ def test_a_search_job_finds_what_is_there_when_it_runs(slow, response_schema):
 
 @pytest.mark.parametrize("value", [-1, float("nan"), float("inf")])
 def test_the_job_time_must_be_seconds(value):
-    from client.config import ConfigError
+    from suitetalk.config import ConfigError
     from mockserver.config import load_settings
     with pytest.raises(ConfigError, match="async job time must be a number of seconds"):
         load_settings(environ={}, flags={"async_job_s": value}).validate()

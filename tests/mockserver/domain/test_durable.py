@@ -193,3 +193,38 @@ def test_a_stopping_mock_saves_the_nonces_of_its_last_second(tmp_path):
         MockAdmin(server.url).reset()   # forgets the nonces, saved ones included
     with MockServer(settings) as server:
         assert b'isSuccess="true"' in get_server_time(server.url, used[0]).content
+
+
+def test_a_second_mock_on_the_same_state_file_refuses_to_start(tmp_path, processes):
+    """A state file has one owner: two mocks on it would hand out the same internal ids and
+    overwrite each other's acknowledged writes. A killed owner does not block the next one."""
+    state = tmp_path / "owned.sqlite"
+    first, url = start(state)
+    processes.append(first)
+    assert add_vendor(url, "OWNED-1")
+    second = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--port", "0",
+                             "--state", str(state)],
+                            capture_output=True, text=True, timeout=30)
+    assert second.returncode == 2, second.stderr
+    assert f"{state} is in use by another netsuite-mock (process {first.pid})" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert add_vendor(url, "OWNED-2")      # the owner goes on as before
+    os.kill(first.pid, signal.SIGKILL)     # its lock dies with it
+    first.wait(timeout=10)
+    process, url = start(state)
+    processes.append(process)
+    vendors = [v for v in MockAdmin(url).records("vendor") if v["externalId"].startswith("OWN")]
+    assert sorted(v["externalId"] for v in vendors) == ["OWNED-1", "OWNED-2"]
+    assert len({v["internalId"] for v in vendors}) == 2
+
+
+def test_two_mocks_in_one_process_cannot_share_a_state_file(tmp_path):
+    from mockserver.domain.errors import ConfigurationError
+    from mockserver.server import MockServer
+    settings = MockSettings(port=0, seed="demo", state=str(tmp_path / "shared.sqlite"))
+    with MockServer(settings) as first:
+        with pytest.raises(ConfigurationError, match="is in use by another netsuite-mock"):
+            MockServer(settings)
+        assert add_vendor(first.url, "ONLY-OWNER")
+    with MockServer(settings) as again:   # a stopped mock gives its file up
+        assert "ONLY-OWNER" in {v["externalId"] for v in MockAdmin(again.url).records("vendor")}

@@ -10,12 +10,12 @@ import requests
 from lxml import etree
 from zeep.exceptions import Fault, TransportError
 
-from client.config import ConfigError
 from client.errors import fault_parts
 from mockserver.admin_client import AdminApiError, MockAdmin
 from mockserver.config import MockSettings
 from mockserver.domain.latency import LatencyModel, LatencyPlan
 from mockserver.server import MockServer
+from suitetalk.config import ConfigError
 from tests.conftest import GET_VENDOR_101, envelope, parse_fault, passport_xml, post_soap
 
 pytestmark = pytest.mark.server

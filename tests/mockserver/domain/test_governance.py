@@ -10,11 +10,11 @@ import pytest
 import zeep
 from zeep.exceptions import Fault
 
-from client.config import ConfigError
 from mockserver.admin_client import MockAdmin
 from mockserver.config import MockSettings
 from mockserver.domain.accounts import concurrency_limit_for, parse_account
 from mockserver.server import MockServer
+from suitetalk.config import ConfigError
 from tests.conftest import SoapClient, parse_fault, post_soap, envelope, GET_VENDOR_101
 
 pytestmark = pytest.mark.server

@@ -10,13 +10,13 @@ import threading
 
 import pytest
 
-from client.passport import make_passport
 from mockserver.config import MockSettings
 from mockserver.domain.errors import SoapFault
 from mockserver.domain.store import RecordStore, SharedValue
 from mockserver.server import build_app, build_backend
 from mockserver.wire import wsdl
 from mockserver.wire.http import StartingApplication
+from suitetalk.passport import make_passport
 from tests.conftest import GET_VENDOR_101, envelope, passport_xml
 
 

@@ -1,4 +1,4 @@
-"""Credentials out of the bodies the journal shows: by element, then by value.
+"""Credentials out of the journal as the admin API shows it: by element, then by value.
 
 Two independent passes, because each alone has holes:
 
@@ -11,7 +11,9 @@ Two independent passes, because each alone has holes:
   client might send them (raw, XML-, URL- and JSON-escaped, base64 at any alignment, hex,
   UTF-16), is replaced wherever it appears, in XML or not.
 
-Both run when an entry is first read (``JournalEntry``), never on the request path.
+Both run when an entry is read (``redacted_entry``), never on the request path: the
+domain's journal keeps the bytes received, and this module, which reads them as XML, is the only
+way out of it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from typing import Callable, Iterable
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape
 
-from client.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+from mockserver.domain.journal import JournalEntry
+from suitetalk.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
+from suitetalk.safe_xml import xml_text
 
 REDACTED = "[redacted]"
 # Shorter values would redact ordinary text; they are still redacted inside their elements.
@@ -131,3 +135,26 @@ class SecretValues:
                     if text.endswith(form[:length]):
                         return text[:-length] + REDACTED
         return text
+
+
+def redacted_entry(entry: JournalEntry, secrets: SecretValues, *, bodies: bool = False) -> dict:
+    """A journal entry as people may see it: its summary, with ``bodies`` its request and
+    response as text; every credential replaced (a faultstring among the codes may quote the
+    request)."""
+    shown = entry.summary()
+    shown["codes"] = [secrets.redact(c) if isinstance(c, str) else c for c in entry.codes]
+    if bodies:
+        shown["request"] = body_text(entry.request, entry.request_size, secrets)
+        shown["response"] = body_text(entry.response, entry.response_size, secrets)
+    return shown
+
+
+def body_text(kept: bytes, size: int, secrets: SecretValues) -> str:
+    """A body the journal kept (``size`` bytes long before it was cut) as text in the encoding
+    its XML says (a UTF-16 request read as UTF-8 would show its credentials with a NUL between
+    characters, and neither pass would see them), redacted, with how much was cut."""
+    cut = size > len(kept)
+    text = secrets.redact(redact_elements(xml_text(kept)), cut=cut)
+    if cut:
+        text += f"\n… [{size - len(kept)} more bytes]"
+    return text
