@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockserver.domain.accounts import DELETED_RECORDS, Level
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
 from mockserver.domain.records import RECORD_TYPES, id_order
 from mockserver.domain.search.criteria import InvalidEnumValue, compile_criterion

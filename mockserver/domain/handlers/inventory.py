@@ -18,9 +18,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from mockserver.domain.accounts import Level
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, invalid_reference, success_status
-from mockserver.domain.list_operations import list_inputs
+from mockserver.domain.handlers.lists import list_inputs
 from mockserver.domain.records import id_order, kind_of, record_name
 from mockserver.domain.transactions import lines, order_progress
 

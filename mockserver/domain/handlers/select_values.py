@@ -10,7 +10,7 @@ other field is given). Pages hold ``PAGE_SIZE`` values (INFERRED).
 from __future__ import annotations
 
 from mockserver.domain.accounts import Level
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, SoapFault, success_status
 from mockserver.domain.records import kind_of, record_name, reference_targets
 from mockserver.schema import registry

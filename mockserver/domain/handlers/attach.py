@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.attachments import Attachment
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, invalid_reference, success_status
-from mockserver.domain.operations import base_ref, kind_of_ref
+from mockserver.domain.handlers.records import base_ref, kind_of_ref
 from mockserver.domain.records import ENTITY_TYPES
 
 # What NetSuite lets a contact be attached to: any entity but a contact (or a group), and the
