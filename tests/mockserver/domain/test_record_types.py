@@ -256,7 +256,8 @@ def test_round_trip(client, response_schema, record_type):
     assert write.status.isSuccess is True, write.status
     read = call(client, response_schema, "get", baseRef=client.ref(record_type, internal_id)
                 ).readResponse
-    assert read.status.statusDetail[0].code == "RCRD_DSNT_EXIST"
+    assert read.status.statusDetail[0].code == (
+        "MEDIA_NOT_FOUND" if record_type == "file" else "RCRD_DSNT_EXIST")
 
 
 def test_upsert_needs_an_external_id_even_where_the_type_has_none(ns, response_schema):
