@@ -173,8 +173,9 @@ def test_port_in_use_is_reported(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = run_cli("serve", "--port", str(port), "--seed", "none")
-    assert result.returncode == 1
-    assert "cannot start" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_every_option():
@@ -184,6 +185,19 @@ def test_help_lists_every_option():
                    "--token-id", "--token-secret", "--concurrency-limit", "--latency-ms",
                    "--seed", "--settings", "--secrets", "--config"):
         assert option in result.stdout
+    assert "(default: " not in result.stdout   # each option states its own default once
+
+
+def test_readme_options_table_lists_every_serve_option():
+    from mockserver.cli import build_parser
+    serve = next(a for a in build_parser()._subparsers._group_actions[0].choices.values()
+                 if a.prog.endswith(" serve"))
+    options = {o for action in serve._actions for o in action.option_strings
+               if o.startswith("--") and o != "--help"}
+    table = "\n".join(line for line in (ROOT / "README.md").read_text().splitlines()
+                      if line.startswith("| `--"))
+    missing = sorted(o for o in options if f"`{o}`" not in table)
+    assert not missing, f"README's options table lacks {missing}"
 
 
 def test_toml_config_file_sets_options_and_flags_win(served, tmp_path):
