@@ -24,6 +24,10 @@ CLIENT_BLOCK = re.compile(r"^Client(?: \d+ of \d+)?: ([^\n]*)\n"
 
 
 def run_cli(*args, env=None, timeout=30):
+    """The CLI's answer; ``serve`` listens on a free port unless given one (a mock of the
+    user's own may hold 8080)."""
+    if args and args[0] == "serve" and "--port" not in args:
+        args = (*args, "--port", "0")
     return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True,
                           text=True, timeout=timeout, env=env)
 
