@@ -4,7 +4,6 @@ container engine; the image itself is built and run only where ``docker info`` a
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -15,32 +14,18 @@ import pytest
 import requests
 
 from tests.conftest import ROOT
+from tests.mockserver.test_cli import Served, banner_of
 
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
 HEALTHCHECK = ROOT / "docker" / "healthcheck.py"
 BIN = os.path.dirname(sys.executable)   # where pip put netsuite-mock, as in the image
 
 
-def entrypoint(*args, **env) -> tuple[subprocess.Popen, str, str]:
-    """Start the entrypoint as the image does; (process, banner so far, listen URL)."""
+def entrypoint(*args, **env) -> Served:
+    """Start the entrypoint as the image does (netsuite-mock found on PATH)."""
     environ = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env}
-    process = subprocess.Popen([str(ENTRYPOINT), *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=environ)
-    lines = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("Press Ctrl-C to stop."):
-            break
-    banner = "".join(lines)
-    match = re.search(r"listening on (http://\S+)", banner)
-    if not match:
-        process.kill()
-        raise AssertionError(f"the entrypoint did not start the mock:\n{banner}")
-    return process, banner, match.group(1)
+    return banner_of(subprocess.Popen([str(ENTRYPOINT), *args], stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True, env=environ))
 
 
 def healthcheck(port: int) -> subprocess.CompletedProcess:
@@ -58,13 +43,13 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def test_entrypoint_listens_on_every_interface_and_the_healthcheck_sees_the_wsdl():
-    process, banner, url = entrypoint("--port", "0", "--seed", "none")
+    mock = entrypoint("--port", "0", "--seed", "none")
     try:
-        assert url.startswith("http://0.0.0.0:")
-        port = int(url.rsplit(":", 1)[1].strip("/"))
+        assert mock.url.startswith("http://0.0.0.0:")
+        port = int(mock.url.rsplit(":", 1)[1].strip("/"))
         assert healthcheck(port).returncode == 0
     finally:
-        stop(process)
+        stop(mock.process)
     down = healthcheck(port)
     assert down.returncode == 1 and "unhealthy" in down.stderr and "Traceback" not in down.stderr
 
@@ -73,9 +58,9 @@ def test_entrypoint_keeps_a_host_given_by_flag_or_variable():
     for args, env in ((("serve", "--host", "127.0.0.1", "--port", "0", "--seed", "none"), {}),
                       (("serve", "--port", "0", "--seed", "none"),
                        {"NETSUITE_MOCK_HOST": "127.0.0.1"})):
-        process, banner, url = entrypoint(*args, **env)
-        stop(process)
-        assert url.startswith("http://127.0.0.1:"), (args, env, banner)
+        mock = entrypoint(*args, **env)
+        stop(mock.process)
+        assert mock.url.startswith("http://127.0.0.1:"), (args, env, mock.output)
 
 
 def test_entrypoint_passes_other_commands_through():

@@ -41,6 +41,11 @@ def start(*args, env=None) -> Served:
     process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=env)
+    return banner_of(process)
+
+
+def banner_of(process: subprocess.Popen) -> Served:
+    """The started mock's banner and address (killed, and the output shown, if it never came)."""
     lines = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
