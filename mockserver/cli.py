@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A mock of Oracle NetSuite's SuiteTalk SOAP web services (2024_1).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
-        "serve", help="start the mock", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "serve", help="start the mock",
         description="Start the mock. Every option can also come from a TOML file (--config), "
                     "from NETSUITE_MOCK_<OPTION> environment variables (e.g. "
                     "NETSUITE_MOCK_PORT=9000), or from the NetSuite settings and secrets files "
@@ -314,7 +314,11 @@ def serve(args: argparse.Namespace) -> int:
     from mockserver.server import MockServer
 
     # Listen at once and serve the WSDL while the backend, the seed and Spyne load.
-    server = MockServer(settings, starting=True).start()
+    try:
+        server = MockServer(settings, starting=True).start()
+    except OSError as error:  # e.g. the port is taken: bad input, named
+        raise ConfigError(f"cannot listen on {settings.host}:{settings.port}: "
+                          f"{error.strerror or error}") from error
     try:
         server.ready(hurry=False)  # a bad seed or state file stops the mock here
     except BaseException:

@@ -24,6 +24,10 @@ CLIENT_BLOCK = re.compile(r"^Client(?: \d+ of \d+)?: ([^\n]*)\n"
 
 
 def run_cli(*args, env=None, timeout=30):
+    """The CLI's answer; ``serve`` listens on a free port unless given one (a mock of the
+    user's own may hold 8080)."""
+    if args and args[0] == "serve" and "--port" not in args:
+        args = (*args, "--port", "0")
     return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True,
                           text=True, timeout=timeout, env=env)
 
@@ -37,6 +41,11 @@ def start(*args, env=None) -> Served:
     process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=env)
+    return banner_of(process)
+
+
+def banner_of(process: subprocess.Popen) -> Served:
+    """The started mock's banner and address (killed, and the output shown, if it never came)."""
     lines = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -169,8 +178,9 @@ def test_port_in_use_is_reported(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = run_cli("serve", "--port", str(port), "--seed", "none")
-    assert result.returncode == 1
-    assert "cannot start" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_every_option():
@@ -180,6 +190,19 @@ def test_help_lists_every_option():
                    "--token-id", "--token-secret", "--concurrency-limit", "--latency-ms",
                    "--seed", "--settings", "--secrets", "--config"):
         assert option in result.stdout
+    assert "(default: " not in result.stdout   # each option states its own default once
+
+
+def test_readme_options_table_lists_every_serve_option():
+    from mockserver.cli import build_parser
+    serve = next(a for a in build_parser()._subparsers._group_actions[0].choices.values()
+                 if a.prog.endswith(" serve"))
+    options = {o for action in serve._actions for o in action.option_strings
+               if o.startswith("--") and o != "--help"}
+    table = "\n".join(line for line in (ROOT / "README.md").read_text().splitlines()
+                      if line.startswith("| `--"))
+    missing = sorted(o for o in options if f"`{o}`" not in table)
+    assert not missing, f"README's options table lacks {missing}"
 
 
 def test_toml_config_file_sets_options_and_flags_win(served, tmp_path):
