@@ -32,8 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockserver.config import MockSettings  # noqa: E402
-from mockserver.domain.backend import Call, new_ns_id  # noqa: E402
-from mockserver.domain.search import operations as search_ops  # noqa: E402
+from mockserver.domain.backend import new_ns_id  # noqa: E402
+from mockserver.domain.dispatch import Call  # noqa: E402
+from mockserver.domain.handlers import search as search_ops  # noqa: E402
 from mockserver.server import build_app  # noqa: E402
 from mockserver.wire.encode import FRAGMENTS  # noqa: E402
 from suitetalk.passport import make_passport  # noqa: E402

@@ -22,6 +22,7 @@ from mockserver.wire.envelope import DEFAULT_HOSTNAME
 from suitetalk.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets, NetSuiteSettings
 
 ENV_PREFIX = "NETSUITE_MOCK_"
+MODES = ("mock", "proxy-unmatched")
 OTHER_TRAFFIC_THREADS = 8    # WSDL, admin API and dashboard requests besides SOAP calls
 COMFORTABLE_THREADS = 256    # doubling the threads needed stops here
 SPARE_CONNECTIONS = 1000     # open connections accepted beyond the accounts' limits
@@ -54,6 +55,8 @@ class MockSettings:
     clock: str = ""           # start the mock's business clock at this ISO time
     admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
     seed_value: int = 0       # default seed for random latency models and rules
+    mode: str = "mock"        # proxy-unmatched: what the mock cannot answer goes to upstream
+    upstream: str = ""        # the endpoint of proxy-unmatched (a sandbox, another mock)
     accounts: list = field(default_factory=list)   # [[accounts]] tables of a scenario file
     latency: dict = field(default_factory=dict)    # [latency] table
     rules: list = field(default_factory=list)      # [[rules]] tables
@@ -105,6 +108,16 @@ class MockSettings:
         if not 0 <= self.async_job_s < float("inf"):
             raise ConfigError(f"async job time must be a number of seconds, 0 or more, not "
                               f"{self.async_job_s:g}")
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.mode == "proxy-unmatched":
+            if not self.upstream:
+                raise ConfigError("mode proxy-unmatched needs an upstream (--upstream URL)")
+            from mockserver.wire.forward import upstream_base  # requests: only when proxying
+            try:
+                upstream_base(self.upstream)
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
         for name in ("account", "consumer_key", "consumer_secret", "token_id", "token_secret"):
             if not getattr(self, name):
                 raise ConfigError(f"{name} must not be empty")
@@ -294,3 +307,17 @@ def client_configurations(settings: MockSettings, backend, base_url: str
                  "consumer_secret": integration.consumer_secret,
                  "token_key": token.token_id, "token_secret": token.token_secret}))
     return out
+
+
+def client_credentials(settings: MockSettings, backend, base_url: str
+                       ) -> tuple[NetSuiteSettings, NetSuiteSecrets]:
+    """The settings and secrets a client in the same process uses to reach a running mock:
+    the first token's (of the default account without [[accounts]]), unmasked: unlike the
+    banner, they go nowhere but to the caller."""
+    if settings.accounts:
+        configuration = client_configurations(settings, backend, base_url)[0]
+        return (NetSuiteSettings.from_dict(configuration.settings),
+                NetSuiteSecrets.from_dict(configuration.secrets))
+    return (NetSuiteSettings.from_dict(client_settings(settings, base_url)),
+            NetSuiteSecrets(settings.consumer_key, settings.consumer_secret, settings.token_id,
+                            settings.token_secret))

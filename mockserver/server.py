@@ -175,12 +175,19 @@ def build_backend(settings: MockSettings) -> "Backend":
     return backend
 
 
-def build_app(settings: MockSettings, backend: "Backend | None" = None) -> MockApplication:
+def build_app(settings: MockSettings, backend: "Backend | None" = None):
+    """The mock's WSGI application (a ``MockApplication``, behind ``ProxyUnmatched`` in mode
+    proxy-unmatched)."""
     from mockserver.admin import AdminApi
 
     backend = backend or build_backend(settings)
-    return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
-                           max_request_bytes=settings.max_request_bytes)
+    app = MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
+                          max_request_bytes=settings.max_request_bytes)
+    if settings.mode == "proxy-unmatched":
+        from mockserver.wire.forward import ProxyUnmatched, Upstream
+        return ProxyUnmatched(app, Upstream(settings.upstream,
+                                            timeout=settings.request_timeout_s))
+    return app
 
 
 def _url_host(host: str) -> str:

@@ -12,6 +12,7 @@ its shapes come from.
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -221,6 +222,16 @@ def vendor_search_pages() -> tuple[list[dict], dict]:
          f"without operator"])
 
 
+# What a successful write's status holds since the 2018_2 endpoint (captures: NetSweet
+# add/add_file.xml 2020_2, Salto soap_responses.ts addList/updateList 2020_2; docs/fidelity.md).
+AFTER_SUBMIT_OK = ("<platformCore:statusDetail>\n"
+                   " <platformCore:afterSubmitFailed>false</platformCore:afterSubmitFailed>\n"
+                   "</platformCore:statusDetail>\n")
+AFTER_SUBMIT_SOURCE = ("captures of successful adds and list writes on 2018_2+ endpoints: the "
+                       "status holds a statusDetail with afterSubmitFailed false "
+                       "(docs/fidelity.md)")
+
+
 def vendor_bill_upsert_then_get() -> tuple[list[dict], dict]:
     tran = NS["tranPurch"]
     upsert = request(
@@ -239,7 +250,9 @@ def vendor_bill_upsert_then_get() -> tuple[list[dict], dict]:
         "</ns1:expenseList></ns0:record></ns0:upsert>")
     written = (f'  <upsertResponse xmlns="{NS["msgs"]}">\n'
                "   <writeResponse>\n"
-               f'    <platformCore:status isSuccess="true" xmlns:platformCore="{NS["core"]}"/>\n'
+               f'    <platformCore:status isSuccess="true" xmlns:platformCore="{NS["core"]}">\n'
+               + textwrap.indent(AFTER_SUBMIT_OK, " " * 5) +
+               "    </platformCore:status>\n"
                '    <baseRef internalId="5512" externalId="AP-2024-0042" type="vendorBill" '
                f'xsi:type="platformCore:RecordRef" xmlns:platformCore="{NS["core"]}"/>\n'
                "   </writeResponse>\n"
@@ -287,6 +300,7 @@ def vendor_bill_upsert_then_get() -> tuple[list[dict], dict]:
         "line numbers, the total, the subsidiary and currency sourced from the vendor",
         [f"{REFERENCE} §3.3: writeResponse (status, baseRef RecordRef with internalId, "
          f"externalId, type)",
+         AFTER_SUBMIT_SOURCE,
          f"{REFERENCE} §3.2: getResponse/readResponse (status, record with xsi:type), "
          f"references with platformCore:name",
          "dates in the account's time zone (America/Los_Angeles), as NetSuite writes them"])
@@ -370,7 +384,9 @@ def addlist_mixed() -> tuple[list[dict], dict]:
             f'   <writeResponseList xmlns:platformCore="{NS["core"]}">\n'
             '    <platformCore:status isSuccess="true"/>\n'
             "    <writeResponse>\n"
-            '     <platformCore:status isSuccess="true"/>\n'
+            '     <platformCore:status isSuccess="true">\n'
+            + textwrap.indent(AFTER_SUBMIT_OK, " " * 6) +
+            "     </platformCore:status>\n"
             '     <baseRef internalId="319" type="vendor" xsi:type="platformCore:RecordRef"/>\n'
             "    </writeResponse>\n"
             + failed("INVALID_KEY_OR_REF", "Invalid subsidiary reference key 99.")
@@ -381,6 +397,7 @@ def addlist_mixed() -> tuple[list[dict], dict]:
         "does not exist, the third has no company name; one result per record, in order",
         [f"{REFERENCE} §3.4: writeResponseList with a list-level status, then one "
          f"writeResponse per record in request order; a failed add has no baseRef",
+         AFTER_SUBMIT_SOURCE,
          f"{REFERENCE} §3.6: INVALID_KEY_OR_REF 'Invalid {{1}} reference key {{2}}.', "
          f"USER_ERROR 'Please enter value(s) for: …'"])
 

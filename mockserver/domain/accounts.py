@@ -128,9 +128,10 @@ class Role:
 
     def require(self, record_type: str, level: Level) -> None:
         """Raise NetSuite's INSUFFICIENT_PERMISSION record error if the role falls short."""
-        if self.level_for(record_type) < level:
-            raise RecordError.of("insufficient_permission",
-                                 permission=permission_label(record_type))
+        has = self.level_for(record_type)
+        if has < level:
+            raise RecordError.of("insufficient_permission" if has > Level.NONE
+                                 else "no_permission", permission=permission_label(record_type))
 
 
 ADMINISTRATOR = Role("Administrator", administrator=True)

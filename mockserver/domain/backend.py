@@ -3,34 +3,33 @@
 ``Backend.handle`` is what every SOAP request comes down to once the wire layer has parsed it:
 verify the TokenPassport, check the role may use SOAP web services, take a concurrency slot (or
 fault), let a fault rule decide (or not), wait out the latency, run the operation and return its
-response body as a dict shaped by the schema. Operation handlers register themselves with
-``@operation(name)``; an operation NetSuite has and no module registers answers with a fault
-that says the mock does not implement it.
+response body as a dict shaped by the schema, in a ``Reply`` (with what a fault rule leaves for
+the wire layer to do). Operation handlers live in ``mockserver.domain.handlers`` and register
+with ``dispatch.operation``; an operation NetSuite has and no module registers answers with a
+fault that says the mock does not implement it.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Callable
 
-from mockserver.domain.accounts import AccountState, Level, Role
+from mockserver.domain import handlers  # noqa: F401  (registers every operation handler)
+from mockserver.domain.accounts import AccountState
 from mockserver.domain.auth import Identity, LoginAuditTrail, TokenPassportVerifier
 from mockserver.domain.clock import Clock
+from mockserver.domain.dispatch import OPERATIONS, Call, Handler
 from mockserver.domain.errors import SoapFault
-from mockserver.domain.faultrules import (WIRE_ACTIONS, Action, FaultRules, RequestFacts,
-                                          WireActionRequired, failed_response)
+from mockserver.domain.faultrules import TIMED_OUT, Action, FaultRules, RequestFacts, WireAction
 from mockserver.domain.journal import Exchange, Journal
 from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS, LatencyPlan
-from mockserver.domain.records import RecordKind, kind_for_qname, kind_of
+from mockserver.domain.records import kind_for_qname, kind_of
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
-
-log = logging.getLogger("netsuite_mock")
 
 # The types whose names say what a search searches: *Search, *SearchBasic, *SearchAdvanced
 # and the rows they return.
@@ -38,43 +37,23 @@ SEARCH_BASES = ("platformCore:SearchRecord", "platformCore:SearchRow")
 
 
 @dataclass
-class Call:
-    """What an operation handler knows about the request it serves."""
-
-    backend: "Backend"
-    account: AccountState
-    identity: Identity
-    operation: str
-    headers: dict
-    ns_id: str
-    now: datetime
-    base_url: str
-
-    @property
-    def role(self) -> Role:
-        return self.identity.role
-
-    def require(self, kind: RecordKind, level: Level) -> None:
-        """NetSuite's INSUFFICIENT_PERMISSION record error if the role may not do this."""
-        self.identity.role.require(kind.record_type, level)
-
-
-Handler = Callable[[Call, dict], dict]
-OPERATIONS: dict[str, Handler] = {}
-
-
-def operation(name: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        OPERATIONS[name] = handler
-        return handler
-    return register
-
-
-@dataclass
 class Reply:
-    body: dict
+    """A request's outcome: the response body (None when the client gets no answer at all:
+    dropped before the work, timed out) and the wire action a fault rule left for the HTTP
+    layer to carry out on it."""
+
+    body: dict | None
     ns_id: str
-    wire_action: Action | None = field(default=None)
+    wire_action: WireAction | None = None
+    outcome: str | None = None      # the journal's word for a request without a body
+
+
+def handler_of(operation_name: str) -> Handler:
+    """The operation's handler, or the fault that says the mock does not implement it."""
+    handler = OPERATIONS.get(operation_name)
+    if handler is None:
+        raise SoapFault.of("not_implemented", operation=operation_name)
+    return handler
 
 
 def new_ns_id(account: str, now: datetime) -> str:
@@ -136,11 +115,6 @@ class Backend:
                  request_timeout: float = REQUEST_TIMEOUT_SECONDS,
                  async_job_seconds: float = 0.0,
                  sleep: Callable[[float], None] = time.sleep):
-        # Register the operation handlers (they live in their own modules).
-        from mockserver.domain import (async_operations, attach_operations,  # noqa: F401
-                                       inventory, list_operations, operations, select_values)
-        from mockserver.domain.search import operations as search_operations  # noqa: F401
-
         self.clock = clock or Clock()
         self.audit = LoginAuditTrail()
         self.accounts: dict[str, AccountState] = {}
@@ -171,58 +145,63 @@ class Backend:
                xpath: Callable[[str], bool] | None = None) -> Reply:
         exchange = exchange if exchange is not None else Exchange()
         exchange.operation = operation_name
-        other = tuple(h for h in ("passport", "ssoPassport", "applicationInfo")
-                      if headers.get(h) is not None)
-        identity = self.verifier.verify(headers.get("tokenPassport") or [],
-                                        other_credentials=other, operation=operation_name,
-                                        remote_addr=remote_addr)
+        identity = self._authenticate(operation_name, headers, remote_addr)
         account, integration = identity.account, identity.integration
         exchange.account, exchange.integration = account.account_id, integration.name
         types, external_ids = request_facts(body)
         exchange.record_types = sorted(types)
-        if not identity.role.soap_web_services:
-            raise SoapFault.of("ws_permission")
+        self._permit(identity)
         facts = RequestFacts(operation_name, account.account_id, integration.name,
                              frozenset(types), frozenset(external_ids), xpath)
         with account.gate.slot(integration.name):
-            now = self.clock.now()
-            rule = self.rules.decide(facts, now)
-            action = rule.action if rule is not None else None
-            if rule is not None:
-                exchange.rule = rule.name
-            delay = self.latency.sample_seconds(operation_name)
-            if action is not None and action.kind == "delay":
-                delay += action.ms / 1000.0
-                action = action.then
-            if delay > self.request_timeout:
-                # NetSuite cuts the request off; the client sees the connection close.
-                self.sleep(self.request_timeout)
-                raise WireActionRequired(Action("drop", phase="before"), "timed_out")
-            if delay:
-                self.sleep(delay)
+            action = self._rule_action(facts, exchange)
+            if not self._wait(operation_name, action):
+                return Reply(None, "", TIMED_OUT.wire, TIMED_OUT.outcome)
             now = self.clock.now()
             if account.async_jobs.waiting:  # jobs whose time is up are done first
                 account.async_jobs.run_due(now)
-            ns_id = new_ns_id(account.account_id, now)
-            if action is not None:
-                if action.kind == "fault":
-                    raise action.soap_fault(operation_name)
-                if action.kind == "status":
-                    failed = failed_response(operation_name, action.record_error())
-                    if failed is None:   # a rule for any operation met one without a status
-                        raise SoapFault.of("status_action_without_status",
-                                           operation=operation_name)
-                    return Reply(failed, ns_id)
-                if action.kind == "drop" and action.phase == "before":
-                    raise WireActionRequired(action, "dropped")
-            handler = OPERATIONS.get(operation_name)
-            if handler is None:
-                raise SoapFault.of("not_implemented", operation=operation_name)
-            call = Call(self, account, identity, operation_name, headers, ns_id, now, base_url)
-            reply = Reply(handler(call, body), ns_id)
-            if action is not None and action.kind in WIRE_ACTIONS:
-                reply.wire_action = action
-            return reply
+            call = Call(self, account, identity, operation_name, headers,
+                        new_ns_id(account.account_id, now), now, base_url)
+            if action is None:
+                return Reply(handler_of(operation_name)(call, body), call.ns_id)
+            acted = action.act(operation_name, lambda: handler_of(operation_name)(call, body))
+            return Reply(acted.body, call.ns_id, acted.wire, acted.outcome)
+
+    def _authenticate(self, operation_name: str, headers: dict,
+                      remote_addr: str | None) -> Identity:
+        """Verify the TokenPassport (a fault for any other credentials, or a bad one)."""
+        other = tuple(h for h in ("passport", "ssoPassport", "applicationInfo")
+                      if headers.get(h) is not None)
+        return self.verifier.verify(headers.get("tokenPassport") or [],
+                                    other_credentials=other, operation=operation_name,
+                                    remote_addr=remote_addr)
+
+    @staticmethod
+    def _permit(identity: Identity) -> None:
+        """The role must be allowed to use SOAP web services at all."""
+        if not identity.role.soap_web_services:
+            raise SoapFault.of("ws_permission")
+
+    def _rule_action(self, facts: RequestFacts, exchange: Exchange) -> Action | None:
+        """The action of the first fault rule that fires on this request, if any."""
+        rule = self.rules.decide(facts, self.clock.now())
+        if rule is None:
+            return None
+        exchange.rule = rule.name
+        return rule.action
+
+    def _wait(self, operation_name: str, action: Action | None) -> bool:
+        """Wait out the latency (and a delay rule's time); False when that passes the request
+        timeout, after waiting that long."""
+        delay = self.latency.sample_seconds(operation_name)
+        if action is not None:
+            delay += action.delay_ms / 1000.0
+        if delay > self.request_timeout:
+            self.sleep(self.request_timeout)
+            return False
+        if delay:
+            self.sleep(delay)
+        return True
 
     # -- state -----------------------------------------------------------------------------
     def reset_runtime(self) -> None:

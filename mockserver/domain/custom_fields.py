@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockserver.domain.errors import RecordError
+from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.records import RecordKind
 from mockserver.domain.store import RecordStore
 
@@ -196,8 +196,7 @@ class CustomFields:
         for value in entry["value"] if isinstance(entry["value"], list) else [entry["value"]]:
             chosen = values.get(str(value.get("internalId")))
             if chosen is None:
-                raise RecordError.of("invalid_reference", field=key,
-                                     key=value.get("internalId") or value.get("externalId"))
+                raise invalid_reference(key, value.get("internalId") or value.get("externalId"))
             value["typeId"] = custom_list["internalId"]
             if chosen.get("value") is not None:
                 value["name"] = chosen["value"]

@@ -28,10 +28,15 @@ MAX_RECORDS_EXCEEDED = ("The maximum number ( {limit} ) of records allowed for a
 # message id -> (StatusDetailCodeType code, message template)
 STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "record_missing": ("RCRD_DSNT_EXIST", "That record does not exist."),
+    # the file cabinet's own code for a file that is not there (Salto's 2020_2 captures:
+    # updateList "Media item not found 62330", deleteList "Media item not found 99999")
+    "media_missing": ("MEDIA_NOT_FOUND", "Media item not found {key}"),
     "record_type_required": ("RCRD_TYPE_REQD", "The record type is required."),  # INFERRED
     "invalid_record_type": ("INVALID_RCRD_TYPE", "The record type [{type}] is invalid."),
     "record_type_mismatch": ("INVALID_RCRD_TYPE", "Invalid Record Type"),
-    "invalid_reference": ("INVALID_KEY_OR_REF", "Invalid {field} reference key {key}."),
+    # {target}: the record type the reference points at ("Invalid folder reference key -600."
+    # for a file's folder, Salto 2020_2 capture); docs/fidelity.md says which name
+    "invalid_reference": ("INVALID_KEY_OR_REF", "Invalid {target} reference key {key}."),
     "invalid_key": ("INVALID_KEY_OR_REF", "The specified key is invalid."),
     "invalid_internal_id": ("INVALID_INTERNALID",
                             "Unparseable Internal Id, did you mean to lookup this field by Name "
@@ -44,6 +49,9 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
                      "Must submit a non-abstract instance of baseRef (eg RecordRef, "
                      "CustomRecordRef) NOT a baseRef"),
     "user_error": ("USER_ERROR", "{message}"),
+    # attach/detach of two records NetSuite does not attach to each other (NetSweet
+    # attach_file_to_bill_error.xml, 2016_2)
+    "attachment_combination": ("USER_ERROR", "Invalid Attachment record combination"),
     "data_required": ("DATA_REQD", "You need to provide a proper value for the required field: "
                                    "{field}."),
     "duplicate_entity": ("DUP_ENTITY", "This entity already exists."),
@@ -51,6 +59,12 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_field_value": ("INVALID_FLD_VALUE",
                             "You have entered an Invalid Field Value {value} for the following "
                             "field: {field}"),
+    # a role with no level at all of the permission: NetSuite's template with an empty level
+    # word, hence the two spaces (NetSweet issues #249 and #234, real captures)
+    "no_permission": ("INSUFFICIENT_PERMISSION",
+                      "Permission Violation: You need  the '{permission}' permission to access "
+                      "this page. Please contact your account administrator."),
+    # a role with a level too low (NetSweet delete_customer_error.xml, 2020_2)
     "insufficient_permission": ("INSUFFICIENT_PERMISSION",
                                 "Permission Violation: You need a higher level of the '{permission}' "
                                 "permission to access this page. Please contact your account "
@@ -287,6 +301,25 @@ class ClientFault(SoapFault):
 
 def success_status() -> dict:
     return {"isSuccess": True}
+
+
+def write_success_status() -> dict:
+    """A successful write's status: since the 2018_2 endpoint NetSuite adds a detail saying the
+    after-submit scripts did not fail (captures of add, addList, updateList; docs/fidelity.md)."""
+    return {"isSuccess": True, "statusDetail": [{"afterSubmitFailed": False}]}
+
+
+def invalid_reference(target: str, key: object) -> RecordError:
+    """``INVALID_KEY_OR_REF`` for a reference to nothing. NetSuite writes the record type in
+    its lower-case internal form, as in "You can not initialize itemreceipt: …" (capture)."""
+    return RecordError.of("invalid_reference", target=target.lower(), key=key)
+
+
+def missing_record(record_type: str, key: object) -> RecordError:
+    """NetSuite's error for a record that is not there: the file cabinet has its own."""
+    if record_type == "file":
+        return RecordError.of("media_missing", key=key)
+    return RecordError.of("record_missing")
 
 
 def warning_status(message_id: str, **params: object) -> dict:

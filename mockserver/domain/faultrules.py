@@ -25,7 +25,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Callable, ClassVar, Protocol
 
 from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
                                       SoapFault, new_error_id)
@@ -33,9 +33,6 @@ from mockserver.domain.governance import MAX_REQUEST_BYTES, RECORDS_PER_REQUEST,
 from mockserver.domain.values import parse_datetime
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
-
-ACTION_KINDS = ("fault", "status", "delay", "http", "drop", "truncate", "invalid_xml")
-WIRE_ACTIONS = ("http", "drop", "truncate", "invalid_xml")
 
 # Fault types, as users write them, with NetSuite's code and message where one is known.
 FAULT_DEFAULTS: dict[str, str | None] = {
@@ -54,15 +51,6 @@ FAULT_DEFAULTS: dict[str, str | None] = {
 }
 
 
-class WireActionRequired(Exception):
-    """The answer must be broken on the wire (a drop before the work, or a timeout)."""
-
-    def __init__(self, action: "Action", outcome: str):
-        super().__init__(outcome)
-        self.action = action
-        self.outcome = outcome
-
-
 @dataclass
 class RequestFacts:
     """What a rule can look at: set by the backend, ``xpath`` supplied by the wire layer."""
@@ -75,21 +63,71 @@ class RequestFacts:
     xpath: Callable[[str], bool] | None = None
 
 
-@dataclass
 class Action:
-    kind: str
-    fault: str | None = None
+    """What a fired rule does. One class per kind; each parses its own settings, describes
+    itself for the admin API, and acts on the request (``act``) once any delay is over."""
+
+    kind: ClassVar[str]
+    SETTINGS: ClassVar[tuple[str, ...]] = ()   # the settings a rule file gives, besides kind
+
+    @classmethod
+    def parse(cls, values: dict) -> "Action":
+        return cls(**values)
+
+    @property
+    def delay_ms(self) -> float:
+        """How long to wait before acting (on top of the latency)."""
+        return 0.0
+
+    def describe(self) -> dict:
+        out: dict = {"kind": self.kind}
+        out.update((name, getattr(self, name)) for name in self.SETTINGS
+                   if getattr(self, name) is not None)
+        return out
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        """The response body (``run`` does the work) and the wire action that goes with it."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What an action made of a request: the body (None: no answer at all) and what the wire
+    layer must do to it."""
+
+    body: dict | None
+    wire: "WireAction | None" = None
+    outcome: str | None = None      # the journal's word for a request that got no body
+
+
+@dataclass(frozen=True)
+class FaultAction(Action):
+    """A NetSuite SOAP fault; the operation does not run."""
+
+    kind: ClassVar[str] = "fault"
+    SETTINGS: ClassVar[tuple[str, ...]] = ("fault", "code", "message", "faultstring")
+    fault: str = ""
     code: str | None = None
     message: str | None = None
     faultstring: str | None = None
-    detail_type: str = "ERROR"
-    http_status: int = 500
-    body: str = ""
-    content_type: str = "text/plain; charset=utf-8"
-    ms: float = 0.0
-    phase: str = "after"
-    bytes: int | None = None
-    then: "Action | None" = None
+
+    @classmethod
+    def parse(cls, values: dict) -> "FaultAction":
+        fault = values.get("fault")
+        if not fault:
+            raise ConfigurationError("a fault action names its fault, e.g. "
+                                     "fault = \"UnexpectedErrorFault\"")
+        fault = fault[0].upper() + fault[1:]
+        if fault not in FAULT_DEFAULTS:
+            raise ConfigurationError(f"unknown fault {fault!r} "
+                                     f"(known: {', '.join(FAULT_DEFAULTS)})")
+        action = cls(**{**values, "fault": fault})
+        if FAULT_DEFAULTS[fault] is None and not (action.code and action.message):
+            raise ConfigurationError(f"{fault} needs a code and a message")
+        return action
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        raise self.soap_fault(operation)
 
     def soap_fault(self, operation: str) -> SoapFault:
         """The fault this action sends: NetSuite's code and message unless overridden."""
@@ -106,32 +144,171 @@ class Action:
         return SoapFault(element, self.code or code, message,
                          faultstring=self.faultstring or faultstring)
 
+
+@dataclass(frozen=True)
+class StatusAction(Action):
+    """A failed status with any code and message; the operation does not run."""
+
+    kind: ClassVar[str] = "status"
+    SETTINGS: ClassVar[tuple[str, ...]] = ("code", "message", "type")
+    code: str = ""
+    message: str | None = None
+    type: str = "ERROR"
+
+    @classmethod
+    def parse(cls, values: dict) -> "StatusAction":
+        action = cls(**values)
+        if not action.code:
+            raise ConfigurationError("a status action needs a code (and a message, unless the "
+                                     "mock knows NetSuite's message for that code)")
+        if action.message is None and _default_message_id(action.code) is None:
+            raise ConfigurationError(f"a status action with code {action.code} needs a message")
+        if action.type not in ("ERROR", "WARN", "INFO"):
+            raise ConfigurationError("a status action's type is ERROR, WARN or INFO")
+        return action
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        failed = failed_response(operation, self.record_error())
+        if failed is None:   # a rule for any operation met one without a status
+            raise SoapFault.of("status_action_without_status", operation=operation)
+        return Acted(failed)
+
     def record_error(self) -> RecordError:
         """The status detail this action sends; NetSuite's message for the code if none given."""
         message = self.message
         if message is None:
             message = RecordError.of(_default_message_id(self.code),
                                      error_id=new_error_id()).message
-        return RecordError(self.code, message, detail_type=self.detail_type)
+        return RecordError(self.code, message, detail_type=self.type)
+
+
+@dataclass(frozen=True)
+class DelayAction(Action):
+    """Wait ``ms`` (inside the concurrency slot), then answer, or do what ``then`` says."""
+
+    kind: ClassVar[str] = "delay"
+    SETTINGS: ClassVar[tuple[str, ...]] = ("ms",)
+    ms: float = 0.0
+    then: Action | None = None
+
+    @classmethod
+    def parse(cls, values: dict) -> "DelayAction":
+        then = values.pop("then", None)
+        return cls(**values, then=parse_action(then) if then is not None else None)
+
+    @property
+    def delay_ms(self) -> float:
+        return self.ms
 
     def describe(self) -> dict:
-        out = {"kind": self.kind}
-        for name in ("fault", "code", "message", "faultstring"):
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        if self.kind == "status":
-            out["type"] = self.detail_type
-        if self.kind == "http":
-            out.update(status=self.http_status, body=self.body, content_type=self.content_type)
-        if self.kind == "delay":
-            out["ms"] = self.ms
-        if self.kind == "drop":
-            out["phase"] = self.phase
-        if self.kind == "truncate" and self.bytes is not None:
-            out["bytes"] = self.bytes
+        out = super().describe()
         if self.then is not None:
             out["then"] = self.then.describe()
         return out
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        return self.then.act(operation, run) if self.then is not None else Acted(run())
+
+
+class Wire(Protocol):
+    """What the HTTP layer can do with the answer the mock produced (``answer``), for a wire
+    action to carry itself out with."""
+
+    answer: bytes
+
+    def replace(self, status: int, body: bytes, content_type: str) -> object: ...
+    def drop(self) -> object: ...
+    def send_part(self, part: bytes) -> object: ...
+    def send_instead(self, body: bytes, outcome: str) -> object: ...
+
+
+class WireAction(Action):
+    """An action on the answer's way out: the operation runs (unless the action says before),
+    and the HTTP layer breaks the answer as ``carry_out`` tells it."""
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        return Acted(run(), self)
+
+    def carry_out(self, wire: Wire) -> object:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class HttpAction(WireAction):
+    """An HTTP status with a body of the rule's choice instead of the answer."""
+
+    kind: ClassVar[str] = "http"
+    SETTINGS: ClassVar[tuple[str, ...]] = ("status", "body", "content_type")
+    status: int = 500
+    body: str = ""
+    content_type: str = "text/plain; charset=utf-8"
+
+    @classmethod
+    def parse(cls, values: dict) -> "HttpAction":
+        action = cls(**values)
+        if not (100 <= int(action.status) <= 599):
+            raise ConfigurationError("an http action's status is an HTTP status code")
+        return action
+
+    def carry_out(self, wire: Wire) -> object:
+        return wire.replace(int(self.status), self.body.encode(), self.content_type)
+
+
+@dataclass(frozen=True)
+class DropAction(WireAction):
+    """The connection closed without an answer, after the work or before it."""
+
+    kind: ClassVar[str] = "drop"
+    SETTINGS: ClassVar[tuple[str, ...]] = ("phase",)
+    phase: str = "after"
+
+    @classmethod
+    def parse(cls, values: dict) -> "DropAction":
+        action = cls(**values)
+        if action.phase not in ("before", "after"):
+            raise ConfigurationError("a drop action's phase is before or after")
+        return action
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        if self.phase == "before":
+            return Acted(None, self, "dropped")
+        return super().act(operation, run)
+
+    def carry_out(self, wire: Wire) -> object:
+        return wire.drop()
+
+
+@dataclass(frozen=True)
+class TruncateAction(WireAction):
+    """Only the first ``bytes`` of the answer (half by default), then the connection closes."""
+
+    kind: ClassVar[str] = "truncate"
+    SETTINGS: ClassVar[tuple[str, ...]] = ("bytes",)
+    bytes: int | None = None
+
+    def carry_out(self, wire: Wire) -> object:
+        answer = wire.answer
+        cut = len(answer) // 2 if self.bytes is None else min(int(self.bytes), len(answer))
+        return wire.send_part(answer[:cut])
+
+
+@dataclass(frozen=True)
+class InvalidXmlAction(WireAction):
+    """The answer cut mid-tag and followed by bytes no XML parser accepts."""
+
+    kind: ClassVar[str] = "invalid_xml"
+
+    def carry_out(self, wire: Wire) -> object:
+        answer = wire.answer
+        return wire.send_instead(answer[: max(1, len(answer) * 2 // 3)] + b"<\x00\xff&;</",
+                                 "invalid_xml")
+
+
+ACTIONS: dict[str, type[Action]] = {cls.kind: cls for cls in (
+    FaultAction, StatusAction, DelayAction, HttpAction, DropAction, TruncateAction,
+    InvalidXmlAction)}
+# What NetSuite does when a request runs past the timeout: the client sees the connection close.
+TIMED_OUT = Acted(None, DropAction(phase="before"), "timed_out")
 
 
 @dataclass
@@ -296,54 +473,26 @@ def parse_action(spec: dict) -> Action:
         raise ConfigurationError(f"a rule's action is a table, not {spec!r}")
     spec = dict(spec)
     kind = spec.pop("kind", None)
-    if kind not in ACTION_KINDS:
-        raise ConfigurationError(f"rule action kind must be one of {', '.join(ACTION_KINDS)}, "
+    cls = ACTIONS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ConfigurationError(f"rule action kind must be one of {', '.join(ACTIONS)}, "
                                  f"not {kind!r}")
-    then = spec.pop("then", None)
-    renames = {"status": "http_status", "type": "detail_type"}
-    known = {"fault", "code", "message", "faultstring", "type", "status", "body",
-             "content_type", "ms", "phase", "bytes"}
-    unknown = set(spec) - known
+    if "then" in spec and cls is not DelayAction:
+        raise ConfigurationError("only a delay action takes a 'then' action")
+    unknown = set(spec) - set(cls.SETTINGS) - {"then"}
     if unknown:
         raise ConfigurationError(f"unknown action setting(s) {', '.join(sorted(unknown))} "
                                  f"for a {kind} action")
-    values = {renames.get(k, k): v for k, v in spec.items()}
-    for name in ("fault", "code", "message", "faultstring", "body", "content_type"):
-        if values.get(name) is not None and not isinstance(values[name], str):
-            raise ConfigurationError(f"a {kind} action's {name} is text, not {values[name]!r}")
-    for name, what in (("http_status", "status"), ("ms", "ms"), ("bytes", "bytes")):
-        value = values.get(name)
+    for name in ("fault", "code", "message", "faultstring", "body", "content_type", "type"):
+        if spec.get(name) is not None and not isinstance(spec[name], str):
+            raise ConfigurationError(f"a {kind} action's {name} is text, not {spec[name]!r}")
+    for name in ("status", "ms", "bytes"):
+        value = spec.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or value < 0 or (name != "ms" and value != int(value))):
-            raise ConfigurationError(f"a {kind} action's {what} is a number of at least 0, "
+            raise ConfigurationError(f"a {kind} action's {name} is a number of at least 0, "
                                      f"{'' if name == 'ms' else 'whole, '}not {value!r}")
-    action = Action(kind, **values)
-    if kind == "fault":
-        if not action.fault:
-            raise ConfigurationError("a fault action names its fault, e.g. "
-                                     "fault = \"UnexpectedErrorFault\"")
-        action.fault = action.fault[0].upper() + action.fault[1:]
-        if action.fault not in FAULT_DEFAULTS:
-            raise ConfigurationError(f"unknown fault {action.fault!r} "
-                                     f"(known: {', '.join(FAULT_DEFAULTS)})")
-        if FAULT_DEFAULTS[action.fault] is None and not (action.code and action.message):
-            raise ConfigurationError(f"{action.fault} needs a code and a message")
-    if kind == "status" and not action.code:
-        raise ConfigurationError("a status action needs a code (and a message, unless the mock "
-                                 "knows NetSuite's message for that code)")
-    if kind == "status" and action.message is None and _default_message_id(action.code) is None:
-        raise ConfigurationError(f"a status action with code {action.code} needs a message")
-    if action.detail_type not in ("ERROR", "WARN", "INFO"):
-        raise ConfigurationError("a status action's type is ERROR, WARN or INFO")
-    if kind == "drop" and action.phase not in ("before", "after"):
-        raise ConfigurationError("a drop action's phase is before or after")
-    if kind == "http" and not (100 <= int(action.http_status) <= 599):
-        raise ConfigurationError("an http action's status is an HTTP status code")
-    if then is not None:
-        if kind != "delay":
-            raise ConfigurationError("only a delay action takes a 'then' action")
-        action.then = parse_action(then)
-    return action
+    return cls.parse(spec)
 
 
 STATUS = "platformCore:Status"
@@ -378,8 +527,8 @@ def failed_response(operation: str, error: RecordError) -> dict | None:
     return body
 
 
-def _final(action: "Action") -> "Action":
-    while action.then is not None:
+def _final(action: Action) -> Action:
+    while isinstance(action, DelayAction) and action.then is not None:
         action = action.then
     return action
 
@@ -414,7 +563,7 @@ def parse_rule(spec: dict) -> Rule:
     if spec.get("nth") is not None and spec.get("every") is not None:
         raise ConfigurationError("a rule fires on the nth call or on every k-th, not both")
     action, operations = parse_action(spec["action"]), _names(spec.get("operation"))
-    if _final(action).kind == "status":
+    if isinstance(_final(action), StatusAction):
         without = sorted(op for op in operations if _status_path(op) is None)
         if without:
             raise ConfigurationError(f"{without[0]} answers without a status that could fail "

@@ -14,10 +14,12 @@ rewritten.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from mockserver.domain.clock import account_day
-from mockserver.domain.errors import RecordError
+from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.records import RECORD_TYPES, RecordKind, record_name
 from mockserver.domain.store import RecordStore
 
@@ -200,7 +202,7 @@ def check_links(store: RecordStore, kind: RecordKind, record: dict) -> None:
     for list_name in APPLY_LISTS:
         for line in lines(record, list_name):
             if line.get("doc") is not None and _find_transaction(store, str(line["doc"])) is None:
-                raise RecordError.of("invalid_reference", field="doc", key=line["doc"])
+                raise invalid_reference("doc", key=line["doc"])
 
 
 def _order_line(order: dict, list_name: str, number) -> dict | None:
@@ -220,7 +222,7 @@ def _check_bill_links(store: RecordStore, bill: dict) -> None:
             order_id = str(line["orderDoc"])
             order = store.get("purchaseOrder", order_id)
             if order is None:
-                raise RecordError.of("invalid_reference", field="orderDoc", key=order_id)
+                raise invalid_reference("purchaseOrder", order_id)
             if (order.get("entity") or {}).get("internalId") != \
                     (bill.get("entity") or {}).get("internalId"):
                 raise RecordError.of("linked_entities")
@@ -409,22 +411,51 @@ _EXPENSE_LINE = ("category", "account", "amount", "memo", "department", "class",
                  "customer", "isBillable")
 
 
-# What initialize makes of an order: (new record type, order type) -> billing it (True) or
-# taking its lines (a receipt, a fulfilment: False).
-INITIALIZERS = {("vendorBill", "purchaseOrder"): True, ("itemReceipt", "purchaseOrder"): False,
-                ("invoice", "salesOrder"): True, ("cashSale", "salesOrder"): True,
-                ("itemFulfillment", "salesOrder"): False}
+def _created_from(source_ref: dict) -> dict:
+    return {"createdFrom": source_ref}
 
 
-def initialize_from_order(store: RecordStore, target: RecordKind, order: dict, order_type: str,
-                          now: datetime) -> dict | None:
+def _purchase_orders(source_ref: dict) -> dict:
+    return {"purchaseOrderList": {"recordRef": [source_ref]}}
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """What ``initialize`` makes of a source record for one target type."""
+
+    billing: bool                    # bills what is not billed, or takes what is not taken
+    line_fields: tuple[str, ...]     # the item line fields copied from the source
+    link: Callable[[dict], dict]     # the fields that name the source
+    order_doc: bool = False          # lines name the source by ``orderDoc``
+    expenses: bool = False           # the source's unbilled expense lines come too
+
+
+_TAKEN_LINE = tuple(k for k in _LINE if k not in ("customer", "isBillable"))
+_BILL_FROM_ORDER = Initializer(billing=True, line_fields=_TAKEN_LINE, link=_created_from)
+_TAKE_FROM_ORDER = Initializer(billing=False, line_fields=_TAKEN_LINE, link=_created_from)
+
+# (target record type, source record type) -> how initialize makes the one from the other.
+INITIALIZERS: dict[tuple[str, str], Initializer] = {
+    ("vendorBill", "purchaseOrder"): Initializer(billing=True, line_fields=_LINE,
+                                                 link=_purchase_orders, order_doc=True,
+                                                 expenses=True),
+    ("itemReceipt", "purchaseOrder"): _TAKE_FROM_ORDER,
+    ("invoice", "salesOrder"): _BILL_FROM_ORDER,
+    ("cashSale", "salesOrder"): _BILL_FROM_ORDER,
+    ("itemFulfillment", "salesOrder"): _TAKE_FROM_ORDER,
+}
+
+
+def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_type: str,
+                    now: datetime) -> dict | None:
     """A bill, invoice or cash sale for what is not billed of an order, or a receipt or
     fulfilment for what is not received or fulfilled; None when nothing is left.
 
     The result is what NetSuite's ``initialize`` returns: a record that is not saved yet, whose
     lines carry the order links an ``add`` checks.
     """
-    billing = INITIALIZERS[(target.record_type, order_type)]
+    rule = INITIALIZERS[(target.record_type, order_type)]
+    billing = rule.billing
     progress = order_progress(store, order["internalId"], order_type)
     schema = target.schema
     record: dict = {k: order[k] for k in _HEADER if k in order and schema.field(k)}
@@ -440,10 +471,10 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict, o
         left = float(line.get("quantity") or 0) - (billed if billing else received)
         if left <= 0:
             continue
-        new = {k: line[k] for k in _LINE if k in line}
+        new = {k: line[k] for k in rule.line_fields if k in line}
         new["quantity"] = left
         new["orderLine"] = line.get("line")
-        if target.record_type == "vendorBill":
+        if rule.order_doc:
             new["orderDoc"] = int(order["internalId"])
         if billing:
             if line.get("rate") is not None:
@@ -451,12 +482,9 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict, o
         else:
             new["itemReceive"] = True
             new["quantityRemaining"] = left
-        if target.record_type != "vendorBill":
-            new.pop("customer", None)
-            new.pop("isBillable", None)
         items.append(new)
     expenses = []
-    if target.record_type == "vendorBill":
+    if rule.expenses:
         billed_lines = billed_expense_lines(store, order["internalId"])
         for line in lines(order, "expenseList"):
             if line.get("isClosed") or str(line.get("line")) in billed_lines:
@@ -473,10 +501,7 @@ def initialize_from_order(store: RecordStore, target: RecordKind, order: dict, o
         record["itemList"] = {"item": items}
     if expenses:
         record["expenseList"] = {"expense": expenses}
-    if target.record_type == "vendorBill":
-        record["purchaseOrderList"] = {"recordRef": [order_ref]}
-    else:
-        record["createdFrom"] = order_ref
+    record.update(rule.link(order_ref))
     if billing:
         compute_amounts(target, record)
         source_from_entity(store, target, record)

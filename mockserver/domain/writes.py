@@ -16,10 +16,10 @@ from typing import Iterator
 
 from mockserver.domain import custom_fields
 from mockserver.domain.custom_fields import CUSTOM_FIELD_LIST, CustomFields, scope_of
-from mockserver.domain.errors import RecordError
+from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.indexes import KEY_FIELDS
-from mockserver.domain.records import (RECORD_TYPES, RecordKind, kind_of, record_name,
-                                       reference_targets)
+from mockserver.domain.records import (READ_ONLY_FIELDS, RECORD_TYPES, RecordKind, kind_of,
+                                       record_name, reference_targets)
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import (APPLY_LISTS, LINE_LISTS, check_balance, check_links,
                                             compute_amounts, lines, source_from_entity)
@@ -128,8 +128,10 @@ class RecordWriter:
                     target_kind = kind_of(target)
                     break
             if found is None:
-                raise RecordError.of("invalid_reference", field=field_name,
-                                     key=internal_id if internal_id is not None else external_id)
+                # NetSuite names the record type pointed at (a file's folder: "folder"); a
+                # field that may point at several types (entity, item) by its own name
+                raise invalid_reference(targets[0] if len(targets) == 1 else field_name,
+                                        internal_id if internal_id is not None else external_id)
             ref.clear()
             ref["internalId"] = found["internalId"]
             name = record_name(target_kind, found)
@@ -391,3 +393,43 @@ def record_refs(ctype: ComplexType, value: dict) -> Iterator[tuple[str, dict]]:
             nested = registry.lookup(type_ref)
             if isinstance(nested, ComplexType) and nested.fields:
                 yield from record_refs(nested, element)
+
+
+def _nested_values(ctype: ComplexType,
+                   value: dict) -> Iterator[tuple[str, object, ComplexType | None]]:
+    """Each field a value sets, in schema order, with the complex type of its elements (None
+    for a simple one); the value's own ``xsi:type`` says which fields it has."""
+    actual = registry.lookup(value["_type"]) if "_type" in value else ctype
+    if not isinstance(actual, ComplexType):
+        return
+    for f in actual.fields:
+        if f.name in value:
+            nested = registry.lookup(f.type_ref)
+            yield f.name, value[f.name], nested if isinstance(nested, ComplexType) else None
+
+
+def read_only_fields(ctype: ComplexType, value: dict) -> Iterator[str]:
+    """The read-only fields a client sent anywhere in a record: on it, inside a nested value
+    (an address's ``addrText``) or on a sublist line, at any depth."""
+    for name, item, nested in _nested_values(ctype, value):
+        if name in READ_ONLY_FIELDS:
+            yield name
+        elif nested is not None:
+            for element in item if isinstance(item, list) else (item,):
+                if isinstance(element, dict):
+                    yield from read_only_fields(nested, element)
+
+
+def without_read_only(ctype: ComplexType, value: dict) -> dict:
+    """A copy of a record without its read-only fields, at any depth (``ignoreReadOnlyFields``);
+    what the schema does not describe (attributes, ``_type``) is kept as sent."""
+    kept = {k: v for k, v in value.items() if k not in READ_ONLY_FIELDS}
+    for name, item, nested in _nested_values(ctype, value):
+        if nested is None or name in READ_ONLY_FIELDS:
+            continue
+        if isinstance(item, list):
+            kept[name] = [without_read_only(nested, e) if isinstance(e, dict) else e
+                          for e in item]
+        elif isinstance(item, dict):
+            kept[name] = without_read_only(nested, item)
+    return kept

@@ -103,35 +103,10 @@ class MockApplication:
             if action is None:
                 start_response(status, headers)
                 return [body]
-            return self._carry_out(action, exchange, environ, start_response, body)
+            return action.carry_out(BrokenAnswer(exchange, environ, start_response, body))
         finally:
             exchange.duration_ms = round((time.time() - exchange.started) * 1000, 3)
             self.backend.journal.add(exchange, self.backend.clock.now())
-
-    def _carry_out(self, action, exchange, environ, start_response, body: bytes):
-        """A fault rule's wire-level action on the answer the mock had produced."""
-        if action.kind == "http":
-            exchange.http_status, exchange.outcome = int(action.http_status), "http"
-            exchange.response = action.body.encode()
-            return respond(start_response, f"{action.http_status} Injected",
-                           exchange.response, action.content_type)
-        if action.kind == "drop":
-            exchange.outcome = exchange.outcome if exchange.outcome == "timed_out" else "dropped"
-            exchange.http_status, exchange.response = None, b""
-            drop_connection(environ)
-            return []
-        if action.kind == "truncate":
-            cut = len(body) // 2 if action.bytes is None else min(int(action.bytes), len(body))
-            exchange.outcome, exchange.response = "truncated", body[:cut]
-            start_response(f"{exchange.http_status} OK" if exchange.http_status == 200 else
-                           "500 Internal Server Error",
-                           [("Content-Type", XML), ("Content-Length", str(len(body)))])
-            return _fail_after(body[:cut])
-        # invalid_xml: the real answer, cut mid-tag and followed by bytes no parser accepts
-        broken = body[: max(1, len(body) * 2 // 3)] + b"<\x00\xff&;</"
-        exchange.outcome, exchange.response = "invalid_xml", broken
-        return respond(start_response, "200 OK" if exchange.http_status == 200 else
-                       "500 Internal Server Error", broken, XML)
 
     def _fault_parts(self, fault: SoapFault) -> tuple[str, list, bytes]:
         body = envelope.to_bytes(envelope.fault_document(fault, self.hostname))
@@ -157,6 +132,44 @@ class MockApplication:
                 f"Service: {base}{wsdl.SERVICE_PATH}\n"
                 f"Admin:   {base}/__admin/\n")
         return respond(start_response, "200 OK", text.encode(), "text/plain; charset=utf-8")
+
+
+class BrokenAnswer:
+    """The ``Wire`` a fault rule's wire action carries itself out with: the answer the mock
+    produced for one exchange, and the ways to break it on its way to the client."""
+
+    def __init__(self, exchange, environ: dict, start_response: StartResponse, answer: bytes):
+        self.exchange, self.environ, self.start_response = exchange, environ, start_response
+        self.answer = answer
+
+    def _status_line(self) -> str:
+        return "200 OK" if self.exchange.http_status == 200 else "500 Internal Server Error"
+
+    def replace(self, status: int, body: bytes, content_type: str) -> Iterable[bytes]:
+        """Another HTTP status and body instead of the answer."""
+        self.exchange.http_status, self.exchange.outcome = status, "http"
+        self.exchange.response = body
+        return respond(self.start_response, f"{status} Injected", body, content_type)
+
+    def drop(self) -> Iterable[bytes]:
+        """The connection closed without an answer."""
+        exchange = self.exchange
+        exchange.outcome = exchange.outcome if exchange.outcome == "timed_out" else "dropped"
+        exchange.http_status, exchange.response = None, b""
+        drop_connection(self.environ)
+        return []
+
+    def send_part(self, part: bytes) -> Iterable[bytes]:
+        """The first bytes of the answer, its full length declared, then a failed connection."""
+        self.exchange.outcome, self.exchange.response = "truncated", part
+        self.start_response(self._status_line(), [("Content-Type", XML),
+                                                  ("Content-Length", str(len(self.answer)))])
+        return _fail_after(part)
+
+    def send_instead(self, body: bytes, outcome: str) -> Iterable[bytes]:
+        """Other bytes in place of the answer, with its HTTP status."""
+        self.exchange.outcome, self.exchange.response = outcome, body
+        return respond(self.start_response, self._status_line(), body, XML)
 
 
 def serve_wsdl(environ: dict, start_response: StartResponse) -> Iterable[bytes]:

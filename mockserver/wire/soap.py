@@ -27,7 +27,6 @@ from spyne.server.wsgi import (WsgiApplication, WsgiMethodContext, WsgiTransport
 
 from mockserver.domain.backend import Backend, Reply
 from mockserver.domain.errors import ClientFault, SoapFault
-from mockserver.domain.faultrules import WireActionRequired
 from mockserver.domain.journal import outcome_of
 from mockserver.schema import platform, registry
 from mockserver.wire import envelope
@@ -279,10 +278,10 @@ def _service_method(operation: str):
                                    xpath=lambda expr: xpath_matches(body_element, expr))
         except SoapFault as fault:
             raise NetSuiteFault(fault) from None
-        except WireActionRequired as required:
-            exchange.wire_action, exchange.outcome = required.action, required.outcome
-            raise NetSuiteFault(SoapFault.of("unexpected")) from None  # never sent
         exchange.wire_action = reply.wire_action
+        if reply.body is None:  # no answer at all: the HTTP layer drops the connection
+            exchange.outcome = reply.outcome
+            raise NetSuiteFault(SoapFault.of("unexpected")) from None  # never sent
         exchange.outcome, exchange.codes = outcome_of(reply.body)
         return reply
 

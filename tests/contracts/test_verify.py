@@ -90,7 +90,7 @@ def test_a_mock_that_stops_computing_totals_fails_on_the_field(monkeypatch, caps
 
 
 def test_a_mock_that_pages_differently_fails_on_the_paging(monkeypatch, capsys):
-    from mockserver.domain.search import operations as search_operations
+    from mockserver.domain.handlers import search as search_operations
     monkeypatch.setattr(search_operations, "_page_size", lambda prefs, maximum=1000: 6)
     assert contracts_main(["verify", str(RECORDINGS / "vendor-search-pages.yaml")]) == 1
     out = capsys.readouterr().out
@@ -233,8 +233,8 @@ def test_the_mocks_own_not_implemented_fault_is_compared_not_injected(netsuite_m
     assert "ok       #1   changePassword         fault UNEXPECTED_ERROR\n" in out
     assert "rule" not in out
 
-    from mockserver.domain import backend
-    monkeypatch.setitem(backend.OPERATIONS, "changePassword",
+    from mockserver.domain import dispatch
+    monkeypatch.setitem(dispatch.OPERATIONS, "changePassword",
                         lambda call, body: {"changePasswordResponse": {
                             "sessionResponse": {"status": {"isSuccess": True}}}})
     assert contracts_main(["verify", str(path)]) == 1

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from mockserver.domain.errors import SoapFault
-from mockserver.domain.operations import readable
+from mockserver.domain.views import readable
 from mockserver.domain.records import RECORD_TYPES, RecordKind
 from mockserver.domain.search.criteria import as_number, as_text, ref_ids
 from mockserver.domain.search.families import Family, Row, accessor, family, lines

@@ -242,11 +242,11 @@ def test_the_admin_api_lists_the_jobs_with_their_status(slow, response_schema):
 
 def test_a_job_that_meets_a_bug_fails_with_netsuites_unexpected_error(ns, response_schema,
                                                                        monkeypatch, caplog):
-    from mockserver.domain import async_operations
+    from mockserver.domain.handlers import async_jobs
 
     def broken(*args, **kwargs):
         raise RuntimeError("planted bug")
-    monkeypatch.setattr(async_operations, "run_list", broken)
+    monkeypatch.setattr(async_jobs, "run_list", broken)
     job = submitted(ns, response_schema, "asyncGetList", baseRef=[ns.ref("vendor", "101")])
     assert job_status(ns, response_schema, job) == ("failed", 100.0)
     with pytest.raises(Fault) as raised:

@@ -53,13 +53,13 @@ def test_attach_a_contact_and_a_file_then_detach(ns, response_schema):
 
 @pytest.mark.parametrize("reference, code, message", [
     (lambda ns: contact_to(ns, ns.ref("vendor", "99999")), "INVALID_KEY_OR_REF",
-     "Invalid attachTo reference key 99999."),
+     "Invalid vendor reference key 99999."),
     (lambda ns: contact_to(ns, ns.ref("vendor", "101"), contact_id="99999"),
      "INVALID_KEY_OR_REF", "Invalid contact reference key 99999."),
-    (lambda ns: contact_to(ns, ns.ref("account", "54")), "INVALID_RCRD_TYPE",
-     "The record type [account] is invalid."),
+    (lambda ns: contact_to(ns, ns.ref("account", "54")), "USER_ERROR",
+     "Invalid Attachment record combination"),
     (lambda ns: file_to(ns, ns.ref("vendor", "101"), file_id="99999"), "INVALID_KEY_OR_REF",
-     "Invalid attachedRecord reference key 99999."),
+     "Invalid file reference key 99999."),
     (lambda ns: file_to(ns, ns.ref(None, "101")), "RCRD_TYPE_REQD",
      "The record type is required."),
 ])

@@ -324,6 +324,8 @@ def test_rules_can_be_listed_and_removed(ns, admin):
     ({"action": {"kind": "fault", "fault": "NoSuchFault"}}, "unknown fault"),
     ({"action": {"kind": "status", "code": "X"}}, "with code X needs a message"),
     ({"action": {"kind": "status"}}, "a status action needs a code"),
+    ({"action": {"kind": "http", "code": "X"}}, "unknown action setting(s) code for a http"),
+    ({"action": {"kind": "drop", "then": UNEXPECTED}}, "only a delay action takes a 'then'"),
     ({"xpath": "//[broken", "action": UNEXPECTED}, "invalid XPath"),
     ({"xpath": "//nosuch:record", "action": UNEXPECTED}, "Undefined namespace prefix"),
     ({"xpath": "count(nosuch())", "action": UNEXPECTED}, "Unregistered function"),

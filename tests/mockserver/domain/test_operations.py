@@ -344,4 +344,4 @@ def test_get_currency_rate_with_an_unknown_currency_is_refused(ns, response_sche
                               baseCurrency=ns.ref(internal_id="999"))).getCurrencyRateResult
     assert not result.status.isSuccess
     assert (result.status.statusDetail[0].code, result.status.statusDetail[0].message) == (
-        "INVALID_KEY_OR_REF", "Invalid baseCurrency reference key 999.")
+        "INVALID_KEY_OR_REF", "Invalid currency reference key 999.")

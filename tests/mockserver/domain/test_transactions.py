@@ -185,7 +185,7 @@ def test_initialize_a_bill_from_what_is_left_of_an_order(ns, api, response_schem
     assert api.get("vendorBill", write.baseRef.internalId).tranId == "MUL-2024-131"
     again = api.initialize("vendorBill", "purchaseOrder", "303")
     assert [(d.code, d.message) for d in again.status.statusDetail] == [
-        ("INVALID_INITIALIZE_REF", "You can not initialize vendorBill: invalid reference 303.")]
+        ("INVALID_INITIALIZE_REF", "You can not initialize vendorbill: invalid reference 303.")]
 
 
 def test_an_initialized_bill_can_be_added_as_it_is(ns, api, response_schema):
@@ -219,9 +219,9 @@ def test_initialize_an_item_receipt(ns, api, response_schema):
 
 @pytest.mark.parametrize("target, source, internal_id, expected", [
     ("vendorBill", "purchaseOrder", "9999",
-     ("INVALID_INITIALIZE_REF", "You can not initialize vendorBill: invalid reference 9999.")),
+     ("INVALID_INITIALIZE_REF", "You can not initialize vendorbill: invalid reference 9999.")),
     ("vendorBill", "purchaseOrder", "302",
-     ("INVALID_INITIALIZE_REF", "You can not initialize vendorBill: invalid reference 302.")),
+     ("INVALID_INITIALIZE_REF", "You can not initialize vendorbill: invalid reference 302.")),
     ("vendorBill", None, "301",
      ("INITIALIZE_ARG_REQD", "The initialize reference type is required.")),
     ("vendorBill", "purchaseOrder", None,

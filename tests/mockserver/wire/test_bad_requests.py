@@ -123,7 +123,7 @@ def _raise(*args, **kwargs):
 
 
 def _plant(monkeypatch, mock, stage: str) -> None:
-    from mockserver.domain import backend
+    from mockserver.domain import backend, dispatch
     from mockserver.wire import envelope as wire_envelope
     from mockserver.wire.soap import NetSuiteService
     app = mock.ready()
@@ -138,7 +138,7 @@ def _plant(monkeypatch, mock, stage: str) -> None:
         "the HTTP layer": (app, "soap"),
     }
     if stage == "the operation":
-        monkeypatch.setitem(backend.OPERATIONS, "getServerTime", _raise)
+        monkeypatch.setitem(dispatch.OPERATIONS, "getServerTime", _raise)
     else:
         monkeypatch.setattr(*targets[stage], _raise)
 

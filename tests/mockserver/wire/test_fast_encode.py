@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 
 from mockserver.config import MockSettings
-from mockserver.domain.operations import readable
+from mockserver.domain.views import readable
 from mockserver.domain.records import kind_of
 from mockserver.server import build_backend
 from mockserver.wire import envelope

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockserver.domain.accounts import DELETED_RECORDS, Level
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, success_status, warning_status
 from mockserver.domain.records import RECORD_TYPES, id_order
 from mockserver.domain.search.criteria import InvalidEnumValue, compile_criterion
@@ -230,8 +230,11 @@ def get_saved_search(call: Call, body: dict) -> dict:
                    key=lambda s: id_order(s.internal_id))
     return {"getSavedSearchResult": {
         "status": success_status(), "totalRecords": len(found),
-        "recordRefList": {"recordRef": [{"internalId": s.internal_id, "name": s.title}
-                                        for s in found]}}}
+        # CustomizationRefs with their script ids, typed (NetSuite's getSavedSearch sample)
+        "recordRefList": {"recordRef": [
+            {"_type": "platformCore:CustomizationRef", "internalId": s.internal_id,
+             **({"scriptId": s.script_id} if s.script_id else {}), "name": s.title}
+            for s in found]}}}
 
 
 # -- getDeleted ---------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from mockserver.domain.accounts import Level
-from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, success_status
-from mockserver.domain.list_operations import list_inputs
+from mockserver.domain.dispatch import Call, operation
+from mockserver.domain.errors import RecordError, invalid_reference, success_status
+from mockserver.domain.handlers.lists import list_inputs
 from mockserver.domain.records import id_order, kind_of, record_name
 from mockserver.domain.transactions import lines, order_progress
 
@@ -84,8 +84,7 @@ def get_item_availability(call: Call, body: dict) -> dict:
             # the mock keeps stock of inventory items only
             item = store.find("inventoryItem", ref.get("internalId"), ref.get("externalId"))
             if item is None:
-                raise RecordError.of("invalid_reference", field="item",
-                                     key=ref.get("internalId") or ref.get("externalId"))
+                raise invalid_reference("item", ref.get("internalId") or ref.get("externalId"))
             items.append(item)
     except RecordError as error:
         return {"getItemAvailabilityResult": {"status": error.as_status()}}
@@ -120,7 +119,7 @@ def get_item_availability(call: Call, body: dict) -> dict:
 
 def _named_ref(store, record_type: str, internal_id: str) -> dict:
     """A reference with the record's name (``RecordRef.name``), as NetSuite returns one."""
-    ref = {"internalId": internal_id}
+    ref = {"internalId": internal_id, "type": record_type}  # typed, as NetSuite sends them
     record = store.get(record_type, internal_id)
     name = record_name(kind_of(record_type), record) if record is not None else None
     if name:

@@ -1,15 +1,19 @@
-"""The asynchronous operations' handlers (see ``async_jobs`` for what a job is)."""
+"""The asynchronous operations' handlers (see ``mockserver.domain.async_jobs`` for what a job
+is)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from mockserver.domain.async_jobs import AsyncJob, Outcome
-from mockserver.domain.backend import Call, log, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import SoapFault
-from mockserver.domain.list_operations import EACH, list_inputs, run_list
-from mockserver.domain.search.operations import search_snapshot
+from mockserver.domain.handlers.lists import EACH, list_inputs, run_list
+from mockserver.domain.handlers.search import search_snapshot
+
+log = logging.getLogger("netsuite_mock")
 
 # asyncX -> the synchronous list operation it queues, and its result type (platformMsgs).
 LIST_JOBS = {

@@ -13,14 +13,14 @@ from functools import partial
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.governance import RECORDS_PER_REQUEST
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import ClientFault, RecordError, SoapFault, success_status
-from mockserver.domain.operations import (add_record, delete_record, read_record, readable,
-                                          update_record, upsert_record)
+from mockserver.domain.handlers.initialize import initialize_one
+from mockserver.domain.handlers.records import (add_record, delete_record, read_record,
+                                                update_record, upsert_record)
 from mockserver.domain.records import id_order, kind_of, record_name
-from mockserver.domain.transactions import INITIALIZERS, initialize_from_order
+from mockserver.domain.views import readable
 from mockserver.schema import registry
-
 
 
 def list_inputs(call: Call, body: dict, element: str) -> list:
@@ -56,8 +56,8 @@ def get_all(call: Call, body: dict) -> dict:
         records = [readable(kind, r, store) for r in
                    sorted(store.records(kind.record_type), key=_id_order)]
         status = success_status()
-    except RecordError as error:
-        status = error.as_status()
+    except RecordError as error:  # a refused getAll answers with its status only (capture)
+        return {"getAllResult": {"status": error.as_status()}}
     return {"getAllResult": {"status": status, "totalRecords": len(records),
                              "recordList": {"record": records}}}
 
@@ -93,58 +93,14 @@ def get_customization_id(call: Call, body: dict) -> dict:
                 ref["name"] = name
             refs.append(ref)
         status = success_status()
-    except RecordError as error:
-        status = error.as_status()
+    except RecordError as error:  # its status only, as a refused getAll (INFERRED)
+        return {"getCustomizationIdResult": {"status": error.as_status()}}
     return {"getCustomizationIdResult": {"status": status, "totalRecords": len(refs),
                                          "customizationRefList": {"customizationRef": refs}}}
 
 
 def _id_order(record: dict) -> tuple:
     return id_order(record["internalId"])
-
-
-# -- initialize ----------------------------------------------------------------------------------
-@operation("initialize")
-def initialize(call: Call, body: dict) -> dict:
-    """A new record pre-filled from another (a vendor bill for what is left of an order), not
-    saved: the client changes it and sends it with ``add``."""
-    return {"readResponse": initialize_one(call, body.get("initializeRecord") or {})}
-
-
-def initialize_one(call: Call, request: dict) -> dict:
-    try:
-        record = _initialized(call, request)
-    except RecordError as error:
-        return {"status": error.as_status()}
-    return {"status": success_status(), "record": record}
-
-
-def _initialized(call: Call, request: dict) -> dict:
-    target_type = request.get("type")
-    reference = request.get("reference") or {}
-    if not target_type:
-        raise RecordError.of("initialize_type_required")
-    if not reference.get("type"):
-        raise RecordError.of("initialize_ref_type_required")
-    if reference.get("internalId") is None and reference.get("externalId") is None:
-        raise RecordError.of("initialize_ref_id_required")
-    if (target_type, reference["type"]) not in INITIALIZERS:
-        raise SoapFault.of("initialize_not_implemented", type=target_type,
-                           reference=reference["type"])
-    # Opening the new record's form from the other one: create on the one, view on the other.
-    target = kind_of(target_type)
-    call.require(target, Level.CREATE)
-    call.require(kind_of(reference["type"]), Level.VIEW)
-    store = call.account.store
-    with store.lock:
-        source = store.find(reference["type"], reference.get("internalId"),
-                            reference.get("externalId"))
-        record = None if source is None else initialize_from_order(
-            store, target, source, reference["type"], call.now)
-    if record is None:  # no such order, or nothing left on it to bill or receive
-        raise RecordError.of("invalid_initialize_ref", type=target_type,
-                             key=reference.get("internalId") or reference.get("externalId"))
-    return readable(target, record)
 
 
 # -- the list operations -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The record operations and the small platform operations, with NetSuite's semantics.
+"""get/add/update/upsert/delete, one record each (``read_record``, ``add_record``, …, which the
+list and asynchronous operations run over each input), with NetSuite's semantics.
 
 Each handler takes the parsed request body (a dict shaped like ``platformMsgs:{op}``) and
 returns the response body (shaped like ``platformMsgs:{op}Response``). Business errors are
@@ -7,15 +8,14 @@ returned as failed statuses, never raised as faults, as NetSuite does.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from mockserver.domain.accounts import Level
-from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, SoapFault, success_status
-from mockserver.domain.records import (READ_ONLY_FIELDS, RecordKind, id_order, kind_for_qname,
+from mockserver.domain.dispatch import Call, operation
+from mockserver.domain.errors import (RecordError, missing_record,
+                                      success_status, write_success_status)
+from mockserver.domain.records import (RecordKind, kind_for_qname,
                                        kind_of, record_name)
-from mockserver.domain.store import RecordStore
-from mockserver.domain.transactions import derivation, with_derivation
+from mockserver.domain.views import readable
+from mockserver.domain.writes import read_only_fields, without_read_only
 from mockserver.schema import registry
 
 RECORD_REF = "platformCore:RecordRef"
@@ -23,10 +23,12 @@ RECORD_TYPE_VALUES = frozenset(registry.lookup("platformCoreTyp:RecordType").val
 
 
 def _write_response(status: dict, ref: dict | None = None) -> dict:
+    """A writeResponse; a failed write echoes the keys it was sent, so a reference without
+    internalId or externalId is left out (captures: docs/fidelity.md)."""
     response = {"status": status}
-    if ref is not None:
+    if ref is not None and ("internalId" in ref or "externalId" in ref):
         response["baseRef"] = ref
-    return {"writeResponse": response}
+    return response
 
 
 def base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
@@ -65,32 +67,6 @@ def _kind_of_record(record: dict) -> RecordKind:
     return kind
 
 
-class RecordView(dict):
-    """A stored record as a response carries it. ``version`` is the stored dict it shows and
-    ``variant`` what else shaped it (what other transactions did to it, the fields left out):
-    stored dicts are never modified, so whatever the wire layer wrote for one version and
-    variant (its XML) stays right until a write replaces the record or changes the variant."""
-
-    __slots__ = ("version", "variant")
-
-
-def readable(kind: RecordKind, record: dict, store: RecordStore | None = None, *,
-             leave_out: frozenset[str] = frozenset()) -> dict:
-    """A stored record as a response carries it (with its ``xsi:type``); given the store, with
-    what other records did to it (an order's billed quantities, an invoice's amount paid);
-    without the fields in ``leave_out`` (a search's sublists)."""
-    found = derivation(store, kind, record) if store is not None else None
-    shown = with_derivation(kind, record, found)
-    view = RecordView(_type=kind.qname)
-    if leave_out:
-        view.update((k, v) for k, v in shown.items() if k not in leave_out)
-    else:
-        view.update(shown)
-    view.version = record
-    view.variant = (found, leave_out)
-    return view
-
-
 # -- get / add / update / upsert / delete ---------------------------------------------------
 def read_record(call: Call, ref: dict) -> dict:
     """One get, as ``get`` and ``getList`` perform it: a readResponse body."""
@@ -100,7 +76,7 @@ def read_record(call: Call, ref: dict) -> dict:
         store = call.account.store
         record = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
         if record is None:
-            raise RecordError.of("record_missing")
+            raise missing_record(kind.record_type, ref.get("internalId") or ref.get("externalId"))
     except RecordError as error:
         return {"status": error.as_status()}
     return {"status": success_status(), "record": readable(kind, record, store)}
@@ -112,15 +88,8 @@ def get(call: Call, body: dict) -> dict:
 
 
 def _read_only_sent(record: dict) -> list[str]:
-    """The read-only fields a client sent, on the record or on a line of its sublists."""
-    found = [name for name in record if name in READ_ONLY_FIELDS]
-    for value in record.values():
-        if isinstance(value, dict):
-            for lines in value.values():
-                if isinstance(lines, list):
-                    found += [name for line in lines if isinstance(line, dict)
-                              for name in line if name in READ_ONLY_FIELDS]
-    return found
+    """The read-only fields a client sent, anywhere in the record tree."""
+    return list(read_only_fields(registry.lookup(record["_type"]), record))
 
 
 def _writable(call: Call, record: dict) -> dict:
@@ -133,16 +102,7 @@ def _writable(call: Call, record: dict) -> dict:
         return record
     if (call.headers.get("preferences") or {}).get("ignoreReadOnlyFields") is not True:
         raise RecordError.of("read_only_field", field=sent[0].lower())
-    return {name: _sublist_without_read_only(value) if isinstance(value, dict) else value
-            for name, value in record.items() if name not in READ_ONLY_FIELDS}
-
-
-def _sublist_without_read_only(value: dict) -> dict:
-    def line_kept(line):
-        return {k: v for k, v in line.items() if k not in READ_ONLY_FIELDS} \
-            if isinstance(line, dict) else line
-    return {k: [line_kept(line) for line in v] if isinstance(v, list) else v
-            for k, v in value.items()}
+    return without_read_only(registry.lookup(record["_type"]), record)
 
 
 def _write_options(call: Call) -> dict:
@@ -153,7 +113,8 @@ def _write_options(call: Call) -> dict:
 
 
 def add_record(call: Call, record: dict) -> dict:
-    """One add, as ``add`` and ``addList`` perform it: a writeResponse body."""
+    """One add, as ``add`` and ``addList`` perform it: a writeResponse body. A failed add
+    echoes the externalId it was sent (it has no internalId yet)."""
     try:
         kind = _kind_of_record(record)
         call.require(kind, Level.CREATE)
@@ -163,8 +124,9 @@ def add_record(call: Call, record: dict) -> dict:
             stored = call.account.writer.for_add(kind, record, call.now, **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return {"status": error.as_status()}
-    return {"status": success_status(),
+        return _write_response(error.as_status(), base_ref(
+            kind_for_qname(record.get("_type", "")), None, None, record.get("externalId")))
+    return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
@@ -182,13 +144,14 @@ def update_record(call: Call, record: dict) -> dict:
             existing = store.find(kind.record_type, record.get("internalId"),
                                   record.get("externalId"))
             if existing is None:
-                raise RecordError.of("record_missing")
+                raise missing_record(kind.record_type,
+                                     record.get("internalId") or record.get("externalId"))
             stored = call.account.writer.for_update(kind, existing, record, call.now,
                                                     **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return {"status": error.as_status(), "baseRef": ref}
-    return {"status": success_status(),
+        return _write_response(error.as_status(), ref)
+    return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
@@ -214,8 +177,8 @@ def upsert_record(call: Call, record: dict) -> dict:
                                            **_write_options(call))
             store.put(kind.record_type, stored)
     except RecordError as error:
-        return {"status": error.as_status(), "baseRef": ref}
-    return {"status": success_status(),
+        return _write_response(error.as_status(), ref)
+    return {"status": write_success_status(),
             "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
 
 
@@ -229,11 +192,12 @@ def delete_record(call: Call, ref: dict) -> dict:
         with store.lock:
             existing = store.find(kind.record_type, ref.get("internalId"), ref.get("externalId"))
             if existing is None:
-                raise RecordError.of("record_missing")
+                raise missing_record(kind.record_type,
+                                     ref.get("internalId") or ref.get("externalId"))
             store.remove(kind.record_type, existing["internalId"],
                          name=record_name(kind, existing), at=call.now)
     except RecordError as error:
-        return {"status": error.as_status(), "baseRef": reply_ref}
+        return _write_response(error.as_status(), reply_ref)
     return {"status": success_status(),
             "baseRef": base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
 
@@ -256,89 +220,3 @@ def upsert(call: Call, body: dict) -> dict:
 @operation("delete")
 def delete(call: Call, body: dict) -> dict:
     return {"writeResponse": delete_record(call, body.get("baseRef") or {})}
-
-
-# -- platform operations --------------------------------------------------------------------
-@operation("getServerTime")
-def get_server_time(call: Call, body: dict) -> dict:
-    return {"getServerTimeResult": {"status": success_status(), "serverTime": call.now}}
-
-
-@operation("getDataCenterUrls")
-def get_data_center_urls(call: Call, body: dict) -> dict:
-    """NetSuite answers with the account's domains; the mock answers with its own address."""
-    if not body.get("account"):
-        return {"getDataCenterUrlsResult": {
-            "status": RecordError.of("data_required", field="account").as_status()}}
-    base = call.base_url.rstrip("/")
-    host = urlsplit(base)
-    domain = f"{host.scheme}://{host.netloc}"
-    return {"getDataCenterUrlsResult": {
-        "status": success_status(),
-        "dataCenterUrls": {"restDomain": domain, "webservicesDomain": domain,
-                           "systemDomain": domain}}}
-
-
-@operation("getCurrencyRate")
-def get_currency_rate(call: Call, body: dict) -> dict:
-    """The exchange rates in force on ``effectiveDate`` (now, without one): for each pair of
-    base and foreign currency the filter admits, the rate with the latest effective date not
-    after it. A rate converts one ``fromCurrency`` into ``exchangeRate`` base currency."""
-    spec = body.get("currencyRateFilter") or {}
-    try:
-        call.require(kind_of("currencyRate"), Level.VIEW)
-        wanted = {name: _currency_id(call.account.store, spec, name)
-                  for name in ("baseCurrency", "fromCurrency")}
-    except RecordError as error:
-        return {"getCurrencyRateResult": {"status": error.as_status()}}
-    on = spec.get("effectiveDate") or call.now
-    in_force: dict[tuple[str, str], dict] = {}
-    for rate in call.account.store.records("currencyRate"):
-        pair = (rate["baseCurrency"]["internalId"], rate["transactionCurrency"]["internalId"])
-        if any(want is not None and want != have for want, have in zip(wanted.values(), pair)):
-            continue
-        if rate["effectiveDate"] <= on and (pair not in in_force or
-                                            rate["effectiveDate"] >
-                                            in_force[pair]["effectiveDate"]):
-            in_force[pair] = rate
-    rates = [{"baseCurrency": rate["baseCurrency"], "fromCurrency": rate["transactionCurrency"],
-              "exchangeRate": rate["exchangeRate"], "effectiveDate": rate["effectiveDate"]}
-             for _, rate in sorted(in_force.items(),
-                                   key=lambda item: tuple(map(id_order, item[0])))]
-    return {"getCurrencyRateResult": {"status": success_status(),
-                                      "currencyRateList": {"currencyRate": rates}}}
-
-
-def _currency_id(store: RecordStore, spec: dict, field: str) -> str | None:
-    ref = spec.get(field)
-    if not ref or (ref.get("internalId") is None and ref.get("externalId") is None):
-        return None
-    currency = store.find("currency", ref.get("internalId"), ref.get("externalId"))
-    if currency is None:
-        raise RecordError.of("invalid_reference", field=field,
-                             key=ref.get("internalId") or ref.get("externalId"))
-    return currency["internalId"]
-
-
-def _administrator_only(call: Call) -> None:
-    """NetSuite shows governance information to administrators only."""
-    if not call.role.administrator:
-        raise SoapFault.of("administrator_only")
-
-
-@operation("getAccountGovernanceInfo")
-def get_account_governance_info(call: Call, body: dict) -> dict:
-    _administrator_only(call)
-    gate = call.account.gate
-    return {"getAccountGovernanceInfoResult": {
-        "status": success_status(), "accountConcurrencyLimit": gate.limit,
-        "unallocatedConcurrencyLimit": gate.unallocated}}
-
-
-@operation("getIntegrationGovernanceInfo")
-def get_integration_governance_info(call: Call, body: dict) -> dict:
-    _administrator_only(call)
-    gate, integration = call.account.gate, call.identity.integration.name
-    return {"getIntegrationGovernanceInfoResult": {
-        "status": success_status(), "integrationConcurrencyLimit": gate.limit_of(integration)[0],
-        "limitType": gate.limit_type(integration)}}

@@ -10,7 +10,7 @@ other field is given). Pages hold ``PAGE_SIZE`` values (INFERRED).
 from __future__ import annotations
 
 from mockserver.domain.accounts import Level
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, SoapFault, success_status
 from mockserver.domain.records import kind_of, record_name, reference_targets
 from mockserver.schema import registry
@@ -87,7 +87,8 @@ def get_select_value(call: Call, body: dict) -> dict:
     except RecordError as error:
         return {"getSelectValueResult": {"status": error.as_status()}}
     page = values[(page_index - 1) * PAGE_SIZE:page_index * PAGE_SIZE]
-    return {"getSelectValueResult": {
-        "status": success_status(), "totalRecords": len(values), "totalPages": total_pages,
-        "baseRefList": {"baseRef": [{"_type": "platformCore:RecordRef", "internalId": i,
-                                     "name": name} for _, i, name in page]}}}
+    result = {"status": success_status(), "totalRecords": len(values), "totalPages": total_pages}
+    if page:  # an empty result has no baseRefList (capture)
+        result["baseRefList"] = {"baseRef": [{"_type": "platformCore:RecordRef", "internalId": i,
+                                              "name": name} for _, i, name in page]}
+    return {"getSelectValueResult": result}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.attachments import Attachment
-from mockserver.domain.backend import Call, operation
-from mockserver.domain.errors import RecordError, success_status
-from mockserver.domain.operations import base_ref, kind_of_ref
+from mockserver.domain.dispatch import Call, operation
+from mockserver.domain.errors import RecordError, invalid_reference, success_status
+from mockserver.domain.handlers.records import base_ref, kind_of_ref
 from mockserver.domain.records import ENTITY_TYPES
 
-CONTACT_HOLDERS = tuple(t for t in ENTITY_TYPES if t != "contact")
+# What NetSuite lets a contact be attached to: any entity but a contact (or a group), and the
+# transactions its attach/detach table (NSDOCS section_N3481947) marks as accepting contacts.
+CONTACT_HOLDERS = tuple(t for t in ENTITY_TYPES if t != "contact") + (
+    "purchaseOrder", "vendorBill", "vendorCredit", "salesOrder", "itemFulfillment", "invoice",
+    "cashSale", "creditMemo", "customerPayment")
 
 
 def _existing(call: Call, ref: dict, field: str, level: Level, *,
@@ -24,8 +28,7 @@ def _existing(call: Call, ref: dict, field: str, level: Level, *,
     record = call.account.store.find(kind.record_type, ref.get("internalId"),
                                      ref.get("externalId"))
     if record is None:
-        raise RecordError.of("invalid_reference", field=field,
-                             key=ref.get("internalId") or ref.get("externalId"))
+        raise invalid_reference(kind.record_type, ref.get("internalId") or ref.get("externalId"))
     return kind.record_type, record["internalId"]
 
 
@@ -40,13 +43,15 @@ def attach(call: Call, body: dict) -> dict:
         to = _existing(call, reference.get("attachTo") or {}, "attachTo", Level.EDIT)
         if reference.get("_type") == "platformCore:AttachContactReference":
             if to[0] not in CONTACT_HOLDERS:
-                raise RecordError.of("invalid_record_type", type=to[0])
+                raise RecordError.of("attachment_combination")
             attached = _existing(call, reference.get("contact") or {}, "contact", Level.VIEW,
                                  record_type="contact")
             role = (reference.get("contactRole") or {}).get("internalId")
         else:
             attached = _existing(call, reference.get("attachedRecord") or {}, "attachedRecord",
                                  Level.VIEW)
+            if attached[0] == "file" and to[0] == "customRecord":  # files: not to custom records
+                raise RecordError.of("attachment_combination")
             role = None
     except RecordError as error:
         return {"writeResponse": {"status": error.as_status()}}

@@ -1,0 +1,34 @@
+"""A stored record as a response carries it: with its ``xsi:type`` and what other records did
+to it, as a ``RecordView`` the wire layer can reuse the XML of."""
+
+from __future__ import annotations
+
+from mockserver.domain.records import RecordKind
+from mockserver.domain.store import RecordStore
+from mockserver.domain.transactions import derivation, with_derivation
+
+
+class RecordView(dict):
+    """A stored record as a response carries it. ``version`` is the stored dict it shows and
+    ``variant`` what else shaped it (what other transactions did to it, the fields left out):
+    stored dicts are never modified, so whatever the wire layer wrote for one version and
+    variant (its XML) stays right until a write replaces the record or changes the variant."""
+
+    __slots__ = ("version", "variant")
+
+
+def readable(kind: RecordKind, record: dict, store: RecordStore | None = None, *,
+             leave_out: frozenset[str] = frozenset()) -> dict:
+    """A stored record as a response carries it (with its ``xsi:type``); given the store, with
+    what other records did to it (an order's billed quantities, an invoice's amount paid);
+    without the fields in ``leave_out`` (a search's sublists)."""
+    found = derivation(store, kind, record) if store is not None else None
+    shown = with_derivation(kind, record, found)
+    view = RecordView(_type=kind.qname)
+    if leave_out:
+        view.update((k, v) for k, v in shown.items() if k not in leave_out)
+    else:
+        view.update(shown)
+    view.version = record
+    view.variant = (found, leave_out)
+    return view
