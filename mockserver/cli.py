@@ -171,10 +171,8 @@ def ready_facts(server, account: str | None, admin_url: str) -> dict:
 
 
 def announce(args: argparse.Namespace, server, facts: dict) -> None:
-    """Print ``--ready-json``'s line and write ``--port-file`` (atomically: a script polling
-    for the file never reads half of it); a file that cannot be written stops the server."""
-    if args.ready_json:
-        print(json.dumps(facts), flush=True)
+    """Write ``--port-file`` (atomically: a script polling for the file never reads half of
+    it), then print ``--ready-json``'s line; a file that cannot be written stops the server."""
     if args.port_file:
         tmp = f"{args.port_file}.{os.getpid()}.tmp"
         try:
@@ -187,6 +185,8 @@ def announce(args: argparse.Namespace, server, facts: dict) -> None:
                               f"{error.strerror or error}") from None
         # a harness stops the mock with SIGTERM: stop as on Ctrl-C, so the file goes too
         signal.signal(signal.SIGTERM, _interrupt)
+    if args.ready_json:  # last: a harness that has read the line finds the port file there
+        print(json.dumps(facts), flush=True)
 
 
 def _interrupt(signum, frame):
