@@ -63,7 +63,7 @@ def build_backend(settings: MockSettings) -> "Backend":
     from mockserver.domain.search.saved import saved_searches_of
     from mockserver.domain.seed import load_seed, read_seed
     from mockserver.domain.values import parse_datetime
-    from mockserver.wire.xpath import compiled_xpath
+    from mockserver.wire.xpath import checked_xpath
 
     if settings.latency:
         latency = LatencyPlan.parse({op: _with_default_seed(spec, settings.seed_value)
@@ -74,7 +74,7 @@ def build_backend(settings: MockSettings) -> "Backend":
                       async_job_seconds=settings.async_job_s)
     # A rule's XPath is checked as the rule is loaded, file rules included (lxml's, so the
     # wire layer's validator is handed to the domain here).
-    backend.rules.xpath_validator = compiled_xpath
+    backend.rules.xpath_validator = checked_xpath
     if settings.clock:
         try:
             backend.clock.set(parse_datetime(settings.clock))
