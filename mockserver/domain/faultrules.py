@@ -410,14 +410,20 @@ class FaultRules:
     def add(self, spec: dict) -> Rule:
         return self.add_all([spec])[0]
 
-    def add_all(self, specs: list) -> list[Rule]:
+    def add_all(self, specs: list, *, numbered: bool = False) -> list[Rule]:
         """Add rules, all or none: each is parsed and its XPath checked before any is added.
-        The validator (the wire layer's) compiles an XPath and gives the names it tests."""
-        parsed = [(parse_rule(spec), spec) for spec in specs]
-        for rule, _ in parsed:
-            if rule.xpath is not None and self.xpath_validator is not None:
-                check_xpath_names(rule.xpath, self.xpath_validator(rule.xpath),
-                                  rule.operations)
+        The validator (the wire layer's) compiles an XPath and gives the names it tests.
+        ``numbered``: an error names the rule as a scenario file's ``[[rules]] number n``."""
+        parsed = []
+        for number, spec in enumerate(specs, 1):
+            try:
+                parsed.append((self._checked(spec), spec))
+            except ConfigurationError as error:
+                if not numbered:
+                    raise
+                name = f" ({spec['name']!r})" if isinstance(spec, dict) and spec.get("name") \
+                    else ""
+                raise ConfigurationError(f"[[rules]] number {number}{name}: {error}") from None
         with self._lock:
             taken = {r.id for r in self._rules}
             for rule, spec in parsed:
@@ -430,6 +436,12 @@ class FaultRules:
                 rule.name = rule.name or rule.id
                 self._rules.append(rule)
         return [rule for rule, _ in parsed]
+
+    def _checked(self, spec: dict) -> Rule:
+        rule = parse_rule(spec)
+        if rule.xpath is not None and self.xpath_validator is not None:
+            check_xpath_names(rule.xpath, self.xpath_validator(rule.xpath), rule.operations)
+        return rule
 
     def remove(self, rule_id: str) -> bool:
         with self._lock:
