@@ -186,6 +186,11 @@ def message(driver) -> str:
     return text(driver, "message")
 
 
+def click(driver, css: str) -> None:
+    """Click an element of a table the page may rewrite meanwhile (found again if so)."""
+    waiting(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, css).click() or True)
+
+
 def fill(driver, element_id: str, value: str) -> None:
     field = driver.find_element(By.ID, element_id)
     field.clear()
@@ -224,12 +229,14 @@ def test_dashboard_adds_switches_and_removes_fault_rules(mock, ns, browser):
         assert "(none yet)" not in text(browser, "rules")
 
         # switched off, the rule lets requests through; removed, the table says how to add one
-        browser.find_element(By.CSS_SELECTOR, "#rules input.rule-enabled").click()
+        click(browser, "#rules input.rule-enabled")
         wait.until(lambda d: "flaky gets off" in message(d))
+        wait.until(lambda d: not d.execute_script(
+            "return document.querySelector('#rules input.rule-enabled').checked"))
         assert [r["enabled"] for r in admin.rules()] == [False]
         assert ns.call("get", baseRef=ns.ref("vendor", "101")).body.readResponse \
             .status.isSuccess
-        browser.find_element(By.CSS_SELECTOR, "#rules button.rule-remove").click()
+        click(browser, "#rules button.rule-remove")
         wait.until(lambda d: "No fault rules. Add one" in text(d, "rules"))
         assert admin.rules() == []
     finally:
@@ -274,7 +281,7 @@ def test_dashboard_resets_and_advances_the_clock(mock, ns, browser):
         fill(browser, "advance-seconds", "86400")
         browser.find_element(By.ID, "advance").click()
         wait.until(lambda d: "Clock: now" in message(d))
-        assert text(browser, "now") != start
+        wait.until(lambda d: text(d, "now") != start)   # the page refreshes after saying so
         assert 86399 <= admin._call("GET", "clock")["offsetSeconds"] <= 86401
 
         browser.find_element(By.ID, "reset").click()
