@@ -425,14 +425,16 @@ class Recorder:
             self.count += 1
 
 
-def client_recorder(path: str | Path, *, settings, secrets, fields=()) -> Recorder:
+def client_recorder(path: str | Path, *, settings, secrets, fields=(),
+                    tool: str = "netsuite-client") -> Recorder:
     """The recorder behind ``NetSuiteClient(record_to=path)`` (the client finds it through the
-    entry point group ``netsuite_client.recorders``, see ``client.recording``): the file's
-    provenance names the target, and everything ``Scrubber.for_client`` scrubs stays out."""
+    entry point group ``netsuite_client.recorders``, see ``client.recording``) and
+    ``netsuite-mock record``: the file's provenance names the target, and everything
+    ``Scrubber.for_client`` scrubs stays out."""
     scrubber = Scrubber.for_client(settings, secrets, fields)
     provenance = new_provenance(target=scrubber.text(settings.service_url),
                                 live=is_live(settings.service_url), scrubbed_fields=fields,
-                                tool="netsuite-client")
+                                tool=tool)
     return Recorder(path, scrubber, provenance)
 
 

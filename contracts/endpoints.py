@@ -88,10 +88,8 @@ class SendError(OSError):
 def mock_endpoint(server, admin_token: str | None = None) -> Endpoint:
     """The endpoint of a running ``MockServer`` (its own account and credentials)."""
     from mockserver.admin_client import MockAdmin
-    from mockserver.config import client_settings
-    s = server.settings
-    settings = NetSuiteSettings.from_dict(client_settings(s, server.url))
-    secrets = NetSuiteSecrets(s.consumer_key, s.consumer_secret, s.token_id, s.token_secret)
+    from mockserver.config import client_credentials
+    settings, secrets = client_credentials(server.settings, server.backend, server.url)
     return Endpoint(settings, secrets, MockAdmin(server.url, token=admin_token or None))
 
 

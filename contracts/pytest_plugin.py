@@ -21,6 +21,10 @@ SOAP requests are matched and replayed, or recorded, as ``--netsuite-record-mode
     def test_vendor(netsuite_client):
         assert netsuite_client.call("get", {...}).record.companyName == "Acme"
 
+Record its cassette first (``pytest --netsuite-record-mode=once``), then plain ``pytest``
+replays it; without the cassette the default mode fails, saying so. ``netsuite_client`` does
+not retry (fixture ``netsuite_retry_policy``): give fault rules ``times``.
+
 Record against a sandbox once, replay in CI against the mock (only its WSDL is used)::
 
     pytest --netsuite-target=https://1234567-sb1.suitetalk.api.netsuite.com/services/NetSuitePort_2024_1 \\
@@ -121,10 +125,21 @@ def netsuite_secrets(_netsuite_endpoint):
 
 
 @pytest.fixture
-def netsuite_client(netsuite_settings, netsuite_secrets, netsuite_cassette):
+def netsuite_retry_policy():
+    """The ``netsuite_client``'s retries: none, so a test whose fault rule has no ``times``
+    fails at once instead of backing off eight times (about 44 s). Override this fixture with
+    a ``client.governance.RetryPolicy`` to test retries."""
+    from client.governance import NO_RETRIES
+    return NO_RETRIES
+
+
+@pytest.fixture
+def netsuite_client(netsuite_settings, netsuite_secrets, netsuite_cassette,
+                    netsuite_retry_policy):
     """A ``NetSuiteClient`` for the target (inside the test's cassette, if it has one)."""
     from client.netsuite_client import NetSuiteClient
-    with NetSuiteClient(netsuite_settings, netsuite_secrets) as client:
+    with NetSuiteClient(netsuite_settings, netsuite_secrets,
+                        retry=netsuite_retry_policy) as client:
         yield client
 
 
@@ -148,6 +163,26 @@ def netsuite_cassette(request):
     with use_cassette(path, record_mode=mode, provenance=provenance,
                       scrubber=Scrubber.for_client(settings, secrets, fields)) as cassette:
         yield cassette
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A cassette test that met a request its cassette lacks says first how to record it with
+    this plugin (vcrpy's own hints below it speak of its Python API)."""
+    from vcr.errors import CannotOverwriteExistingCassetteException
+    error = call.excinfo.value if call.excinfo is not None else None
+    while error is not None and not isinstance(error, CannotOverwriteExistingCassetteException):
+        error = error.__cause__ or error.__context__   # the client may wrap it
+    if (error is not None
+            and item.get_closest_marker(MARKER) is not None
+            and not getattr(error, "_netsuite_hint", False)):
+        mode = item.config.getoption("--netsuite-record-mode")
+        hint = (f"Not in this test's cassette, and --netsuite-record-mode={mode} records nothing. "
+                f"To record it: pytest --netsuite-record-mode=once (a missing cassette), "
+                f"new_episodes (add requests) or all (re-record).")
+        error.args = (f"{hint}\n\n{error.args[0] if error.args else ''}", *error.args[1:])
+        error._netsuite_hint = True
+    yield
 
 
 @pytest.fixture(autouse=True)

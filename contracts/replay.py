@@ -25,6 +25,7 @@ from mockserver.domain.errors import ClientFault
 from mockserver.wire import envelope, wsdl
 from mockserver.wire.http import XML, respond, respond_json
 from mockserver.wire.soap import base_url
+from mockserver.wire.transport import read_body
 
 log = logging.getLogger("netsuite_mock.replay")
 
@@ -86,11 +87,7 @@ class ReplayApplication:
                 r.played = False
 
     def _soap(self, environ: dict, start_response):
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length else b""
+        body = read_body(environ)
         action = soap_action({"SOAPAction": environ.get("HTTP_SOAPACTION", "")})
         view = request_view(self.scrubber.body(body))
         with self._lock:

@@ -4,6 +4,10 @@
     GET    /__admin/journal[?since=ID&limit=N] what the mock received and answered (summaries)
     GET    /__admin/journal/<id>               one exchange with both bodies (secrets redacted)
     DELETE /__admin/journal                    forget the journal
+    POST   /__admin/requests/count             how many journal entries match a request pattern
+    POST   /__admin/requests/find              those entries (?bodies=true: with both bodies)
+    POST   /__admin/requests/near-misses       the entries that come closest to a pattern they
+                                               do not match, with what differed (?limit=N)
     GET    /__admin/audit                      the login audit trail (why each login failed)
     GET    /__admin/governance                 limits and requests in flight, per account and
                                                per integration
@@ -54,18 +58,21 @@ from mockserver.config import with_default_seed
 from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.errors import new_error_id
+from mockserver.domain.journal import RequestPattern, find, near_misses
 from mockserver.domain.records import kind_of
 from mockserver.domain.search.saved import saved_searches_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
 from mockserver.domain.values import parse_datetime, to_json
 from mockserver.wire.http import respond, respond_json
 from mockserver.wire.redaction import SecretValues, redacted_entry
+from mockserver.wire.transport import read_body
+from mockserver.wire.xpath import compiled_xpath, request_matches
 from suitetalk.config import ConfigError
 
 log = logging.getLogger("netsuite_mock.admin")
 
-ROUTES = ("health", "journal", "audit", "governance", "rules", "records", "attachments", "jobs",
-          "seed", "reset", "snapshot", "clock", "scenario", "ui")
+ROUTES = ("health", "journal", "requests", "audit", "governance", "rules", "records",
+          "attachments", "jobs", "seed", "reset", "snapshot", "clock", "scenario", "ui")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON = "application/json"
 # What a wildcard listening address stands for: no name a Host header could carry.
@@ -126,8 +133,9 @@ class AdminApi:
         """Why a request may not use the admin API at all (token, or client and Host)."""
         token = self.settings.admin_token
         if token:
-            header = environ.get("HTTP_AUTHORIZATION", "")
-            given = header[len("Bearer "):] if header.startswith("Bearer ") else \
+            scheme, _, credentials = environ.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+            # auth schemes are case-insensitive (RFC 9110 §11.1)
+            given = credentials.strip() if scheme.lower() == "bearer" else \
                 query.get("token", "") if dashboard else ""
             if not hmac.compare_digest(given.encode(), token.encode()):
                 return "401 Unauthorized", "the admin API needs its token " \
@@ -193,6 +201,33 @@ class AdminApi:
     def delete_journal(self, query, body) -> dict:
         self.backend.journal.clear()
         return {"cleared": True}
+
+    def post_requests(self, query, body, action: str):
+        """Request verification, as WireMock's ``/__admin/requests/count|find``: the body is a
+        request pattern (``RequestPattern``: operation, record_type, account, integration,
+        outcome, code, since, until, xpath)."""
+        pattern = RequestPattern.parse(body)
+        if pattern.xpath is not None:
+            compiled_xpath(pattern.xpath)   # a bad XPath is the caller's 400, not "no match"
+        entries = self.backend.journal.entries()
+        if action == "count":
+            return {"count": len(find(entries, pattern, request_matches)),
+                    "pattern": pattern.describe()}
+        if action == "find":
+            bodies = query.get("bodies", "").lower() in ("1", "true", "yes")
+            return {"requests": [redacted_entry(e, self.secrets, bodies=bodies)
+                                 for e in find(entries, pattern, request_matches)],
+                    "pattern": pattern.describe()}
+        if action == "near-misses":
+            limit = _int(query.get("limit", 3), "limit")
+            return {"nearMisses": [{"request": redacted_entry(e, self.secrets),
+                                    "differences": [self.secrets.redact(d)
+                                                    for d in differences]}
+                                   for e, differences in near_misses(entries, pattern,
+                                                                     request_matches, limit)],
+                    "pattern": pattern.describe()}
+        raise AdminError(f"no route POST /__admin/requests/{action} (count, find or "
+                         f"near-misses)", "404 Not Found")
 
     def get_audit(self, query, body) -> list[dict]:
         return [entry.as_dict() for entry in self.backend.audit.entries()]
@@ -381,11 +416,7 @@ def _cross_site_refusal(environ: dict) -> tuple[str, str] | None:
 
 
 def _read_json(environ: dict) -> dict:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    raw = environ["wsgi.input"].read(length) if length else b""
+    raw = read_body(environ)
     if not raw.strip():
         return {}
     try:

@@ -6,6 +6,7 @@
                     "action": {"kind": "fault", "fault": "UnexpectedErrorFault"}})
     ...
     assert admin.journal()[-1]["outcome"] == "fault"
+    admin.verify(operation="upsert", record_type="vendorBill", outcome="fault", count=1)
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ import requests
 
 class AdminApiError(RuntimeError):
     """The admin API refused a request; the message is its explanation."""
+
+
+class VerificationError(AssertionError):
+    """A verification found another number of requests than expected; the message lists the
+    requests that came closest, and what differed."""
 
 
 class MockAdmin:
@@ -79,6 +85,50 @@ class MockAdmin:
     def clear_journal(self) -> dict:
         return self._call("DELETE", "journal")
 
+    # verification (WireMock's verify and /__admin/requests/count|find); a pattern is any of
+    # operation, record_type, account, integration, outcome, code (a name or a list of names),
+    # since, until (ISO times on the mock's clock) and xpath (on the request's operation element)
+    def count_requests(self, **pattern) -> int:
+        return self._call("POST", "requests/count", _pattern(pattern))["count"]
+
+    def find_requests(self, *, bodies: bool = False, **pattern) -> list[dict]:
+        return self._call("POST", "requests/find", _pattern(pattern),
+                          bodies="true" if bodies else None)["requests"]
+
+    def near_misses(self, *, limit: int = 3, **pattern) -> list[dict]:
+        """The journal entries closest to a pattern they do not match, each with the list of
+        what differed."""
+        return self._call("POST", "requests/near-misses", _pattern(pattern),
+                          limit=limit)["nearMisses"]
+
+    def verify(self, count: int | None = None, *, at_least: int | None = None,
+               at_most: int | None = None, **pattern) -> int:
+        """Assert how many requests the mock received that match ``pattern`` (exactly
+        ``count``; else between ``at_least`` and ``at_most``; by default at least one); returns
+        the number. Raises ``VerificationError`` (an AssertionError) listing the near misses,
+        or the matches when there were too many."""
+        found = self.count_requests(**pattern)
+        if count is not None:
+            wanted, ok = f"exactly {count}", found == count
+        else:
+            low = 1 if at_least is None and at_most is None else at_least or 0
+            ok = found >= low and (at_most is None or found <= at_most)
+            wanted = f"at least {low}" if at_most is None else f"{low} to {at_most}"
+        if ok:
+            return found
+        shown = ", ".join(f"{k}={v!r}" for k, v in _pattern(pattern).items()) or "any request"
+        lines = [f"expected {wanted} request(s) matching {shown}, found {found}"]
+        if count is not None and found > count or at_most is not None and found > at_most:
+            lines.append("matching:")
+            lines += [f"  {_one_line(e)}" for e in self.find_requests(**pattern)]
+        else:
+            misses = self.near_misses(**pattern)
+            lines.append("near misses:" if misses else "the journal holds no other request")
+            for miss in misses:
+                lines.append(f"  {_one_line(miss['request'])}")
+                lines += [f"      differs: {d}" for d in miss["differences"]]
+        raise VerificationError("\n".join(lines))
+
     def audit(self) -> list[dict]:
         return self._call("GET", "audit")
 
@@ -115,3 +165,15 @@ class MockAdmin:
 
     def reset_clock(self) -> dict:
         return self._call("POST", "clock", {"reset": True})
+
+
+def _pattern(pattern: dict) -> dict:
+    return {k: v for k, v in pattern.items() if v is not None}
+
+
+def _one_line(entry: dict) -> str:
+    """A journal entry's summary as one line of a verification's message."""
+    types = ",".join(entry.get("record_types") or []) or "-"
+    codes = f" {','.join(map(str, entry['codes']))}" if entry.get("codes") else ""
+    return (f"#{entry['id']} {entry['time']} {entry.get('operation') or '?'} {types} "
+            f"{entry.get('outcome')}{codes} (account {entry.get('account')})")

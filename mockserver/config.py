@@ -22,8 +22,12 @@ from mockserver.wire.envelope import DEFAULT_HOSTNAME
 from suitetalk.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets, NetSuiteSettings
 
 ENV_PREFIX = "NETSUITE_MOCK_"
+MODES = ("mock", "proxy-unmatched")
 OTHER_TRAFFIC_THREADS = 8    # WSDL, admin API and dashboard requests besides SOAP calls
 COMFORTABLE_THREADS = 256    # doubling the threads needed stops here
+SPARE_CONNECTIONS = 1000     # open connections accepted beyond the accounts' limits
+IDLE_TIMEOUT_SECONDS = 60.0  # a connection with no request and no traffic is closed after this
+HEADER_TIMEOUT_SECONDS = 10.0  # a request's headers must have arrived within this
 
 
 @dataclass
@@ -39,6 +43,9 @@ class MockSettings:
     latency_ms: float = 0.0
     seed: str = "demo"
     threads: int = 0          # 0: enough for the concurrency limit plus admin traffic
+    connection_limit: int = 0  # 0: the accounts' limits plus SPARE_CONNECTIONS
+    idle_timeout_s: float = IDLE_TIMEOUT_SECONDS
+    header_timeout_s: float = HEADER_TIMEOUT_SECONDS
     hostname: str = DEFAULT_HOSTNAME
     log_level: str = "info"
     max_request_bytes: int = MAX_REQUEST_BYTES
@@ -48,6 +55,8 @@ class MockSettings:
     clock: str = ""           # start the mock's business clock at this ISO time
     admin_token: str = ""     # require this bearer token for /__admin (else: loopback only)
     seed_value: int = 0       # default seed for random latency models and rules
+    mode: str = "mock"        # proxy-unmatched: what the mock cannot answer goes to upstream
+    upstream: str = ""        # the endpoint of proxy-unmatched (a sandbox, another mock)
     accounts: list = field(default_factory=list)   # [[accounts]] tables of a scenario file
     latency: dict = field(default_factory=dict)    # [latency] table
     rules: list = field(default_factory=list)      # [[rules]] tables
@@ -61,13 +70,23 @@ class MockSettings:
         API; twice that while it stays under 256, for bursts of refused requests."""
         if self.threads:
             return self.threads
-        if self.accounts:
-            from mockserver.domain.accounts import account_limit  # only a scenario needs it
-            limits = [account_limit(spec) for spec in self.accounts]
-        else:
-            limits = [self.concurrency_limit]
+        limits = self._account_limits()
         needed = sum(limit + 1 for limit in limits) + OTHER_TRAFFIC_THREADS
         return max(needed, min(COMFORTABLE_THREADS, 2 * needed))
+
+    def open_connections(self) -> int:
+        """How many connections the mock holds open at once: every account's limit in flight,
+        and a thousand more (or the worker threads, if more) for idle keep-alive, slow and
+        refused ones; beyond it new ones wait in the listen backlog."""
+        if self.connection_limit:
+            return self.connection_limit
+        return sum(self._account_limits()) + max(self.worker_threads(), SPARE_CONNECTIONS)
+
+    def _account_limits(self) -> list[int]:
+        if self.accounts:
+            from mockserver.domain.accounts import account_limit  # only a scenario needs it
+            return [account_limit(spec) for spec in self.accounts]
+        return [self.concurrency_limit]
 
     def validate(self) -> "MockSettings":
         if not 0 <= self.port <= 65535:
@@ -80,9 +99,25 @@ class MockSettings:
             raise ConfigError("threads must not be negative")
         if self.request_timeout_s <= 0:
             raise ConfigError("request timeout must be positive")
+        if self.connection_limit < 0:
+            raise ConfigError("connection limit must not be negative")
+        for name in ("idle_timeout_s", "header_timeout_s"):
+            if not 0 < getattr(self, name) < float("inf"):
+                raise ConfigError(f"{name[:-2].replace('_', ' ')} must be a positive number of "
+                                  f"seconds, not {getattr(self, name):g}")
         if not 0 <= self.async_job_s < float("inf"):
             raise ConfigError(f"async job time must be a number of seconds, 0 or more, not "
                               f"{self.async_job_s:g}")
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.mode == "proxy-unmatched":
+            if not self.upstream:
+                raise ConfigError("mode proxy-unmatched needs an upstream (--upstream URL)")
+            from mockserver.wire.forward import upstream_base  # requests: only when proxying
+            try:
+                upstream_base(self.upstream)
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
         for name in ("account", "consumer_key", "consumer_secret", "token_id", "token_secret"):
             if not getattr(self, name):
                 raise ConfigError(f"{name} must not be empty")
@@ -277,3 +312,17 @@ def client_configurations(settings: MockSettings, backend, base_url: str
                  "consumer_secret": integration.consumer_secret,
                  "token_key": token.token_id, "token_secret": token.token_secret}))
     return out
+
+
+def client_credentials(settings: MockSettings, backend, base_url: str
+                       ) -> tuple[NetSuiteSettings, NetSuiteSecrets]:
+    """The settings and secrets a client in the same process uses to reach a running mock:
+    the first token's (of the default account without [[accounts]]), unmasked: unlike the
+    banner, they go nowhere but to the caller."""
+    if settings.accounts:
+        configuration = client_configurations(settings, backend, base_url)[0]
+        return (NetSuiteSettings.from_dict(configuration.settings),
+                NetSuiteSecrets.from_dict(configuration.secrets))
+    return (NetSuiteSettings.from_dict(client_settings(settings, base_url)),
+            NetSuiteSecrets(settings.consumer_key, settings.consumer_secret, settings.token_id,
+                            settings.token_secret))

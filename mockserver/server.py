@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import threading
+import time
 from pathlib import Path
 
-from waitress.server import create_server
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
 
 from mockserver.config import MockSettings, with_default_seed
 from mockserver.domain.errors import ConfigurationError
@@ -34,6 +37,67 @@ class _QuietInjectedBreaks(logging.Filter):
 
 
 logging.getLogger("waitress").addFilter(_QuietInjectedBreaks())
+
+
+class _TimedChannel(HTTPChannel):
+    """Waitress's connection, noting when the headers of the request it is reading began
+    (``headers_since``, None when it is not reading headers), for ``_close_stalled``."""
+
+    headers_since: float | None = None
+
+    def received(self, data):
+        if self.request is None and data:
+            started = time.time()
+        else:
+            started = self.headers_since
+        result = super().received(data)
+        request = self.request
+        self.headers_since = started if request is not None and not \
+            request.headers_finished else None
+        return result
+
+
+def _close_stalled(server: BaseWSGIServer, idle_timeout: float, header_timeout: float,
+                   now: float) -> None:
+    """Waitress's maintenance, with float timeouts and a deadline for headers: a connection
+    with no request running is closed when it has sent nothing for ``idle_timeout`` (an idle
+    keep-alive connection, a stalled body) or when the headers it began to send have not all
+    come within ``header_timeout``, however slowly they trickle in."""
+    idle_cutoff, header_cutoff = now - idle_timeout, now - header_timeout
+    for channel in list(server.active_channels.values()):
+        if channel.requests or channel.will_close:
+            continue
+        since = getattr(channel, "headers_since", None)
+        if channel.last_activity < idle_cutoff or (since is not None and since < header_cutoff):
+            channel.will_close = True
+
+
+def _guard_connections(server, settings: MockSettings) -> None:
+    """Give each listening socket of ``server`` the timed channels and their maintenance,
+    run every second (waitress runs it every ``cleanup_interval``)."""
+    listeners = [server] if isinstance(server, BaseWSGIServer) else [
+        s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
+    for listener in listeners:
+        listener.channel_class = _TimedChannel
+        listener.maintenance = lambda now, listener=listener: _close_stalled(
+            listener, settings.idle_timeout_s, settings.header_timeout_s, now)
+
+
+def _allow_open_files(count: int) -> None:
+    """Raise the process's open-file limit towards ``count`` (as far as the hard limit lets
+    it), so the connections the mock promises to hold can be accepted."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = count + 256  # the state files, the log, the WSDL cache, ...
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError) as error:
+            log.warning("cannot raise the open-file limit to %d: %s", target, error)
 
 
 def _default_account(settings: MockSettings) -> dict:
@@ -103,12 +167,19 @@ def build_backend(settings: MockSettings) -> "Backend":
     return backend
 
 
-def build_app(settings: MockSettings, backend: "Backend | None" = None) -> MockApplication:
+def build_app(settings: MockSettings, backend: "Backend | None" = None):
+    """The mock's WSGI application (a ``MockApplication``, behind ``ProxyUnmatched`` in mode
+    proxy-unmatched)."""
     from mockserver.admin import AdminApi
 
     backend = backend or build_backend(settings)
-    return MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
-                           max_request_bytes=settings.max_request_bytes)
+    app = MockApplication(backend, hostname=settings.hostname, admin=AdminApi(backend, settings),
+                          max_request_bytes=settings.max_request_bytes)
+    if settings.mode == "proxy-unmatched":
+        from mockserver.wire.forward import ProxyUnmatched, Upstream
+        return ProxyUnmatched(app, Upstream(settings.upstream,
+                                            timeout=settings.request_timeout_s))
+    return app
 
 
 def _url_host(host: str) -> str:
@@ -139,7 +210,14 @@ class MockServer:
                                      max_request_body_size=max(
                                          2 * self.settings.max_request_bytes,
                                          self.settings.max_request_bytes + 65536),
-                                     ident="netsuite-mock", clear_untrusted_proxy_headers=True)
+                                     ident="netsuite-mock", clear_untrusted_proxy_headers=True,
+                                     connection_limit=self.settings.open_connections(),
+                                     channel_timeout=math.ceil(self.settings.idle_timeout_s),
+                                     cleanup_interval=1,
+                                     # select() cannot watch descriptors past 1023
+                                     asyncore_use_poll=True)
+        _guard_connections(self._server, self.settings)
+        _allow_open_files(self.settings.open_connections() + 2 * self.settings.worker_threads())
         self._thread: threading.Thread | None = None
         self._building = False
 

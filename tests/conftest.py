@@ -14,10 +14,10 @@ from lxml import etree
 from mockserver.config import MockSettings
 from mockserver.server import MockServer
 from suitetalk.passport import make_passport
+from tests import netsuite_wsdl
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("NETSUITE_SHARED", ROOT.parent / "shared"))
-REAL_WSDL_DIR = SHARED / "netsuite-wsdl" / "v2024_1_0"
+REAL_WSDL_DIR = netsuite_wsdl.located()   # filled by a download at collection if need be
 BINDING = "{urn:platform_2024_1.webservices.netsuite.com}NetSuiteBinding"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MSGS = "urn:messages_2024_1.platform.webservices.netsuite.com"
@@ -25,8 +25,9 @@ CORE = "urn:core_2024_1.platform.webservices.netsuite.com"
 FAULTS = "urn:faults_2024_1.platform.webservices.netsuite.com"
 LIST_REL = "urn:relationships_2024_1.lists.webservices.netsuite.com"
 
-requires_shared = pytest.mark.skipif(not REAL_WSDL_DIR.is_dir(),
-                                     reason=f"NetSuite's WSDL not found at {REAL_WSDL_DIR}")
+# Tests that need NetSuite's published WSDL: deselected when it cannot be had (see below).
+requires_shared = pytest.mark.shared
+NEEDS_REAL_WSDL = {"real_schema", "real_wsdl_client"}   # fixtures that read it
 
 
 pytest_plugins = ("pytester",)   # tests of the netsuite-contracts pytest plugin
@@ -38,10 +39,42 @@ hypothesis_settings.register_profile("explore", derandomize=False)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     for item in items:
-        if {"mock_server", "netsuite_mock_server"} & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if {"mock_server", "netsuite_mock_server"} & fixtures:
             item.add_marker(pytest.mark.server)
+        if NEEDS_REAL_WSDL & fixtures:
+            item.add_marker(pytest.mark.shared)
+    conformance = [item for item in items if item.get_closest_marker("shared")]
+    problem = real_wsdl_problem() if conformance else None
+    if problem:
+        items[:] = [item for item in items if not item.get_closest_marker("shared")]
+        config.hook.pytest_deselected(items=conformance)
+        config.stash[WSDL_NOTE] = (
+            f"{len(conformance)} conformance tests against NetSuite's published WSDL deselected "
+            f"({problem}): set NETSUITE_WSDL_DIR to its v2024_1_0 folder, put it at "
+            f"../shared/netsuite-wsdl/v2024_1_0, or allow a download from {netsuite_wsdl.WSDL_URL}")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if WSDL_NOTE in config.stash:
+        terminalreporter.write_line(config.stash[WSDL_NOTE])
+
+
+WSDL_NOTE = pytest.StashKey[str]()
+_wsdl_problems: dict[Path, str | None] = {}
+
+
+def real_wsdl_problem() -> str | None:
+    """None when NetSuite's WSDL is at REAL_WSDL_DIR (downloaded into the cache the first time),
+    else why not. Asked once a session: a failed download is not retried."""
+    if netsuite_wsdl.is_wsdl_dir(REAL_WSDL_DIR):
+        return None
+    if REAL_WSDL_DIR not in _wsdl_problems:
+        failed = netsuite_wsdl.download(REAL_WSDL_DIR)
+        _wsdl_problems[REAL_WSDL_DIR] = failed and f"not found, download failed: {failed}"
+    return _wsdl_problems[REAL_WSDL_DIR]
 
 
 class SoapClient:
@@ -164,9 +197,8 @@ def last_audit(server: MockServer) -> dict:
 # -- validation against NetSuite's published XSDs ------------------------------------------------
 @pytest.fixture(scope="session")
 def real_schema():
-    """NetSuite's whole 2024_1 schema compiled by lxml (skips when ../shared is absent)."""
-    if not REAL_WSDL_DIR.is_dir():
-        pytest.skip(f"NetSuite's WSDL not found at {REAL_WSDL_DIR}")
+    """NetSuite's whole 2024_1 schema compiled by lxml (tests that use it are marked
+    ``shared``, and deselected when it cannot be had)."""
     imports = "".join(
         f'<xsd:import namespace="{etree.parse(str(p)).getroot().get("targetNamespace")}" '
         f'schemaLocation="{p.as_uri()}"/>'
@@ -208,9 +240,9 @@ class RecordingTransport(zeep.Transport):
 
 @pytest.fixture(scope="session")
 def response_schema(request):
-    """NetSuite's XSDs to validate responses with, or None when ../shared is absent (tests that
+    """NetSuite's XSDs to validate responses with, or None when they cannot be had (tests that
     use it then still run, without the validation)."""
-    return request.getfixturevalue("real_schema") if REAL_WSDL_DIR.is_dir() else None
+    return request.getfixturevalue("real_schema") if real_wsdl_problem() is None else None
 
 
 def checked_call(client: SoapClient, schema, operation: str, **kwargs):

@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.server
 README = ROOT / "README.md"
-BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+BLOCK = re.compile(r"```python\n(.*?)```", re.S)   # not ```py: the container example, which needs an engine
 EXPECTED = re.compile(r"^print\(.*\)\s+# (.+)$")
 
 

@@ -27,6 +27,23 @@ SERVICE_TIERS = {"standard": 5, "premium": 15, "enterprise": 20, "ultimate": 20,
                  "shared": 5, "tier-3": 5, "tier-2": 10, "tier-1": 15, "tier-0": 20,
                  "development": 5, "partner": 5}
 PER_SUITECLOUD_PLUS_LICENCE = 10
+# What stands for a credential in whatever the mock keeps or shows.
+REDACTED = "[redacted]"
+# Shorter values would redact ordinary text (the journal still redacts them in their elements).
+MIN_SECRET_CHARS = 4
+
+
+def without_credentials(text: str, credentials) -> str:
+    """``text`` with every configured credential in it replaced by ``REDACTED``, longest
+    first (for what the mock keeps or logs of a request: the journal's bodies go through
+    ``wire/redaction.py``, which also knows their encodings)."""
+    for value in sorted({v for v in credentials if v and len(v) >= MIN_SECRET_CHARS},
+                        key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
 NO_SCALING_TIERS = ("development", "partner")  # always 5, licences do not add
 
 LOCKOUT_AFTER_FAILURES = 5

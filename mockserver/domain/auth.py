@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import itertools
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 
 from typing import Callable, Mapping
 
-from mockserver.domain.accounts import AccessToken, AccountState, Integration, Role
+from mockserver.domain.accounts import (AccessToken, AccountState, Integration, Role,
+                                       without_credentials)
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import SoapFault
 from suitetalk.passport import sign
@@ -28,13 +30,23 @@ log = logging.getLogger("netsuite_mock.audit")
 ACCEPTED_ALGORITHMS = ("HMAC-SHA256", "HMAC_SHA256")
 TIMESTAMP_TOLERANCE = 300  # seconds either side of server time
 NONCE_LENGTH = range(6, 65)
+# NetSuite asks for alphanumeric nonces, yet production clients (SALTO) send base64 ones with
+# "+/=" and get in (reference §1.3): letters, digits and the base64 and base64url extras are
+# taken; anything else (spaces, "&" that would shift the signed string, non-ASCII) is not.
+NONCE_CHARACTERS = re.compile(r"[A-Za-z0-9+/=_-]+")
+# xsd:long as XML Schema writes it: ASCII digits, an optional sign, XML white space around
+# (Python's int() also takes "1_796602138", other scripts' digits and Unicode spaces).
+TIMESTAMP = re.compile(r"[ \t\r\n]*([+-]?[0-9]{1,19})[ \t\r\n]*")
+LONG_RANGE = range(-2 ** 63, 2 ** 63)
 NONCE_MEMORY = 2 * TIMESTAMP_TOLERANCE  # seconds a seen nonce is remembered, at least
 NONCE_SAVE_INTERVAL = 1.0  # seconds between saves of seen nonces (with --state)
-REQUIRED_FIELDS = ("account", "consumerKey", "token", "nonce", "timestamp", "signature")
+IDENTIFYING_FIELDS = ("account", "consumerKey", "token")  # whose login it is
+SIGNED_FIELDS = ("nonce", "timestamp")                   # checked once the user is known
 # Mock-side names where NetSuite's audit trail has none (the request names no user).
 NO_CREDENTIALS = "NoCredentials"
 MULTIPLE_PASSPORTS = "MultipleTokenPassports"
 UNKNOWN_ACCOUNT = "InvalidAccount"
+MALFORMED_PASSPORT = "MalformedTokenPassport"   # other elements, or a field twice
 
 
 @dataclass
@@ -96,6 +108,16 @@ class LoginAuditTrail:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def parse_timestamp(value) -> int:
+    """A TokenPassport timestamp as xsd:long reads it, or the ``InvalidTimestamp`` refusal."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
+    if match is None or int(match.group(1)) not in LONG_RANGE:
+        raise _Rejected("InvalidTimestamp")
+    return int(match.group(1))
 
 
 class _Rejected(Exception):
@@ -162,10 +184,13 @@ class TokenPassportVerifier:
         (``passport``, ``ssoPassport``, ``applicationInfo``): NetSuite refuses the mix.
         """
         passport = passports[0] if len(passports) == 1 else None
+        account_id = passport.get("account") if passport else None
+        if account_id is not None and account_id not in self.accounts:
+            # kept and logged as sent: a credential sent in <account> must not be
+            account_id = without_credentials(account_id, self._credentials())
         entry = AuditEntry(time=self.clock.now().isoformat(timespec="milliseconds"),
                            status="Failure", detail="", operation=operation,
-                           remote_addr=remote_addr,
-                           account=passport.get("account") if passport else None,
+                           remote_addr=remote_addr, account=account_id,
                            consumer_key=mask(passport.get("consumerKey")) if passport else None,
                            token=mask(passport.get("token")) if passport else None,
                            user=None, role=None)
@@ -186,18 +211,17 @@ class TokenPassportVerifier:
         self.audit.record(entry)
         return identity
 
+    def _credentials(self) -> list[str]:
+        return [value for account in self.accounts.values() for value in account.credentials()]
+
     def _check(self, passports: list[dict]) -> Identity:
         if not passports:
             raise _Rejected(NO_CREDENTIALS)
         if len(passports) > 1:
             raise _Rejected(MULTIPLE_PASSPORTS)
         p = passports[0]
-        signature = p.get("signature") or {}
-        if any(p.get(name) in (None, "") for name in REQUIRED_FIELDS) or not signature.get(
-                "value") or not signature.get("algorithm"):
+        if any(p.get(name) in (None, "") for name in IDENTIFYING_FIELDS):
             raise _Rejected("MissingTokenPassportRequiredFields")
-        if signature["algorithm"] not in ACCEPTED_ALGORITHMS:
-            raise _Rejected("UnknownAlgorithm")
         account = self.accounts.get(p["account"])
         if account is None:
             # A case or separator slip (123_sb1, 123-SB1) changes the signed base string, so
@@ -221,6 +245,7 @@ class TokenPassportVerifier:
         if account.lockouts.is_locked(user, now):
             raise _Rejected("temporary_locked", user, role.name)
         try:
+            self._check_well_formed(p)
             self._check_signed_parts(p, account.account_id, integration, token)
             if not role.log_in_using_access_tokens:
                 raise _Rejected("permission_denied")
@@ -230,16 +255,26 @@ class TokenPassportVerifier:
         account.lockouts.succeeded(user)
         return Identity(account, integration, token, role)
 
+    @staticmethod
+    def _check_well_formed(p: dict) -> None:
+        """What the passport itself must be, checked once its user is known, so that every
+        failure counts towards locking them out."""
+        if p.get("_unexpected"):
+            raise _Rejected(MALFORMED_PASSPORT)
+        signature = p.get("signature") or {}
+        if any(p.get(name) in (None, "") for name in SIGNED_FIELDS) or not signature.get(
+                "value") or not signature.get("algorithm"):
+            raise _Rejected("MissingTokenPassportRequiredFields")
+        if signature["algorithm"] not in ACCEPTED_ALGORITHMS:
+            raise _Rejected("UnknownAlgorithm")
+
     def _check_signed_parts(self, p: dict, account_id: str, integration: Integration,
                             token: AccessToken) -> None:
         signature = p["signature"]
         nonce = str(p["nonce"])
-        if len(nonce) not in NONCE_LENGTH:
+        if len(nonce) not in NONCE_LENGTH or not NONCE_CHARACTERS.fullmatch(nonce):
             raise _Rejected("nonce_rejected")
-        try:
-            timestamp = int(p["timestamp"])
-        except (TypeError, ValueError):
-            raise _Rejected("InvalidTimestamp") from None
+        timestamp = parse_timestamp(p["timestamp"])
         expected = sign(account_id, integration.consumer_key, token.token_id, nonce, timestamp,
                         integration.consumer_secret, token.token_secret)
         if not hmac.compare_digest(expected.encode(), str(signature["value"]).encode()):

@@ -16,6 +16,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
+
+from mockserver.domain.errors import ConfigurationError
+from mockserver.domain.values import parse_datetime
 
 MAX_BODY_CHARS = 256 * 1024
 
@@ -72,7 +76,7 @@ class JournalEntry:
     an entry is read: most entries never are, and doing it as each request was served cost more
     than the rest of the bookkeeping together."""
 
-    __slots__ = ("id", "_time", "account", "integration", "operation", "record_types", "outcome",
+    __slots__ = ("id", "_time", "_time_text", "account", "integration", "operation", "record_types", "outcome",
                  "codes", "rule", "http_status", "duration_ms", "request", "request_size",
                  "response", "response_size")
     FIELDS = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
@@ -84,6 +88,7 @@ class JournalEntry:
                  codes: list[str], rule: str | None, http_status: int | None,
                  duration_ms: float | None, request: bytes, response: bytes):
         self.id, self._time, self.account, self.integration = id, time, account, integration
+        self._time_text: str | None = None
         self.operation, self.record_types, self.outcome = operation, record_types, outcome
         self.codes, self.rule, self.http_status = list(codes), rule, http_status
         self.duration_ms = duration_ms
@@ -95,9 +100,15 @@ class JournalEntry:
     @property
     def time(self) -> str:
         """When the exchange ended, ISO 8601 with milliseconds (formatted when first read)."""
-        if not isinstance(self._time, str):
-            self._time = self._time.isoformat(timespec="milliseconds")
-        return self._time
+        if self._time_text is None:
+            self._time_text = self._time if isinstance(self._time, str) else \
+                self._time.isoformat(timespec="milliseconds")
+        return self._time_text
+
+    @property
+    def at(self) -> datetime:
+        """When the exchange ended, on the mock's clock."""
+        return self._time if isinstance(self._time, datetime) else parse_datetime(self._time)
 
     def summary(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -135,3 +146,115 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+# -- verification: which entries a pattern finds, and how near the others come ------------------
+BodyMatcher = Callable[[bytes, str], bool]   # (request body, XPath) -> found; the wire's
+PATTERN_KEYS = ("operation", "record_type", "account", "integration", "outcome", "code",
+                "since", "until", "xpath")
+
+
+@dataclass(frozen=True)
+class RequestPattern:
+    """What a verification looks for in the journal, as WireMock's request patterns do: every
+    criterion given must hold; a list of values is any one of them. ``since``/``until`` are
+    times on the mock's clock (the journal's); ``xpath`` is tried on the request's operation
+    element, with NetSuite's prefixes, as a fault rule's is."""
+
+    operations: frozenset[str] = frozenset()
+    record_types: frozenset[str] = frozenset()
+    accounts: frozenset[str] = frozenset()
+    integrations: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
+    codes: frozenset[str] = frozenset()
+    since: datetime | None = None
+    until: datetime | None = None
+    xpath: str | None = None
+
+    @classmethod
+    def parse(cls, spec: dict) -> "RequestPattern":
+        unknown = sorted(set(spec) - set(PATTERN_KEYS))
+        if unknown:
+            raise ConfigurationError(f"unknown request pattern key(s) {', '.join(unknown)} "
+                                     f"(known: {', '.join(PATTERN_KEYS)})")
+        times = {}
+        for key in ("since", "until"):
+            if spec.get(key) is not None:
+                try:
+                    times[key] = parse_datetime(spec[key])
+                except (TypeError, ValueError):
+                    raise ConfigurationError(f"{key} must be an ISO date-time, not "
+                                             f"{spec[key]!r}") from None
+        xpath = spec.get("xpath")
+        if xpath is not None and not (isinstance(xpath, str) and xpath.strip()):
+            raise ConfigurationError(f"xpath is an XPath expression, not {xpath!r}")
+        return cls(operations=_values(spec, "operation"), record_types=_values(spec, "record_type"),
+                   accounts=_values(spec, "account"), integrations=_values(spec, "integration"),
+                   outcomes=_values(spec, "outcome"), codes=_values(spec, "code"), xpath=xpath,
+                   **times)
+
+    def differences(self, entry: JournalEntry, body_matches: BodyMatcher) -> list[str]:
+        """What about ``entry`` the pattern does not allow, one phrase each (none: a match)."""
+        found: list[str] = []
+        for values, actual, name in ((self.operations, entry.operation, "operation"),
+                                     (self.accounts, entry.account, "account"),
+                                     (self.integrations, entry.integration, "integration"),
+                                     (self.outcomes, entry.outcome, "outcome")):
+            if values and actual not in values:
+                found.append(f"{name} {actual!r}, not {_either(values)}")
+        if self.record_types and not self.record_types & set(entry.record_types):
+            found.append(f"record types {entry.record_types}, not {_either(self.record_types)}")
+        if self.codes and not self.codes & set(entry.codes):
+            found.append(f"codes {entry.codes}, not {_either(self.codes)}")
+        if self.since is not None and entry.at < self.since:
+            found.append(f"at {entry.time}, before {self.since.isoformat()}")
+        if self.until is not None and entry.at > self.until:
+            found.append(f"at {entry.time}, after {self.until.isoformat()}")
+        if self.xpath is not None and not body_matches(entry.request, self.xpath):
+            found.append(f"the request body has nothing at XPath {self.xpath!r}")
+        return found
+
+    def describe(self) -> dict:
+        out: dict = {}
+        for key, values in (("operation", self.operations), ("record_type", self.record_types),
+                            ("account", self.accounts), ("integration", self.integrations),
+                            ("outcome", self.outcomes), ("code", self.codes)):
+            if values:
+                out[key] = sorted(values)
+        for key in ("since", "until"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key).isoformat()
+        if self.xpath is not None:
+            out["xpath"] = self.xpath
+        return out
+
+
+def find(entries: list[JournalEntry], pattern: RequestPattern,
+         body_matches: BodyMatcher) -> list[JournalEntry]:
+    """The entries the pattern matches, oldest first."""
+    return [e for e in entries if not pattern.differences(e, body_matches)]
+
+
+def near_misses(entries: list[JournalEntry], pattern: RequestPattern,
+                body_matches: BodyMatcher, limit: int = 3
+                ) -> list[tuple[JournalEntry, list[str]]]:
+    """The entries the pattern does not match that come closest (fewest differences, then the
+    newest), each with what differed: what a failed verification shows."""
+    missed = [(e, d) for e in entries if (d := pattern.differences(e, body_matches))]
+    missed.sort(key=lambda pair: (len(pair[1]), -pair[0].id))
+    return missed[:limit]
+
+
+def _values(spec: dict, key: str) -> frozenset[str]:
+    value = spec.get(key)
+    if value is None:
+        return frozenset()
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not items or not all(isinstance(v, str) and v for v in items):
+        raise ConfigurationError(f"{key} is a name or a list of names, not {value!r}")
+    return frozenset(items)
+
+
+def _either(values: frozenset[str]) -> str:
+    names = sorted(values)
+    return repr(names[0]) if len(names) == 1 else "any of " + ", ".join(map(repr, names))

@@ -1,11 +1,12 @@
 """Request XML to plain dicts, driven by the schema declarations.
 
 NetSuite's front end (Apache Axis) binds child elements by local name, so the namespace of a
-child is not checked (clients put TokenPassport children in either the core or the messages
-namespace and both work); an element the type does not declare is refused, as Axis refuses it,
-rather than silently dropped. ``xsi:type`` selects the subtype. Values become str, bool, int,
-float, datetime or bytes; a complex element becomes a dict, with ``_type`` holding its schema
-type when ``xsi:type`` named one or the declared type is abstract.
+child is not checked (the TokenPassport, whose children may be in the core or the messages
+namespace and no other, is read by ``envelope.decode_passport``); an element the type does not
+declare is refused, as Axis refuses it, rather than silently dropped. ``xsi:type`` selects the
+subtype. Values become str, bool, int, float, datetime or bytes; a complex element becomes a
+dict, with ``_type`` holding its schema type when ``xsi:type`` named one or the declared type
+is abstract.
 """
 
 from __future__ import annotations

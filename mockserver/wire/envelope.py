@@ -16,9 +16,10 @@ import re
 from lxml import etree
 
 from mockserver.domain.errors import ClientFault, SoapFault, new_error_id
-from mockserver.schema import registry
+from mockserver.schema import platform, registry
 from mockserver.wire.decode import decode
 from mockserver.wire.encode import encode, encode_text, escape_text
+from suitetalk.passport import PASSPORT_FIELDS
 from suitetalk.safe_xml import declares_doctype, safe_parser, xml_safe_text
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -30,6 +31,9 @@ ENV = f"{{{SOAP_ENV}}}"
 ENVELOPE_NSMAP = {"soapenv": SOAP_ENV, "xsd": XSD_URI, "xsi": XSI_URI}
 MESSAGES_URI = registry.uri("platformMsgs")
 FAULTS_URI = registry.uri("platformFaults")
+# Where a TokenPassport's children may be: the schema's core namespace, or the messages
+# namespace of Oracle's own sample (reference §1.1).
+PASSPORT_CHILD_URIS = frozenset({registry.uri("platformCore"), MESSAGES_URI})
 DEFAULT_HOSTNAME = "netsuite-mock.partners.internal"
 
 log = logging.getLogger("netsuite_mock.wire")
@@ -115,17 +119,23 @@ def _parse_bounded(data: bytes) -> etree._Element:
     return root
 
 
+def _child_elements(parent: etree._Element):
+    """(namespace or "", local name, element) of each child element (not comments or PIs)."""
+    for child in parent:
+        tag = child.tag
+        if isinstance(tag, str):
+            uri, _, local = tag[1:].partition("}") if tag[:1] == "{" else ("", "", tag)
+            yield uri, local, child
+
+
 def decode_headers(header: etree._Element | None) -> dict:
     headers: dict = {"tokenPassport": []}
     if header is None:
         return headers
-    for element in header:
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        local = tag.rpartition("}")[2]
+    for uri, local, element in _child_elements(header):
         if local == "tokenPassport":
-            headers["tokenPassport"].append(decode(element, HEADER_TYPES[local]))
+            if uri == MESSAGES_URI:  # NetSuite's header; one in any other namespace is not it
+                headers["tokenPassport"].append(decode_passport(element))
         elif local in HEADER_TYPES:
             headers[local] = decode(element, HEADER_TYPES[local])
         elif local in FOREIGN_CREDENTIALS:
@@ -133,9 +143,29 @@ def decode_headers(header: etree._Element | None) -> dict:
     return headers
 
 
-# Body element tags of NetSuite's requests ({messages}get -> get), for operation_of.
-_OPERATION_TAGS = {f"{{{MESSAGES_URI}}}{qname.partition(':')[2]}": qname.partition(":")[2]
-                   for qname in registry.elements if qname.startswith("platformMsgs:")}
+def decode_passport(element: etree._Element) -> dict:
+    """A TokenPassport's fields as the text sent, for the verifier to judge (a timestamp that
+    is not a number is a failed login, audited, not a deserializer fault). A child that is
+    not a field in one of ``PASSPORT_CHILD_URIS`` (another element, a field in another
+    namespace, a field twice, markup inside a field) is listed under ``_unexpected``."""
+    passport: dict = {}
+    unexpected: list[str] = []
+    for uri, local, child in _child_elements(element):
+        if uri not in PASSPORT_CHILD_URIS or local not in PASSPORT_FIELDS or local in passport \
+                or any(isinstance(c.tag, str) for c in child):
+            unexpected.append(local)
+            continue
+        text = child.text or ""
+        passport[local] = {"value": text, "algorithm": child.get("algorithm")} \
+            if local == "signature" else text
+    if unexpected:
+        passport["_unexpected"] = unexpected
+    return passport
+
+
+# Body element tags of NetSuite's requests ({messages}get -> get), for operation_of: the
+# operations only, not the messages namespace's other elements (headers, responses).
+_OPERATION_TAGS = {f"{{{MESSAGES_URI}}}{op.name}": op.name for op in platform.OPERATIONS}
 
 
 def operation_of(body_element: etree._Element) -> str | None:

@@ -27,13 +27,11 @@ from typing import Callable, Iterable
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape
 
+from mockserver.domain.accounts import MIN_SECRET_CHARS, REDACTED
 from mockserver.domain.journal import JournalEntry
 from suitetalk.passport import PASSPORT_FIELDS, PASSWORD_FIELDS
 from suitetalk.safe_xml import xml_text
 
-REDACTED = "[redacted]"
-# Shorter values would redact ordinary text; they are still redacted inside their elements.
-MIN_SECRET_CHARS = 4
 # A base64 fragment this short could occur by chance in any base64 content.
 MIN_BASE64_CHARS = 8
 

@@ -1,10 +1,12 @@
-"""Fault rules' XPath matching over request bodies (lxml, no Spyne).
+"""Fault rules' and verifications' XPath matching over request bodies (lxml, no Spyne).
 
 The domain's ``FaultRules`` checks a rule's XPath when the rule is added, through the
 validator it is given (``checked_xpath``: it compiles, and these are the names it tests, which
 the domain holds against what a request of the rule's operations can carry), and asks ``RequestFacts.xpath`` whether a request
 matches; both are lxml's, so they live here and are handed to the domain by whoever builds
-the mock (``mockserver.server.build_backend``).
+the mock (``mockserver.server.build_backend``). The admin API's request verification asks
+``request_matches`` of the bodies the journal kept, so a pattern's XPath reads a request as
+a rule's does.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from functools import lru_cache
 
 from lxml import etree
 
-from mockserver.domain.errors import ConfigurationError
+from mockserver.domain.errors import ConfigurationError, SoapFault
 from mockserver.schema import NAMESPACES
+from mockserver.wire.envelope import parse_envelope
 
 log = logging.getLogger("netsuite_mock.wire")
 
@@ -99,3 +102,13 @@ def xpath_matches(body_element, expression: str) -> bool:
         log.warning("fault rule XPath %r failed on a request: %s", expression, error)
         return False
     return bool(result)
+
+
+def request_matches(request: bytes, expression: str) -> bool:
+    """Whether an XPath finds anything in a request the journal kept (tried on its operation
+    element, as a fault rule's is); a body that is not a SOAP request matches nothing."""
+    try:
+        _header, body_element = parse_envelope(request)
+    except SoapFault:
+        return False
+    return xpath_matches(body_element, expression)

@@ -78,7 +78,55 @@ def test_it(netsuite_client):
 ''')
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*the cassette doesn't exist*"])
+    result.stdout.fnmatch_lines(["*--netsuite-record-mode=none records nothing. To record it: "
+                                 "pytest --netsuite-record-mode=once*",
+                                 "*the cassette doesn't exist*"])
+
+
+def test_the_client_fixture_does_not_retry_unless_asked(pytester):
+    """A fault rule without ``times`` fails the call at once; a test that overrides
+    ``netsuite_retry_policy`` gets its retries, and a rule with ``times`` lets them succeed."""
+    pytester.makepyfile(test_retries='''
+import time
+
+import pytest
+
+from client.errors import ConcurrencyLimitError
+from client.governance import RetryPolicy
+
+VENDOR = {"_ns_type": "RecordRef", "type": "vendor", "internalId": "101"}
+BLOCKED = {"operation": "get", "action": {"kind": "fault",
+                                          "fault": "ExceededConcurrentRequestLimitFault"}}
+
+
+def test_no_retries(netsuite_mock, netsuite_client):
+    netsuite_mock.add_rule(BLOCKED)
+    started = time.monotonic()
+    with pytest.raises(ConcurrencyLimitError):
+        netsuite_client.call("get", VENDOR)
+    assert time.monotonic() - started < 5
+    assert netsuite_client.stats.attempts == 1
+
+
+def test_a_rule_with_times_then_serves(netsuite_mock, netsuite_client):
+    netsuite_mock.add_rule({**BLOCKED, "times": 1})
+    with pytest.raises(ConcurrencyLimitError):
+        netsuite_client.call("get", VENDOR)
+    assert netsuite_client.call("get", VENDOR).record.companyName == "Acme Supplies Inc."
+
+
+class TestAsked:
+    @pytest.fixture
+    def netsuite_retry_policy(self):
+        return RetryPolicy(max_attempts=3, base_delay=0.01)
+
+    def test_retries(self, netsuite_mock, netsuite_client):
+        netsuite_mock.add_rule({**BLOCKED, "times": 2})
+        assert netsuite_client.call("get", VENDOR).record.companyName == "Acme Supplies Inc."
+        assert netsuite_client.stats.attempts == 3
+''')
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
 
 
 def test_options_are_documented(pytester):

@@ -170,6 +170,18 @@ def test_admin_token_protects_the_api_and_the_dashboard():
             MockAdmin(server.url, token="wrong").health()
 
 
+@pytest.mark.parametrize("header, status", [("bearer s3cret", 200), ("BEARER s3cret", 200),
+                                            ("Bearer  s3cret", 200), ("Basic s3cret", 401),
+                                            ("Bearers3cret", 401), ("bearer wrong", 401)])
+def test_the_bearer_scheme_is_case_insensitive(header, status):
+    from mockserver.config import MockSettings
+    from mockserver.server import MockServer
+    with MockServer(MockSettings(port=0, seed="none", admin_token="s3cret")) as server:
+        response = requests.get(server.url + "/__admin/health", timeout=10,
+                                headers={"Authorization": header})
+        assert response.status_code == status, response.text
+
+
 # -- web pages cannot use the admin API ---------------------------------------------------------
 FAULT_RULE = json.dumps({"action": {"kind": "fault", "fault": "UnexpectedErrorFault"}})
 

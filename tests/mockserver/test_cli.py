@@ -24,6 +24,10 @@ CLIENT_BLOCK = re.compile(r"^Client(?: \d+ of \d+)?: ([^\n]*)\n"
 
 
 def run_cli(*args, env=None, timeout=30):
+    """The CLI's answer; ``serve`` listens on a free port unless given one (a mock of the
+    user's own may hold 8080)."""
+    if args and args[0] == "serve" and "--port" not in args:
+        args = (*args, "--port", "0")
     return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True,
                           text=True, timeout=timeout, env=env)
 
@@ -37,6 +41,11 @@ def start(*args, env=None) -> Served:
     process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=env)
+    return banner_of(process)
+
+
+def banner_of(process: subprocess.Popen) -> Served:
+    """The started mock's banner and address (killed, and the output shown, if it never came)."""
     lines = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -64,11 +73,7 @@ def served():
         return s
     yield _start
     for p in procs:
-        p.terminate()
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        stop(p)
 
 
 def test_serve_prints_ready_to_paste_settings_and_serves_demo_data(served):
@@ -173,8 +178,9 @@ def test_port_in_use_is_reported(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = run_cli("serve", "--port", str(port), "--seed", "none")
-    assert result.returncode == 1
-    assert "cannot start" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_every_option():
@@ -184,6 +190,19 @@ def test_help_lists_every_option():
                    "--token-id", "--token-secret", "--concurrency-limit", "--latency-ms",
                    "--seed", "--settings", "--secrets", "--config"):
         assert option in result.stdout
+    assert "(default: " not in result.stdout   # each option states its own default once
+
+
+def test_readme_options_table_lists_every_serve_option():
+    from mockserver.cli import build_parser
+    serve = next(a for a in build_parser()._subparsers._group_actions[0].choices.values()
+                 if a.prog.endswith(" serve"))
+    options = {o for action in serve._actions for o in action.option_strings
+               if o.startswith("--") and o != "--help"}
+    table = "\n".join(line for line in (ROOT / "README.md").read_text().splitlines()
+                      if line.startswith("| `--"))
+    missing = sorted(o for o in options if f"`{o}`" not in table)
+    assert not missing, f"README's options table lacks {missing}"
 
 
 def test_toml_config_file_sets_options_and_flags_win(served, tmp_path):
@@ -380,3 +399,58 @@ def test_no_warning_on_loopback_or_with_credentials_of_ones_own(served):
                  "--consumer-secret", "cs-own-1", "--token-id", "ti-own-1",
                  "--token-secret", "ts-own-1")
     assert "WARNING" not in own.output and "listening on http://0.0.0.0:" in own.output
+
+
+# -- machine-readable start: --ready-json, --port-file, --quiet ---------------------------------
+def popen_cli(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "mockserver", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_ready_json_and_port_file_tell_a_script_where_a_port_0_mock_listens(tmp_path):
+    port_file = tmp_path / "mock.port"
+    process = popen_cli("serve", "--port", "0", "--seed", "none", "--quiet", "--ready-json",
+                        "--port-file", str(port_file))
+    try:
+        ready = json.loads(process.stdout.readline())   # the first line, once ready
+        listening = process.stdout.readline()
+        assert set(ready) == {"url", "port", "wsdl_url", "service_url", "account", "admin_url"}
+        assert ready["url"] == f"http://127.0.0.1:{ready['port']}" and ready["port"] > 0
+        assert ready["wsdl_url"] == f"{ready['url']}/wsdl/v2024_1_0/netsuite.wsdl"
+        assert ready["service_url"] == f"{ready['url']}/services/NetSuitePort_2024_1"
+        assert ready["account"] == "1234567_SB1"
+        assert ready["admin_url"] == f"{ready['url']}/__admin/"
+        assert listening == f"netsuite-mock listening on {ready['url']}\n"  # --quiet keeps it
+        assert port_file.read_text() == f"{ready['port']}\n"
+        assert requests.get(ready["admin_url"] + "health", timeout=10).json()["status"] == "ok"
+        assert requests.get(ready["wsdl_url"], timeout=10).status_code == 200
+    finally:
+        stop(process)
+    assert not port_file.exists()   # a stale port would mislead the next script
+
+
+def test_a_port_file_that_cannot_be_written_stops_the_mock_with_a_message(tmp_path):
+    result = run_cli("serve", "--port", "0", "--seed", "none",
+                     "--port-file", str(tmp_path / "no" / "such" / "dir" / "port"))
+    assert result.returncode == 2
+    assert "cannot write the port file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_replay_prints_its_ready_json_too(tmp_path):
+    process = popen_cli("replay", str(ROOT / "recordings"), "--port", "0", "--ready-json",
+                        "--port-file", str(tmp_path / "replay.port"))
+    try:
+        ready = json.loads(process.stdout.readline())
+        assert ready["admin_url"] == f"{ready['url']}/__replay" and ready["account"] is None
+        assert (tmp_path / "replay.port").read_text() == f"{ready['port']}\n"
+        assert requests.get(ready["admin_url"], timeout=10).json()["total"] > 0
+    finally:
+        stop(process)

@@ -297,3 +297,32 @@ def test_a_credential_cut_off_at_the_journal_limit_is_redacted(secretive):
     request = seen["entry"]["request"]
     assert "more bytes]" in request and request.startswith("xxxx")
     _assert_no_secret(secretive, seen, "a cut body")
+
+
+@pytest.mark.parametrize("sent_as", ["consumer_secret", "token_secret", "token_id"])
+def test_a_credential_sent_as_the_account_is_kept_in_no_audit_entry_or_log(sent_as):
+    """A client that puts a credential in <account> (a swapped field in its settings) fails
+    to log in; the audit trail and the INFO line of the failure name the account as sent,
+    with the credential redacted."""
+    creds = fresh_secrets()
+    capture = Capture()
+    audit_log = logging.getLogger("netsuite_mock")
+    previous = audit_log.level
+    audit_log.addHandler(capture)
+    audit_log.setLevel(logging.INFO)
+    try:
+        with MockServer(MockSettings(port=0, seed="none", **creds)) as server:
+            sent = f"acct-{creds[sent_as]}"
+            response = post_soap(server, envelope(GET_VENDOR_101, passport_xml(
+                server.settings, account=sent)))
+            assert b"Invalid login attempt." in response.content
+            audit = requests.get(server.url + "/__admin/audit", timeout=10).json()
+    finally:
+        audit_log.removeHandler(capture)
+        audit_log.setLevel(previous)
+    log_text = "\n".join(capture.lines)
+    assert audit[-1]["status"] == "Failure" and "login Failure" in log_text  # they are real
+    assert audit[-1]["account"] == f"acct-{REDACTED}"
+    for where, text in (("audit", json.dumps(audit)), ("log", log_text)):
+        assert creds[sent_as] not in text, f"the {sent_as} is in the {where}"
+        assert creds[sent_as].split("-", 1)[1][:8] not in text, f"part of it is in the {where}"

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from suitetalk.passport import make_passport, sign
-from tests.conftest import (GET_VENDOR_101, MSGS, envelope, last_audit, parse_fault,
+from tests.conftest import (CORE, GET_VENDOR_101, MSGS, envelope, last_audit, parse_fault,
                             passport_xml, post_soap)
 
 INVALID_LOGIN = {
@@ -162,3 +162,94 @@ def test_zeep_client_with_wrong_secret_gets_invalid_login(ns):
         ns.call("get", baseRef=ns.ref("vendor", "101"))
     assert raised.value.message == "Invalid login attempt."
     assert raised.value.code == "soapenv:Server.userException"
+
+
+# -- what the passport's fields may be ---------------------------------------------------------
+def _post_with_timestamp(server, text: str):
+    """A passport signed for now, its timestamp element holding ``text`` instead."""
+    passport = _signed(server.settings)
+    header = passport_xml(server.settings, **dict(passport, signature=passport["signature"]))
+    header = header.replace(f"<c:timestamp>{passport['timestamp']}</c:timestamp>",
+                            f"<c:timestamp>{text}</c:timestamp>")
+    return post_soap(server, envelope(GET_VENDOR_101, header)), str(passport["timestamp"])
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("form, reason", [
+    (lambda now: now[:1] + "_" + now[1:], "InvalidTimestamp"),       # Python's int() takes it
+    (lambda now: now.translate(ARABIC_INDIC), "InvalidTimestamp"),
+    (lambda now: now.translate(FULLWIDTH), "InvalidTimestamp"),
+    (lambda now: "\u2003" + now, "InvalidTimestamp"),                 # not XML white space
+    (lambda now: now + ".0", "InvalidTimestamp"),
+    (lambda now: "soon", "InvalidTimestamp"),
+    (lambda now: "9" * 20, "InvalidTimestamp"),                        # beyond xsd:long
+    (lambda now: "", "MissingTokenPassportRequiredFields"),
+])
+def test_a_timestamp_that_is_not_an_xsd_long_is_an_audited_invalid_login(mock, form, reason):
+    now = str(int(time.time()))
+    response, _ = _post_with_timestamp(mock, form(now))
+    assert parse_fault(response) == INVALID_LOGIN
+    audit = last_audit(mock)
+    assert (audit["status"], audit["detail"]) == ("Failure", reason)
+    assert audit["user"] is not None   # the token was named: it counts towards a lockout
+
+
+@pytest.mark.parametrize("form", [lambda now: f"\n  {now} ", lambda now: "+" + now,
+                                  lambda now: "00" + now])
+def test_a_timestamp_in_any_xsd_long_form_is_accepted(mock, form):
+    response, now = _post_with_timestamp(mock, form(str(int(time.time()))))
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("nonce", ["nonce with spaces", "nonce&amp;more", "nöncé-123",
+                                   "nonce\tmore", "nonce.12345", "nonce more"])
+def test_a_nonce_with_other_characters_is_refused(mock, nonce):
+    """Signed correctly: only the characters are wrong."""
+    passport = _signed(mock.settings, nonce=nonce.replace("&amp;", "&"))
+    header = passport_xml(mock.settings, **dict(passport, nonce=nonce))
+    assert parse_fault(post_soap(mock, envelope(GET_VENDOR_101, header))) == INVALID_LOGIN
+    assert last_audit(mock)["detail"] == "nonce_rejected"
+
+
+@pytest.mark.parametrize("nonce", ["Zm9vYmFyYmF6+/==", "123e4567-e89b-12d3-a456",
+                                   "base64url_nonce-AB", "abc123"])
+def test_base64_and_uuid_nonces_are_accepted(mock, nonce):
+    response = _post_passport(mock, _signed(mock.settings, nonce=nonce))
+    assert response.status_code == 200, response.text
+
+
+def test_a_token_passport_outside_the_messages_namespace_is_no_passport(mock):
+    header = passport_xml(mock.settings).replace(f'<m:tokenPassport xmlns:m="{MSGS}"',
+                                                 f'<m:tokenPassport xmlns:m="{CORE}"')
+    assert parse_fault(post_soap(mock, envelope(GET_VENDOR_101, header))) == INVALID_LOGIN
+    assert last_audit(mock)["detail"] == "NoCredentials"
+
+
+@pytest.mark.parametrize("children_ns", ["urn:example:elsewhere", "",
+                                         "urn:relationships_2024_1.lists.webservices.netsuite.com"])
+def test_passport_fields_in_another_namespace_are_refused(mock, children_ns):
+    header = passport_xml(mock.settings, children_ns=children_ns or "urn:placeholder")
+    if not children_ns:   # no namespace at all
+        header = header.replace(' xmlns:c="urn:placeholder"', "").replace("c:", "")
+    assert parse_fault(post_soap(mock, envelope(GET_VENDOR_101, header))) == INVALID_LOGIN
+    audit = last_audit(mock)
+    assert audit["status"] == "Failure"
+    assert audit["detail"] == "MissingTokenPassportRequiredFields"
+
+
+def test_one_field_in_another_namespace_is_refused_and_counts_for_the_user(mock):
+    header = passport_xml(mock.settings).replace("<c:nonce>", '<x:nonce xmlns:x="urn:x">') \
+        .replace("</c:nonce>", "</x:nonce>")
+    assert parse_fault(post_soap(mock, envelope(GET_VENDOR_101, header))) == INVALID_LOGIN
+    audit = last_audit(mock)
+    assert (audit["detail"], audit["user"] is not None) == ("MalformedTokenPassport", True)
+
+
+@pytest.mark.parametrize("children_ns", [CORE, MSGS])
+def test_passport_fields_in_the_core_or_messages_namespace_are_accepted(mock, children_ns):
+    response = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(
+        mock.settings, children_ns=children_ns)))
+    assert response.status_code == 200, response.text

@@ -178,3 +178,58 @@ def test_thread_count_covers_every_accounts_limit_even_past_the_comfortable_cap(
     threads = MockSettings(accounts=[huge, other]).worker_threads()
     assert threads >= 260 + 1 + 5 + 1
     assert MockSettings(concurrency_limit=5).worker_threads() >= 5 + 1
+
+
+def fill_and_overflow(limit: int, beyond: int, deadline_s: float = 10.0) -> dict:
+    """``limit + beyond`` clients at once against a mock with that limit, each holding its slot
+    until released: the account fills to exactly ``limit`` and the other ``beyond`` are
+    refused while the first are still held (not queued until a slot frees)."""
+    settings = MockSettings(port=0, seed="none", concurrency_limit=limit, latency_ms=1)
+    call = "<m:getServerTime/>"
+    count = limit + beyond
+    with MockServer(settings) as server:
+        release = threading.Event()
+        server.backend.sleep = lambda seconds: release.wait(60)  # hold each request's latency
+        bodies = [envelope(call, passport_xml(settings)) for _ in range(count)]
+        answers: list = [None] * count
+        start = threading.Barrier(count + 1)
+
+        def send(i):
+            start.wait()
+            try:
+                answers[i] = requests.post(server.service_url, data=bodies[i], timeout=60,
+                                           headers={"Content-Type": "text/xml",
+                                                    "SOAPAction": "getServerTime"})
+            except requests.RequestException as error:
+                answers[i] = error
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(count)]
+        for t in threads:
+            t.start()
+        try:
+            start.wait()
+            deadline = time.monotonic() + deadline_s
+            while time.monotonic() < deadline and (
+                    sum(a is not None for a in answers) < beyond
+                    or governance(server)["inFlight"] < limit):
+                time.sleep(0.05)
+            state_while_held = governance(server)
+            refused_while_held = [a for a in answers if a is not None]
+        finally:
+            release.set()
+            for t in threads:
+                t.join(timeout=60)
+        return {"held": state_while_held, "refused_while_held": refused_while_held,
+                "answers": answers, "after": governance(server)}
+
+
+def test_a_limit_of_110_is_filled_exactly_and_the_20_beyond_it_refused_at_once():
+    """With 130 clients the HTTP server must let all of them reach the gate (no connection cap
+    below the limit, no thread pool queue): 110 in flight, 20 refused without waiting."""
+    result = fill_and_overflow(110, 20)
+    assert result["held"]["inFlight"] == 110
+    assert len(result["refused_while_held"]) == 20
+    assert all(not isinstance(a, Exception) and parse_fault(a) == BLOCKED
+               for a in result["refused_while_held"])
+    assert sum(a.status_code == 200 for a in result["answers"]) == 110
+    assert (result["after"]["peak"], result["after"]["rejected"],
+            result["after"]["inFlight"]) == (110, 20, 0)

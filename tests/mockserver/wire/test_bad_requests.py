@@ -11,7 +11,7 @@ import requests
 
 from mockserver.admin import AdminApi
 from mockserver.admin_client import MockAdmin
-from tests.conftest import (GET_VENDOR_101, LIST_REL, envelope, parse_fault, passport_xml,
+from tests.conftest import (GET_VENDOR_101, LIST_REL, MSGS, envelope, parse_fault, passport_xml,
                             post_soap)
 
 
@@ -68,6 +68,15 @@ def test_body_in_the_wrong_namespace(mock):
 def test_unknown_operation(mock):
     fault = fault_of(mock, envelope("<m:launchRocket/>", passport_xml(mock.settings)))
     assert "No such operation" in fault["faultstring"]
+
+
+@pytest.mark.parametrize("element", ["tokenPassport", "getResponse", "documentInfo"])
+def test_a_messages_element_that_is_no_operation_gets_axis_words_not_spynes(mock, element):
+    """A passport put in the Body (or a response, a header element) names no operation."""
+    inner = passport_xml(mock.settings) if element == "tokenPassport" else f"<m:{element}/>"
+    fault = fault_of(mock, envelope(inner, passport_xml(mock.settings)))
+    assert fault["faultstring"] == f"No such operation '{{{MSGS}}}{element}'"
+    assert "Requested resource" not in fault["faultstring"]
 
 
 def test_soap_12_envelope(mock):
