@@ -13,7 +13,10 @@
                                                per integration
     GET    /__admin/rules                      fault rules with their hit counts
     POST   /__admin/rules                      add one rule (a table) or {"rules": [...]}
+    PATCH  /__admin/rules/<id>                 {"enabled": false} turns a rule off, true on
     DELETE /__admin/rules[/<id>]               remove one rule, or all
+    POST   /__admin/scenario                   {"toml": text}: a scenario file's [[rules]]
+                                               (the rest of it needs a restart)
     GET    /__admin/records[/<type>[/<id>]]    record counts, a type's records, one record
     GET    /__admin/attachments                contacts and files attached to records (attach)
     GET    /__admin/jobs                       asynchronous jobs, newest first, with their status
@@ -46,10 +49,12 @@ import ipaddress
 import json
 import logging
 import socket
+import tomllib
 from importlib import resources
 from typing import Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
+from mockserver.config import with_default_seed
 from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.errors import new_error_id
@@ -66,8 +71,8 @@ from suitetalk.config import ConfigError
 
 log = logging.getLogger("netsuite_mock.admin")
 
-ROUTES = ("health", "journal", "requests", "audit", "governance", "rules", "records", "attachments", "jobs",
-          "seed", "reset", "snapshot", "clock", "ui")
+ROUTES = ("health", "journal", "requests", "audit", "governance", "rules", "records",
+          "attachments", "jobs", "seed", "reset", "snapshot", "clock", "scenario", "ui")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON = "application/json"
 # What a wildcard listening address stands for: no name a Host header could carry.
@@ -106,7 +111,7 @@ class AdminApi:
                 return respond(start_response, "200 OK", page.read_bytes(),
                                "text/html; charset=utf-8")
             handler = getattr(self, f"{method.lower()}_{route}", None)
-            body = _read_json(environ) if method in ("POST", "PUT") else {}
+            body = _read_json(environ) if method in ("POST", "PUT", "PATCH") else {}
             try:
                 inspect.signature(handler).bind(query, body, *rest)
             except (TypeError, ValueError):
@@ -268,6 +273,34 @@ class AdminApi:
     def post_rules(self, query, body) -> list[dict]:
         specs = body["rules"] if isinstance(body.get("rules"), list) else [body]
         return [rule.describe() for rule in self.backend.rules.add_all(specs)]
+
+    def patch_rules(self, query, body, rule_id: str) -> dict:
+        if not isinstance(body.get("enabled"), bool):
+            raise AdminError('a rule changes by {"enabled": true} or {"enabled": false}')
+        rule = self.backend.rules.enable(rule_id, body["enabled"])
+        if rule is None:
+            raise AdminError(f"no rule {rule_id!r}", "404 Not Found")
+        return rule.describe()
+
+    def post_scenario(self, query, body) -> dict:
+        """A scenario file's ``[[rules]]``, all or none, as ``--scenario`` would load them;
+        its accounts, latency and settings take a restart, and the answer says which."""
+        if not isinstance(body.get("toml"), str):
+            raise AdminError('a scenario is sent as {"toml": "<the file\'s text>"}')
+        try:
+            scenario = tomllib.loads(body["toml"])
+        except tomllib.TOMLDecodeError as error:
+            raise AdminError(f"invalid TOML: {error}") from None
+        if isinstance(scenario.get("server"), dict):
+            scenario = {**scenario, **scenario.pop("server")}
+        rules = scenario.pop("rules", [])
+        if not isinstance(rules, list):
+            raise AdminError("rules must be a list of tables ([[rules]])")
+        seed_value = scenario.get("seed_value", self.settings.seed_value)
+        added = self.backend.rules.add_all([with_default_seed(rule, seed_value)
+                                            for rule in rules], numbered=True)
+        return {"rules": [rule.describe() for rule in added],
+                "needsRestart": sorted(scenario)}
 
     def delete_rules(self, query, body, rule_id: str | None = None) -> dict:
         if rule_id is None:

@@ -142,6 +142,14 @@ class MockAdmin:
     def add_rule(self, rule: dict) -> dict:
         return self._call("POST", "rules", rule)[0]
 
+    def enable_rule(self, rule_id: str, enabled: bool = True) -> dict:
+        """Turn a rule on (or off, with ``enabled=False``); it keeps its counts."""
+        return self._call("PATCH", f"rules/{rule_id}", {"enabled": enabled})
+
+    def load_scenario(self, toml_text: str) -> dict:
+        """A scenario file's ``[[rules]]`` added, all or none (``needsRestart``: the rest)."""
+        return self._call("POST", "scenario", {"toml": toml_text})
+
     def remove_rule(self, rule_id: str) -> dict:
         return self._call("DELETE", f"rules/{rule_id}")
 

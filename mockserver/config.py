@@ -124,6 +124,11 @@ class MockSettings:
         return self
 
 
+def with_default_seed(spec, seed: int):
+    """A latency model's or rule's table, seeded with ``seed_value`` unless it has its own."""
+    return {**spec, "seed": seed} if isinstance(spec, dict) and "seed" not in spec else spec
+
+
 _TYPES = {f.name: f.type for f in fields(MockSettings)}
 _STRUCTURED = {"accounts": list, "latency": dict, "rules": list}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
-from mockserver.config import MockSettings
+from mockserver.config import MockSettings, with_default_seed
 from mockserver.domain.errors import ConfigurationError
 from mockserver.wire.http import ConnectionDropped, MockApplication, StartingApplication
 
@@ -109,10 +109,6 @@ def _default_account(settings: MockSettings) -> dict:
                         "integration": "netsuite-mock", "role": "Administrator"}]}
 
 
-def _with_default_seed(spec, seed: int):
-    return {**spec, "seed": seed} if isinstance(spec, dict) and "seed" not in spec else spec
-
-
 def state_path(settings: MockSettings, index: int, account_id: str) -> Path:
     """The SQLite file of an account: ``--state`` itself for the first, siblings for others."""
     path = Path(settings.state)
@@ -127,10 +123,10 @@ def build_backend(settings: MockSettings) -> "Backend":
     from mockserver.domain.search.saved import saved_searches_of
     from mockserver.domain.seed import load_seed, read_seed
     from mockserver.domain.values import parse_datetime
-    from mockserver.wire.xpath import compiled_xpath
+    from mockserver.wire.xpath import checked_xpath
 
     if settings.latency:
-        latency = LatencyPlan.parse({op: _with_default_seed(spec, settings.seed_value)
+        latency = LatencyPlan.parse({op: with_default_seed(spec, settings.seed_value)
                                      for op, spec in settings.latency.items()})
     else:
         latency = LatencyPlan(LatencyModel.parse(settings.latency_ms))
@@ -138,7 +134,7 @@ def build_backend(settings: MockSettings) -> "Backend":
                       async_job_seconds=settings.async_job_s)
     # A rule's XPath is checked as the rule is loaded, file rules included (lxml's, so the
     # wire layer's validator is handed to the domain here).
-    backend.rules.xpath_validator = compiled_xpath
+    backend.rules.xpath_validator = checked_xpath
     if settings.clock:
         try:
             backend.clock.set(parse_datetime(settings.clock))
@@ -166,12 +162,8 @@ def build_backend(settings: MockSettings) -> "Backend":
         nonce_file.token_ids = lambda: [token_id for account in backend.accounts.values()
                                         for token_id in account.tokens]
         backend.verifier.keep_nonces_in(nonce_file)
-    for number, rule in enumerate(settings.rules, 1):
-        try:
-            backend.rules.add(_with_default_seed(rule, settings.seed_value))
-        except ConfigurationError as error:
-            name = f" ({rule['name']!r})" if isinstance(rule, dict) and rule.get("name") else ""
-            raise ConfigurationError(f"[[rules]] number {number}{name}: {error}") from None
+    backend.rules.add_all([with_default_seed(rule, settings.seed_value)
+                           for rule in settings.rules], numbered=True)
     return backend
 
 

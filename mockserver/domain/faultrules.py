@@ -15,16 +15,21 @@ match, every k-th, with a seeded probability, at most ``times`` times) and then 
 
 Rules come from a scenario file (``[[rules]]`` tables) or the admin API at run time. The first
 rule whose match and trigger both hold decides; a ``delay`` rule may carry ``then`` to act after
-waiting.
+waiting. A rule that could never match (an unknown operation or record type, an XPath naming an
+element or attribute no request of its operations can carry) is refused as it is added, with the
+names it may have meant.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import random
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable, ClassVar, Protocol
 
 from mockserver.domain.errors import (STATUS_MESSAGES, ConfigurationError, RecordError,
@@ -33,6 +38,7 @@ from mockserver.domain.governance import MAX_REQUEST_BYTES, RECORDS_PER_REQUEST,
 from mockserver.domain.values import parse_datetime
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
+from mockserver.schema.platform import OPERATIONS
 
 # Fault types, as users write them, with NetSuite's code and message where one is known.
 FAULT_DEFAULTS: dict[str, str | None] = {
@@ -329,6 +335,7 @@ class Rule:
     start: datetime | None = None
     end: datetime | None = None
     times: int | None = None
+    enabled: bool = True
     matched: int = 0
     fired: int = 0
     _random: random.Random = field(default=None, repr=False)
@@ -337,6 +344,8 @@ class Rule:
         self._random = random.Random(self.seed)
 
     def matches(self, facts: RequestFacts, now: datetime) -> bool:
+        if not self.enabled:
+            return False
         if self.operations and facts.operation not in self.operations:
             return False
         if self.record_types and not self.record_types & facts.record_types:
@@ -384,6 +393,7 @@ class Rule:
         if self.end:
             out["end"] = self.end.isoformat()
         out["action"] = self.action.describe()
+        out["enabled"] = self.enabled
         out["matched"], out["fired"] = self.matched, self.fired
         return out
 
@@ -391,7 +401,7 @@ class Rule:
 class FaultRules:
     """The active rules of a mock, in the order they were added."""
 
-    def __init__(self, xpath_validator: Callable[[str], None] | None = None):
+    def __init__(self, xpath_validator: Callable[[str], frozenset[str]] | None = None):
         self._rules: list[Rule] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -400,12 +410,20 @@ class FaultRules:
     def add(self, spec: dict) -> Rule:
         return self.add_all([spec])[0]
 
-    def add_all(self, specs: list) -> list[Rule]:
-        """Add rules, all or none: each is parsed and its XPath checked before any is added."""
-        parsed = [(parse_rule(spec), spec) for spec in specs]
-        for rule, _ in parsed:
-            if rule.xpath is not None and self.xpath_validator is not None:
-                self.xpath_validator(rule.xpath)
+    def add_all(self, specs: list, *, numbered: bool = False) -> list[Rule]:
+        """Add rules, all or none: each is parsed and its XPath checked before any is added.
+        The validator (the wire layer's) compiles an XPath and gives the names it tests.
+        ``numbered``: an error names the rule as a scenario file's ``[[rules]] number n``."""
+        parsed = []
+        for number, spec in enumerate(specs, 1):
+            try:
+                parsed.append((self._checked(spec), spec))
+            except ConfigurationError as error:
+                if not numbered:
+                    raise
+                name = f" ({spec['name']!r})" if isinstance(spec, dict) and spec.get("name") \
+                    else ""
+                raise ConfigurationError(f"[[rules]] number {number}{name}: {error}") from None
         with self._lock:
             taken = {r.id for r in self._rules}
             for rule, spec in parsed:
@@ -419,6 +437,12 @@ class FaultRules:
                 self._rules.append(rule)
         return [rule for rule, _ in parsed]
 
+    def _checked(self, spec: dict) -> Rule:
+        rule = parse_rule(spec)
+        if rule.xpath is not None and self.xpath_validator is not None:
+            check_xpath_names(rule.xpath, self.xpath_validator(rule.xpath), rule.operations)
+        return rule
+
     def remove(self, rule_id: str) -> bool:
         with self._lock:
             before = len(self._rules)
@@ -428,6 +452,14 @@ class FaultRules:
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
+
+    def enable(self, rule_id: str, enabled: bool) -> Rule | None:
+        """Turn a rule on or off (it keeps its counts); None if there is no such rule."""
+        with self._lock:
+            rule = next((r for r in self._rules if r.id == rule_id), None)
+            if rule is not None:
+                rule.enabled = enabled
+            return rule
 
     def rules(self) -> list[Rule]:
         with self._lock:
@@ -447,6 +479,93 @@ def _default_message_id(code: str) -> str | None:
     """NetSuite's message for a status code, if the mock knows one that needs no parameters."""
     return next((m for m, (c, template) in STATUS_MESSAGES.items()
                  if c == code and "{" not in template.replace("{error_id}", "")), None)
+
+
+def _did_you_mean(word: str, known) -> str:
+    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.lower(), {k.lower(): k for k in known}, n=1)
+        close = [next(k for k in known if k.lower() == c) for c in close]
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def _known(names: frozenset[str], known: frozenset[str], what: str) -> frozenset[str]:
+    """``names``, each one a rule may match on; ConfigurationError naming the closest if not."""
+    unknown = sorted(names - known)
+    if unknown:
+        raise ConfigurationError(f"unknown {what} {unknown[0]!r}"
+                                 f"{_did_you_mean(unknown[0], known)}: the rule could never match")
+    return names
+
+
+OPERATION_NAMES = frozenset(op.name for op in OPERATIONS)
+# What a rule's record_type is matched against: records and references name a RecordType, a
+# search its SearchRecordType (``transaction``, ``vendor``).
+RECORD_TYPE_NAMES = frozenset(registry.types["platformCoreTyp:RecordType"].values) | \
+    frozenset(registry.types["platformCoreTyp:SearchRecordType"].values)
+# The SOAP headers a request may carry, which an XPath over the envelope also sees.
+HEADER_ELEMENTS = ("platformMsgs:tokenPassport", "platformMsgs:preferences",
+                   "platformMsgs:searchPreferences", "platformMsgs:applicationInfo",
+                   "platformMsgs:partnerInfo")
+
+
+@lru_cache(maxsize=1)
+def _extensions() -> dict[str, list[ComplexType]]:
+    """Each complex type's direct extensions (what an ``xsi:type`` may put in its place)."""
+    children: dict[str, list[ComplexType]] = defaultdict(list)
+    for ctype in registry.types.values():
+        if isinstance(ctype, ComplexType) and ctype.base_ref:
+            children[ctype.base_ref].append(ctype)
+    return children
+
+
+@lru_cache(maxsize=None)
+def carried_names(operation: str | None) -> frozenset[str]:
+    """The element names (``prefix:name``) and attribute names (``@name``) a request of the
+    operation (of any, for None) can carry, headers and every ``xsi:type`` included."""
+    if operation is None:
+        return frozenset().union(*(carried_names(op) for op in sorted(OPERATION_NAMES)))
+    names: set[str] = {"@xsi:type", "@xsi:nil"}
+    todo: list[str] = []
+    for qname in (f"platformMsgs:{operation}", *HEADER_ELEMENTS):
+        element = registry.elements.get(qname)
+        if element is not None:
+            names.add(qname)
+            todo.append(element.type_ref)
+    seen: set[str] = set()
+    while todo:
+        qname = todo.pop()
+        ctype = registry.lookup(qname)
+        if qname in seen or not isinstance(ctype, ComplexType):
+            continue
+        seen.add(qname)
+        todo.extend(t.qname for t in _extensions().get(qname, ()))
+        names.update(f"@{a.name}" for a in ctype.attributes)
+        for f in ctype.fields:
+            names.add(f"{f.prefix}:{f.name}")
+            todo.append(f.type_ref)
+    return frozenset(names)
+
+
+def check_xpath_names(xpath: str, names: frozenset[str], operations: frozenset[str]) -> None:
+    """Refuse an XPath that names an element or attribute no request of the rule's operations
+    (of any operation, if it names none) can carry: it would select nothing, ever."""
+    carried = frozenset().union(*(carried_names(op) for op in sorted(operations))) \
+        if operations else carried_names(None)
+    which = f"no {' or '.join(sorted(operations))} request" if operations else "no request"
+    unknown = sorted(names - carried)
+    if unknown:
+        name = unknown[0]
+        local = name.rpartition(":")[2]
+        if ":" not in name and not name.startswith("@"):   # no prefix: no namespace
+            same = sorted(n for n in carried if n.rpartition(":")[2] == local
+                          and not n.startswith("@"))
+            hint = f" (did you mean {' or '.join(repr(n) for n in same[:3])}?)" if same else \
+                _did_you_mean(name, carried)
+            raise ConfigurationError(f"XPath {xpath!r} names {name!r} without a prefix, so it "
+                                     f"matches no element of a NetSuite request{hint}")
+        raise ConfigurationError(f"XPath {xpath!r} names {name!r}, which {which} carries"
+                                 f"{_did_you_mean(name, carried)}: the rule could never match")
 
 
 def _names(value) -> frozenset[str]:
@@ -538,7 +657,7 @@ def parse_rule(spec: dict) -> Rule:
         raise ConfigurationError(f"a rule is a table, not {spec!r}")
     known = {"id", "name", "operation", "record_type", "external_id", "xpath", "account",
              "integration", "nth", "every", "probability", "seed", "start", "end", "times",
-             "action"}
+             "enabled", "action"}
     unknown = set(spec) - known
     if unknown:
         raise ConfigurationError(f"unknown rule setting(s) {', '.join(sorted(unknown))} "
@@ -562,7 +681,10 @@ def parse_rule(spec: dict) -> Rule:
         raise ConfigurationError(f"rule xpath is an XPath expression, not {xpath!r}")
     if spec.get("nth") is not None and spec.get("every") is not None:
         raise ConfigurationError("a rule fires on the nth call or on every k-th, not both")
-    action, operations = parse_action(spec["action"]), _names(spec.get("operation"))
+    if not isinstance(spec.get("enabled", True), bool):
+        raise ConfigurationError(f"rule enabled is true or false, not {spec['enabled']!r}")
+    action = parse_action(spec["action"])
+    operations = _known(_names(spec.get("operation")), OPERATION_NAMES, "operation")
     if isinstance(_final(action), StatusAction):
         without = sorted(op for op in operations if _status_path(op) is None)
         if without:
@@ -570,10 +692,12 @@ def parse_rule(spec: dict) -> Rule:
                                      f"(a job status, a job's result): give it a fault action")
     return Rule(action=action, name=str(spec.get("name") or ""),
                 operations=operations,
-                record_types=_names(spec.get("record_type")),
+                record_types=_known(_names(spec.get("record_type")), RECORD_TYPE_NAMES,
+                                    "record type"),
                 external_ids=_names(spec.get("external_id")), xpath=xpath,
                 accounts=_names(spec.get("account")),
                 integrations=_names(spec.get("integration")), nth=_positive(spec, "nth"),
                 every=_positive(spec, "every"),
                 probability=float(probability) if probability is not None else None,
-                seed=spec.get("seed"), start=start, end=end, times=_positive(spec, "times"))
+                seed=spec.get("seed"), start=start, end=end, times=_positive(spec, "times"),
+                enabled=spec.get("enabled", True))

@@ -32,7 +32,7 @@ from mockserver.schema import platform, registry
 from mockserver.wire import envelope
 from mockserver.wire.models import model_for
 from mockserver.wire.transport import EXCHANGE_KEY, base_url, exchange_of  # noqa: F401
-from mockserver.wire.xpath import compiled_xpath, xpath_matches
+from mockserver.wire.xpath import checked_xpath, xpath_matches
 
 log = logging.getLogger("netsuite_mock.wire")
 
@@ -322,5 +322,5 @@ def build_application(backend: Backend, *, hostname: str = envelope.DEFAULT_HOST
                       out_protocol=NetSuiteSoap11(hostname=hostname))
     app.backend = backend
     if backend.rules.xpath_validator is None:  # a backend not built by build_backend
-        backend.rules.xpath_validator = compiled_xpath
+        backend.rules.xpath_validator = checked_xpath
     return app

@@ -1,7 +1,8 @@
 """Fault rules' and verifications' XPath matching over request bodies (lxml, no Spyne).
 
 The domain's ``FaultRules`` checks a rule's XPath when the rule is added, through the
-validator it is given (``compiled_xpath``), and asks ``RequestFacts.xpath`` whether a request
+validator it is given (``checked_xpath``: it compiles, and these are the names it tests, which
+the domain holds against what a request of the rule's operations can carry), and asks ``RequestFacts.xpath`` whether a request
 matches; both are lxml's, so they live here and are handed to the domain by whoever builds
 the mock (``mockserver.server.build_backend``). The admin API's request verification asks
 ``request_matches`` of the bodies the journal kept, so a pattern's XPath reads a request as
@@ -11,6 +12,7 @@ a rule's does.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -40,6 +42,56 @@ def compiled_xpath(expression: str) -> etree.XPath:
                                  f"prefixes are bound: platformMsgs, platformCore, listRel, "
                                  f"tranPurch, …, and xsi)") from None
     return compiled
+
+
+# XPath 1.0's tokens (section 3.7), enough to tell name tests from function names, operators
+# and literals: a literal, a number, "::", "..", an operator or bracket, "$name", a QName
+# (or prefix:*), "*".
+_TOKEN = re.compile(r"""\s*(?:("[^"]*"|'[^']*')|(\d+(?:\.\d*)?|\.\d+)|(::|\.\.|//|!=|<=|>=|[-/()\[\]@,|+=<>.])"""
+                    r"""|(\$[\w.-]+(?::[\w.-]+)?)|([A-Za-z_][\w.-]*(?::(?:[A-Za-z_][\w.-]*|\*))?)|(\*))""")
+_OPERATOR_NAMES = frozenset({"and", "or", "mod", "div"})
+_NODE_TYPES = frozenset({"node", "text", "comment", "processing-instruction"})
+_ELEMENT_AXES = frozenset({"child", "descendant", "descendant-or-self", "self", "parent",
+                           "ancestor", "ancestor-or-self", "following", "following-sibling",
+                           "preceding", "preceding-sibling"})
+
+
+def name_tests(expression: str) -> frozenset[str]:
+    """The element names an XPath tests (``listRel:companyName``, ``companyName`` when it has no
+    prefix) and its attribute names (``@internalId``): not functions, operators or literals."""
+    tokens = []
+    position = 0
+    expression = expression.rstrip()
+    while position < len(expression):
+        found = _TOKEN.match(expression, position)
+        if found is None or found.end() == position:
+            return frozenset()     # lxml compiled it, so only a lexer gap: test no names
+        tokens.append((found.lastindex, found.group(found.lastindex)))
+        position = found.end()
+    names = set()
+    for index, (kind, token) in enumerate(tokens):
+        if kind != 5 or token.endswith(":*"):
+            continue
+        before = tokens[index - 1][1] if index else None
+        after = tokens[index + 1][1] if index + 1 < len(tokens) else None
+        if after in ("(", "::"):      # a function, a node type test, an axis
+            continue
+        if before is not None and before not in ("@", "::", "(", "[", ",", "/", "//", "|", "+",
+                                                 "-", "=", "!=", "<", "<=", ">", ">=") \
+                and not (tokens[index - 1][0] == 5 and tokens[index - 1][1] in _OPERATOR_NAMES):
+            continue                  # "and", "or", "mod", "div" as operators
+        axis = tokens[index - 2][1] if before == "::" and index >= 2 else None
+        if before == "@" or axis == "attribute":
+            names.add("@" + token)
+        elif axis is None or axis in _ELEMENT_AXES:
+            names.add(token)
+    return frozenset(names)
+
+
+def checked_xpath(expression: str) -> frozenset[str]:
+    """A rule's XPath, checked (ConfigurationError if it cannot run), as the names it tests."""
+    compiled_xpath(expression)
+    return name_tests(expression)
 
 
 def xpath_matches(body_element, expression: str) -> bool:

@@ -299,3 +299,40 @@ def test_bad_values_get_a_400_that_says_why(mock, path, body, message):
     assert MockAdmin(mock.url).rules() == []
     ok = post_soap(mock, envelope(GET_VENDOR_101, passport_xml(mock.settings)))  # clock intact
     assert ok.status_code == 200 and b"Acme Supplies Inc." in ok.content
+
+
+def test_a_scenario_files_rules_are_loaded_all_or_none(mock, ns, admin):
+    head = 'seed = "demo"\nseed_value = 7\n\n[[accounts]]\naccount = "X"\n\n'
+    rule = ('[[rules]]\nname = "flaky gets"\noperation = "get"\nprobability = 1.0\n'
+            'action = { kind = "fault", fault = "UnexpectedErrorFault" }\n')
+    scenario = head + rule
+    try:
+        loaded = admin.load_scenario(scenario)
+        assert [(r["name"], r["seed"]) for r in loaded["rules"]] == [("flaky gets", 7)]
+        assert loaded["needsRestart"] == ["accounts", "seed", "seed_value"]
+        assert [r["name"] for r in admin.rules()] == ["flaky gets"]
+        typo = head + rule.replace('"get"', '"gett"') + rule.replace("flaky", "other")
+        response = requests.post(mock.url + "/__admin/scenario", json={"toml": typo},
+                                 timeout=10)
+        assert response.status_code == 400
+        assert response.json()["error"] == (
+            "[[rules]] number 1 ('flaky gets'): unknown operation 'gett' (did you mean 'get' or "
+            "'getList' or 'getAll'?): the rule could never match")
+        assert [r["name"] for r in admin.rules()] == ["flaky gets"]   # none of the two added
+        with pytest.raises(AdminApiError, match="invalid TOML"):
+            admin.load_scenario("[[rules]\n")
+    finally:
+        admin.clear_rules()
+
+
+def test_a_rule_is_turned_on_and_off_only_by_a_boolean(mock, admin):
+    rule = admin.add_rule({"operation": "get",
+                           "action": {"kind": "fault", "fault": "UnexpectedErrorFault"}})
+    try:
+        assert admin.enable_rule(rule["id"], False)["enabled"] is False
+        response = requests.patch(f"{mock.url}/__admin/rules/{rule['id']}",
+                                  json={"enabled": "no"}, timeout=10)
+        assert response.status_code == 400 and "enabled" in response.json()["error"]
+        assert [r["enabled"] for r in admin.rules()] == [False]
+    finally:
+        admin.clear_rules()

@@ -357,6 +357,25 @@ def test_a_scenario_rule_with_a_bad_xpath_stops_the_mock_with_a_message(tmp_path
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("setting, message", [
+    ('operation = "upsrt"', "unknown operation 'upsrt' (did you mean 'upsert'"),
+    ('record_type = "vendorbill"', "unknown record type 'vendorbill' (did you mean "
+                                   "'vendorBill'"),
+    ('operation = "upsert"\nxpath = ".//tranPurch:expnse"',
+     "names 'tranPurch:expnse', which no upsert request carries (did you mean "
+     "'tranPurch:expense'"),
+])
+def test_a_scenario_rule_that_could_never_match_stops_the_mock_with_a_suggestion(
+        tmp_path, setting, message):
+    config = tmp_path / "scenario.toml"
+    config.write_text(f'seed = "none"\n\n[[rules]]\nname = "typo"\n{setting}\n'
+                      'action = { kind = "fault", fault = "UnexpectedErrorFault" }\n')
+    result = run_cli("serve", "--port", "0", "--config", str(config))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "[[rules]] number 1 ('typo'): " in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_listening_on_every_interface_prints_the_real_address_and_warns(served):
     """The endpoint with the published default credentials, reachable from the network: the
     banner says where it really listens, and a warning says what that exposes."""

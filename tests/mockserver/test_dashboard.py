@@ -29,9 +29,11 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 def text(driver, element_id: str) -> str:
     """What a part of the page shows, read in one step (the page refreshes every second);
-    table cells separated by a space, as WebElement.text has them."""
+    table cells separated by a space, as WebElement.text has them; "" for a part not shown
+    (a journal entry's bodies before it is selected)."""
     shown = driver.execute_script(
-        "return document.getElementById(arguments[0]).innerText", element_id)
+        "const part = document.getElementById(arguments[0]); return part ? part.innerText : ''",
+        element_id)
     return re.sub(r"[ \t]+", " ", shown)
 
 
@@ -178,3 +180,173 @@ def test_dashboard_shows_the_customer_case_of_a_scenario(browser):
         assert "Nightly ERP sync: enabled, 1 in flight" in governance, governance
         assert "third vendor-bill upsert of the day" in text(browser, "rules")
         long_request.join()
+
+
+def message(driver) -> str:
+    return text(driver, "message")
+
+
+def click(driver, css: str) -> None:
+    """Click an element of a table the page may rewrite meanwhile (found again if so)."""
+    waiting(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, css).click() or True)
+
+
+def fill(driver, element_id: str, value: str) -> None:
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(value)
+
+
+def test_dashboard_adds_switches_and_removes_fault_rules(mock, ns, browser):
+    admin = MockAdmin(mock.url)
+    admin.clear_rules()
+    try:
+        browser.get(mock.url + "/__admin/ui")
+        wait = waiting(browser)
+        wait.until(lambda d: "No fault rules. Add one" in text(d, "rules"))
+
+        # a typo'd rule is refused with a suggestion, and nothing is added
+        fill(browser, "rule-json", '{"name": "flaky gets", "operation": "gett", '
+                                   '"action": {"kind": "fault", "fault": "UnexpectedErrorFault"}}')
+        browser.find_element(By.ID, "add-rule").click()
+        wait.until(lambda d: "refused" in message(d))
+        assert "unknown operation 'gett' (did you mean 'get'" in message(browser)
+        assert admin.rules() == []
+
+        fill(browser, "rule-json", '{"name": "flaky gets", "operation": "get", '
+                                   '"action": {"kind": "fault", "fault": "UnexpectedErrorFault"}}')
+        browser.find_element(By.ID, "add-rule").click()
+        wait.until(lambda d: "flaky gets" in text(d, "rules"))
+        assert "added flaky gets" in message(browser)
+        # not matched yet: said in the rules table and above the journal
+        wait.until(lambda d: "matched no request yet: flaky gets" in text(d, "unmatched"))
+        assert "0 (none yet)" in text(browser, "rules")
+
+        with pytest.raises(Exception):
+            ns.call("get", baseRef=ns.ref("vendor", "101"))
+        wait.until(lambda d: "UNEXPECTED_ERROR" in text(d, "journal"))
+        wait.until(lambda d: not d.find_element(By.ID, "unmatched").is_displayed())
+        assert "(none yet)" not in text(browser, "rules")
+
+        # switched off, the rule lets requests through; removed, the table says how to add one
+        click(browser, "#rules input.rule-enabled")
+        wait.until(lambda d: "flaky gets off" in message(d))
+        wait.until(lambda d: not d.execute_script(
+            "return document.querySelector('#rules input.rule-enabled').checked"))
+        assert [r["enabled"] for r in admin.rules()] == [False]
+        assert ns.call("get", baseRef=ns.ref("vendor", "101")).body.readResponse \
+            .status.isSuccess
+        click(browser, "#rules button.rule-remove")
+        wait.until(lambda d: "No fault rules. Add one" in text(d, "rules"))
+        assert admin.rules() == []
+    finally:
+        admin.clear_rules()
+
+
+def test_dashboard_loads_a_scenario_file(mock, browser, tmp_path):
+    admin = MockAdmin(mock.url)
+    admin.clear_rules()
+    rule = ('[[rules]]\nname = "slow searches"\noperation = "search"\n'
+            'action = { kind = "delay", ms = 10 }\n')
+    good, typo = tmp_path / "slow.toml", tmp_path / "typo.toml"
+    good.write_text('seed = "demo"\n\n' + rule)
+    typo.write_text(rule.replace('"search"', '"serch"'))
+    try:
+        browser.get(mock.url + "/__admin/ui")
+        wait = waiting(browser)
+        wait.until(lambda d: "No fault rules" in text(d, "rules"))
+        browser.find_element(By.ID, "scenario-file").send_keys(str(typo))
+        browser.find_element(By.ID, "load-scenario").click()
+        wait.until(lambda d: "refused" in message(d))
+        assert "[[rules]] number 1 ('slow searches'): unknown operation 'serch' (did you " \
+               "mean 'search'" in message(browser)
+        browser.find_element(By.ID, "scenario-file").send_keys(str(good))
+        browser.find_element(By.ID, "load-scenario").click()
+        wait.until(lambda d: "slow searches" in text(d, "rules"))
+        assert "slow.toml: added 1 rule(s) (slow searches); seed take a restart" in \
+            message(browser)
+        assert [r["name"] for r in admin.rules()] == ["slow searches"]
+    finally:
+        admin.clear_rules()
+
+
+def test_dashboard_resets_and_advances_the_clock(mock, ns, browser):
+    admin = MockAdmin(mock.url)
+    ns.call("get", baseRef=ns.ref("vendor", "101"))
+    try:
+        browser.get(mock.url + "/__admin/ui")
+        wait = waiting(browser)
+        wait.until(lambda d: "vendor" in text(d, "journal"))
+        start = text(browser, "now")
+        fill(browser, "advance-seconds", "86400")
+        browser.find_element(By.ID, "advance").click()
+        wait.until(lambda d: "Clock: now" in message(d))
+        wait.until(lambda d: text(d, "now") != start)   # the page refreshes after saying so
+        assert 86399 <= admin.advance_clock(0)["offsetSeconds"] <= 86401
+
+        browser.find_element(By.ID, "reset").click()
+        wait.until(lambda d: "Reset: 1234567_SB1:" in message(d))
+        wait.until(lambda d: "0 requests in the journal" in text(d, "status"))
+        assert admin.journal() == []
+    finally:
+        admin.reset_clock()
+
+
+def test_dashboard_shows_bodies_pretty_printed_beside_the_selected_row(mock, ns, browser):
+    admin = MockAdmin(mock.url)
+    admin.clear_journal()
+    for internal_id in ("101", "102", "103"):
+        ns.call("get", baseRef=ns.ref("vendor", internal_id))
+    browser.get(mock.url + "/__admin/ui")
+    wait = waiting(browser)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#journal tr.entry")) == 3)
+    click_entry(browser, 1)
+    wait.until(lambda d: "readResponse" in text(d, "detail-response"))
+    placed = browser.execute_script("""
+        const detail = document.querySelector('#journal tr.detail-row');
+        const box = detail.getBoundingClientRect(), row = document.querySelector(
+            '#journal tr.selected').getBoundingClientRect();
+        const panel = document.getElementById('journal-section').getBoundingClientRect();
+        return {before: detail.previousElementSibling.className,
+                visible: row.top >= panel.top && box.top < panel.bottom &&
+                         box.top < window.innerHeight,
+                response: document.getElementById('detail-response').textContent,
+                request: document.getElementById('detail-request').textContent};""")
+    assert placed["before"] == "entry selected" and placed["visible"]
+    lines = placed["response"].splitlines()
+    assert len(lines) > 10   # one element a line, indented by depth
+    assert any(line.startswith("    <") for line in lines)
+    assert any(line.strip().startswith("<platformCore:status") or "status" in line
+               for line in lines)
+    assert "\n  <" in placed["request"] and "[redacted]" in placed["request"]
+
+
+@pytest.mark.parametrize("width", [1280, 1400, 1920])
+def test_dashboard_tables_fit_their_panels(mock, ns, browser, width, tmp_path):
+    """No panel scrolls sideways and the page does not either; codes are shown whole."""
+    admin = MockAdmin(mock.url)
+    admin.add_rule({"name": "a rule with a long name to see the table wrap it nicely",
+                    "record_type": ["customer", "vendor", "vendorBill"],
+                    "action": {"kind": "status", "code": "INSUFFICIENT_PERMISSION",
+                               "message": "Permission Violation: you need a higher role"}})
+    try:
+        for internal_id in ("101", "150"):
+            ns.call("get", baseRef=ns.ref("vendor", internal_id))
+        ns.call("getList", baseRef=[ns.ref("customer", "150"), ns.ref("vendorBill", "1")])
+        browser.set_window_size(width, 1000)
+        browser.get(mock.url + "/__admin/ui")
+        waiting(browser).until(lambda d: "INSUFFICIENT_PERMISSION" in text(d, "journal"))
+        click_entry(browser, 0)
+        waiting(browser).until(lambda d: "Response" in text(d, "journal"))
+        overflow = browser.execute_script("""
+            const wide = el => el.scrollWidth > el.clientWidth;
+            const out = [...document.querySelectorAll('section')].filter(wide).map(s => s.id);
+            if (wide(document.documentElement)) out.push('page');
+            return out;""")
+        assert overflow == []
+        if width == 1400:
+            shot = tmp_path / "dashboard-1400.png"
+            assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    finally:
+        admin.clear_rules()
+        browser.set_window_size(1280, 1000)

@@ -343,6 +343,62 @@ def test_bad_rules_are_refused_with_a_reason(admin, rule, message):
         admin.add_rule(rule)
 
 
+@pytest.mark.parametrize("rule, message", [
+    ({"operation": "gett"}, "unknown operation 'gett' (did you mean 'get'"),
+    ({"operation": ["get", "upsertLst"]}, "unknown operation 'upsertLst' (did you mean "
+                                          "'upsertList'"),
+    ({"record_type": "VendorBill"}, "unknown record type 'VendorBill' (did you mean "
+                                    "'vendorBill'"),
+    ({"operation": "get", "xpath": "//platformMsgs:baseRef[@internalID='101']"},
+     "names '@internalID', which no get request carries (did you mean '@internalId'"),
+    ({"operation": "get", "xpath": "//listRel:companyName"},
+     "names 'listRel:companyName', which no get request carries: the rule could never match"),
+    ({"xpath": "//listRel:compnyName"},
+     "names 'listRel:compnyName', which no request carries (did you mean "
+     "'listRel:companyName'"),
+    ({"xpath": "//tranPurch:expense[amount > 1000]"},
+     "names 'amount' without a prefix, so it matches no element of a NetSuite request (did "
+     "you mean "),
+])
+def test_a_rule_that_could_never_match_is_refused_with_a_suggestion(mock, admin, rule,
+                                                                    message):
+    response = requests.post(mock.url + "/__admin/rules", timeout=10,
+                             json={**rule, "action": UNEXPECTED})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert admin.rules() == []
+
+
+@pytest.mark.parametrize("rule", [
+    {"operation": "upsert", "xpath": ".//tranPurch:expense[tranPurch:amount > 1000]"},
+    {"operation": "add", "xpath": "//platformMsgs:record[@xsi:type]/listRel:companyName"},
+    {"xpath": "//platformCore:searchValue | //*[local-name() = 'anything']"},
+    {"xpath": "count(//platformMsgs:baseRef) > 1 and not(//platformMsgs:preferences)"},
+    {"record_type": ["transaction", "vendorBill"], "operation": "search"},
+])
+def test_rules_that_can_match_are_taken(admin, rule):
+    try:
+        assert admin.add_rule({**rule, "action": UNEXPECTED})["matched"] == 0
+    finally:
+        admin.clear_rules()
+
+
+def test_a_disabled_rule_matches_nothing_until_enabled(ns, admin):
+    rule = admin.add_rule({"operation": "get", "enabled": False, "action": UNEXPECTED})
+    try:
+        assert rule["enabled"] is False and get_vendor(ns).status.isSuccess
+        assert admin.enable_rule(rule["id"])["enabled"] is True
+        with pytest.raises(Fault):
+            get_vendor(ns)
+        admin.enable_rule(rule["id"], False)
+        assert get_vendor(ns).status.isSuccess
+        assert [(r["matched"], r["fired"]) for r in admin.rules()] == [(1, 1)]
+    finally:
+        admin.clear_rules()
+    with pytest.raises(AdminApiError, match="no rule 'rule-x'"):
+        admin.enable_rule("rule-x")
+
+
 def test_a_bad_xpath_is_refused_with_400_and_requests_go_on(mock, admin):
     response = requests.post(mock.url + "/__admin/rules", timeout=10, json={
         "rules": [{"xpath": "//platformMsgs:get", "action": UNEXPECTED},
