@@ -22,17 +22,22 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from mockserver.domain.indexes import transaction_links
-from mockserver.domain.records import RECORD_TYPES, RecordKind, kind_of
+from mockserver.domain.records import (ITEM_TYPE_ENUM, RECORD_TYPES, RecordKind, item_type_value,
+                                       kind_of)
 from mockserver.domain.search.criteria import ref_ids
 from mockserver.domain.transactions import STATUS_COMPUTED, status_search_value
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType, EnumType
 
 SEARCH_RECORD_BASIC = "platformCore:SearchRecordBasic"
-ITEM_SEARCH_TYPES = {"inventoryItem": "_inventoryItem", "nonInventoryPurchaseItem": "_nonInventoryItem",
-                     "nonInventorySaleItem": "_nonInventoryItem", "servicePurchaseItem": "_service",
-                     "serviceSaleItem": "_service"}
-TRANSACTION_TYPE_VALUES = {"journalEntry": "_journal", "advInterCompanyJournalEntry": "_journal"}
+TRANSACTION_TYPE_ENUM = "tranSalesTyp:TransactionType"
+# A transaction's ``TransactionType`` value where it is not ``_`` + its record type (the journal
+# variants are INFERRED to search as journals, an intercompany transfer order as a transfer order).
+TRANSACTION_TYPE_VALUES = {"journalEntry": "_journal", "advInterCompanyJournalEntry": "_journal",
+                           "interCompanyJournalEntry": "_journal",
+                           "statisticalJournalEntry": "_journal",
+                           "interCompanyTransferOrder": "_transferOrder",
+                           "purchaseRequisition": "_requisition", "customTransaction": "_custom"}
 LINE_SUBLISTS = (("itemList", "item"), ("expenseList", "expense"), ("lineList", "line"))
 # Fields a transaction line carries (NetSuite's line-level search fields).
 LINE_ONLY = frozenset({"item", "quantity", "rate", "line", "description"})
@@ -79,13 +84,15 @@ class Family:
 def _family_for(basic: ComplexType) -> Family:
     name = basic.name[:-len("SearchBasic")]
     if name == "Transaction":
-        types = tuple(k.record_type for k in RECORD_TYPES.values()
-                      if k.family == "transaction" and k.record_type != "usage")
-        values = {t: TRANSACTION_TYPE_VALUES.get(t, "_" + t) for t in types}
-        return Family(name, basic.qname, types, values, "tranSalesTyp:TransactionType", True)
+        known = registry.lookup(TRANSACTION_TYPE_ENUM).values
+        values = {k.record_type: value for k in RECORD_TYPES.values() if k.family == "transaction"
+                  and (value := TRANSACTION_TYPE_VALUES.get(k.record_type, "_" + k.record_type))
+                  in known}
+        return Family(name, basic.qname, tuple(values), values, TRANSACTION_TYPE_ENUM, True)
     if name == "Item":
-        return Family(name, basic.qname, tuple(ITEM_SEARCH_TYPES), dict(ITEM_SEARCH_TYPES),
-                      "listAcctTyp:ItemType", False)
+        values = {k.record_type: value for k in RECORD_TYPES.values() if k.family == "item"
+                  and (value := item_type_value(k.record_type)) is not None}
+        return Family(name, basic.qname, tuple(values), values, ITEM_TYPE_ENUM, False)
     record_type = name[0].lower() + name[1:]
     types = (record_type,) if kind_of(record_type) is not None else ()
     return Family(name, basic.qname, types, {}, None, False)
