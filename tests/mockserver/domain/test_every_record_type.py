@@ -14,12 +14,12 @@ import requests
 import zeep
 
 from mockserver.admin_client import MockAdmin
-from mockserver.domain.records import (RECORD_TYPE_ENUM, RECORD_TYPES, kind_of,
+from mockserver.domain.records import (DERIVED_TYPES, RECORD_TYPE_ENUM, RECORD_TYPES, kind_of,
                                        reference_targets)
 from mockserver.domain.search.families import family_of_kind
 from mockserver.schema import registry
 from mockserver.schema.model import EnumType
-from tests.conftest import REAL_WSDL_DIR, RecordingTransport, SoapClient
+from tests.conftest import REAL_WSDL_DIR, ROOT, RecordingTransport, SoapClient
 from tests.conftest import checked_call as call
 from tests.mockserver.domain.test_record_types import SAMPLES
 from tests.zeep_values import build
@@ -100,6 +100,21 @@ def search_record(kind, sent: dict, internal_id: str) -> tuple[str, dict] | None
 
 def test_every_record_type_but_one_is_served():
     assert set(ALL_TYPES) - set(RECORD_TYPES) == {"customTransactionType"}
+
+
+def test_the_docs_list_every_derived_kind_as_the_code_has_it():
+    rows = {}
+    for line in (ROOT / "docs" / "record-types.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[0] in DERIVED_TYPES:
+            rows[cells[0]] = cells[1:4]
+    assert set(rows) == DERIVED_TYPES
+    for record_type, (qname, family, required) in rows.items():
+        kind = kind_of(record_type)
+        fields = [r.field for r in kind.required if not r.only_if]
+        assert (qname.strip("`"), family) == (kind.qname, kind.family), record_type
+        assert [c.split(" (")[0] for c in required.split(", ")] == (fields or ["none"]), \
+            record_type
 
 
 @pytest.mark.parametrize("record_type", ALL_TYPES)
