@@ -1,7 +1,8 @@
 """Every value of NetSuite's ``RecordType``, sent by a client built from the mock's WSDL and by one
 built from NetSuite's own with only the service URL changed: ``add`` writes it, ``get`` reads it
-back as its own schema type, a basic search of its search record finds it (where the schema
-declares one), and ``delete`` removes it. Records carry only what their kind requires (the
+back as its own schema type, ``update`` and ``upsert`` (by its externalId, where the type has
+one) write it again, a basic search of its search record finds it (where the schema declares
+one), and ``delete`` removes it. Records carry only what their kind requires (the
 hand-written kinds use ``test_record_types``' samples); every response validates against the
 real XSDs. One reset for the module: each test writes its own record."""
 
@@ -125,7 +126,7 @@ def test_the_docs_list_every_derived_kind_as_the_code_has_it():
 
 
 @pytest.mark.parametrize("record_type", ALL_TYPES)
-def test_add_get_search_delete(client, response_schema, seeded, record_type):
+def test_add_get_update_upsert_search_delete(client, response_schema, seeded, record_type):
     kind = kind_of(record_type)
     if kind is None:  # no record type in the schema carries it: nothing to add, get says so
         read = call(client, response_schema, "get",
@@ -136,6 +137,9 @@ def test_add_get_search_delete(client, response_schema, seeded, record_type):
     zc = client.client
     tag = tag_of(client)
     sent = minimal_record(client, record_type, seeded, tag)
+    upsertable = any(a.name == "externalId" for a in kind.schema.attributes)
+    if upsertable:
+        sent["externalId"] = f"EVERY-{tag}-{record_type}"
     write = call(client, response_schema, "add", record=build(zc, kind.qname, sent)).writeResponse
     assert write.status.isSuccess is True, write.status
     assert write.baseRef.type == record_type
@@ -146,6 +150,18 @@ def test_add_get_search_delete(client, response_schema, seeded, record_type):
     assert got.status.isSuccess is True, got.status
     assert type(got.record).__name__ == kind.schema.name
     assert got.record.internalId == internal_id
+
+    changes = SAMPLES[record_type][1] if record_type in SAMPLES else {}
+    schema_required = {k: v for k, v in sent.items()   # an update carries minOccurs=1 fields too
+                       if (f := kind.schema.field(k)) is not None and f.min_occurs}
+    write = call(client, response_schema, "update", record=build(
+        zc, kind.qname, {"internalId": internal_id, **schema_required, **changes})).writeResponse
+    assert write.status.isSuccess is True, write.status
+    if upsertable:   # the same externalId: the record added above, changed again
+        write = call(client, response_schema, "upsert", record=build(
+            zc, kind.qname, {**sent, **changes})).writeResponse
+        assert write.status.isSuccess is True, write.status
+        assert write.baseRef.internalId == internal_id
 
     search = search_record(kind, sent, internal_id)
     if search is not None:
