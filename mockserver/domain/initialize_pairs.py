@@ -1,8 +1,7 @@
 """Which record ``initialize`` makes from which, as NetSuite documents it.
 
 Source: NetSuite Help Center, SOAP Web Services Platform Guide, "initialize / initializeList"
-(section_N3508536, https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_N3508536.html),
-the table "(Target Record) Transaction Type / Initialize Reference". Each pair is written with the
+(section_N3508536, ``SOURCE`` below), the table "(Target Record) Transaction Type / Initialize Reference". Each pair is written with the
 schema's names: the target is an ``InitializeType`` value, the reference an ``InitializeRefType``
 value (``platformCoreTyp``), and ``aux`` the ``InitializeAuxRefType`` value the page says the pair
 takes (the accounts receivable or payable account).

@@ -126,7 +126,3 @@ def run_list(call: Call, body: dict, list_operation: str) -> dict:
 
 for _name in EACH:
     operation(_name)(partial(run_list, list_operation=_name))
-
-
-# updateInviteeStatus and its list form live in their own module, registered on import here.
-from mockserver.domain import invitees  # noqa: E402,F401

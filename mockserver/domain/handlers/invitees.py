@@ -12,9 +12,9 @@ refuse what it cannot confirm).
 from __future__ import annotations
 
 from mockserver.domain.accounts import Level
-from mockserver.domain.backend import Call, operation
+from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, success_status
-from mockserver.domain.list_operations import list_inputs
+from mockserver.domain.handlers.lists import list_inputs
 from mockserver.domain.records import ENTITY_TYPES, kind_of
 
 EVENT = "calendarEvent"
