@@ -41,14 +41,17 @@ def seeded(mock_server) -> dict[str, list[str]]:
     return {t: [r["internalId"] for r in admin.records(t)] for t in admin.records()}
 
 
-@pytest.fixture(scope="module", params=["mock WSDL", "real WSDL"])
+@pytest.fixture(scope="module")
+def real_wsdl_client(mock_server):
+    return zeep.Client(str(REAL_WSDL_DIR / "netsuite.wsdl"), transport=RecordingTransport())
+
+
+@pytest.fixture(scope="module",
+                params=["mock WSDL", pytest.param("real WSDL", marks=pytest.mark.shared)])
 def client(request, mock_server, zeep_client, seeded) -> SoapClient:
     if request.param == "mock WSDL":
         return SoapClient(zeep_client, mock_server)
-    if not REAL_WSDL_DIR.is_dir():
-        pytest.skip(f"NetSuite's WSDL not found at {REAL_WSDL_DIR}")
-    real = zeep.Client(str(REAL_WSDL_DIR / "netsuite.wsdl"), transport=RecordingTransport())
-    return SoapClient(real, mock_server)
+    return SoapClient(request.getfixturevalue("real_wsdl_client"), mock_server)
 
 
 @pytest.fixture(scope="module")
