@@ -206,8 +206,9 @@ def _sublist(kind: RecordKind, field: Field, existing, definitions) -> st.Search
     targets = reference_targets(kind, target) if target == "category" else \
         REFERENCE_TARGETS[target]
     required = {target: reference(targets, existing)}
-    if field.name == "lineList":
-        amounts = None   # debit and credit, balanced: set below
+    balanced = field.name == "lineList" and {"debit", "credit"} <= names
+    if balanced:
+        pass   # debit and credit, balanced: set below
     elif {"quantity", "rate"} <= names and target == "item":
         rate = st.integers(1, 10**6).map(lambda c: c / 100)
         if line_type.field("rate").type_ref == "xsd:string":   # a rate may be "10%"
@@ -215,8 +216,10 @@ def _sublist(kind: RecordKind, field: Field, existing, definitions) -> st.Search
         required.update(quantity=st.integers(1, 20).map(float), rate=rate)
     elif "foreignAmount" in names:
         required["foreignAmount"] = st.integers(1, 10**7).map(lambda c: c / 100)
-    else:
+    elif "amount" in names:
         required["amount"] = st.integers(1, 10**7).map(lambda c: c / 100)
+    elif "quantity" in names:   # a work order's or bin worksheet's lines: no amounts
+        required["quantity"] = st.integers(1, 20).map(float)
     excluded = READ_ONLY_FIELDS | SYSTEM_FIELDS | LINE_LINKS | frozenset(LINE_SET) | \
         {"amount", "quantity", "rate", "foreignAmount", "debit", "credit", "customFieldList"}
     optional = {}
@@ -238,7 +241,7 @@ def _sublist(kind: RecordKind, field: Field, existing, definitions) -> st.Search
         # drawn on its own, as on the body: one optional field among dozens would be rare
         line = st.tuples(line, st.booleans(), columns).map(
             lambda drawn: {**drawn[0], "customFieldList": drawn[2]} if drawn[1] else drawn[0])
-    if field.name == "lineList":
+    if balanced:
         return st.lists(line, min_size=1, max_size=MAX_LINES - 1).flatmap(_balanced).map(
             lambda lines_: {repeating.name: lines_})
     return st.lists(line, min_size=1, max_size=MAX_LINES).map(
@@ -349,8 +352,9 @@ def expected_amounts(record_type: str, record: dict) -> dict[str, float]:
         for line in next(iter((record.get(list_name) or {}).values()), []):
             has_lines = True
             amount = line.get("amount", line.get("foreignAmount"))
-            total += amount if amount is not None else \
-                cents(float(line["quantity"]) * float(line["rate"]))
+            if amount is None and "rate" in line:
+                amount = cents(float(line["quantity"]) * float(line["rate"]))
+            total += amount or 0.0   # a line with a quantity only has no amount
     return {name: cents(total) for name in TOTALS.get(record_type, ())} if has_lines else {}
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockserver.domain.errors import RecordError, invalid_reference
-from mockserver.domain.records import RecordKind
+from mockserver.domain.records import RecordKind, item_type_value
 from mockserver.domain.store import RecordStore
 
 CUSTOM_FIELD_LIST = "platformCore:CustomFieldList"
@@ -78,14 +78,23 @@ _COLUMN_FLAG = {
                     "expenseReport": "colExpenseReport"},
     "lineList": {"journalEntry": "colJournal", "advInterCompanyJournalEntry": "colJournal"},
 }
-# … on an entity, and on an item.
+# … on an entity, on an item (by its ItemType value: lot-numbered and serialized inventory
+# items are inventory items, every assembly an assembly; discount, markup, payment, subtotal,
+# description, download and gift certificate items have no flag, so every item field applies),
+# and on a CRM record (crmCustomField).
 _ENTITY_FLAG = {"vendor": "appliesToVendor", "customer": "appliesToCustomer",
                 "employee": "appliesToEmployee", "contact": "appliesToContact",
-                "job": "appliesToProject"}
-_ITEM_FLAG = {"inventoryItem": "appliesToInventory",
-              "nonInventoryPurchaseItem": "appliesToNonInventory",
-              "nonInventorySaleItem": "appliesToNonInventory",
-              "servicePurchaseItem": "appliesToService", "serviceSaleItem": "appliesToService"}
+                "job": "appliesToProject", "partner": "appliesToPartner"}
+_ITEM_FLAG = {"_inventoryItem": "appliesToInventory", "_nonInventoryItem": "appliesToNonInventory",
+              "_service": "appliesToService", "_otherCharge": "appliesToOtherCharge",
+              "_itemGroup": "appliesToGroup", "_kit": "appliesToKit",
+              "_assembly": "appliesToItemAssembly"}
+_CRM_FLAG = {"task": "appliesToTask", "projectTask": "appliesToProjectTask",
+             "manufacturingOperationTask": "appliesToMfgProjectTask",
+             "resourceAllocation": "appliesToResourceAllocation", "phoneCall": "appliesToPhoneCall",
+             "calendarEvent": "appliesToEvent", "supportCase": "appliesToCase",
+             "campaign": "appliesToCampaign", "solution": "appliesToSolution",
+             "issue": "appliesToIssue"}
 
 
 @dataclass(frozen=True)
@@ -111,8 +120,10 @@ def scope_of(kind: RecordKind, store: RecordStore, record: dict,
         return Scope("transactionBodyCustomField", _BODY_FLAG.get(kind.record_type))
     if kind.record_type in _ENTITY_FLAG:
         return Scope("entityCustomField", _ENTITY_FLAG[kind.record_type])
-    if kind.record_type in _ITEM_FLAG:
-        return Scope("itemCustomField", _ITEM_FLAG[kind.record_type])
+    if kind.family == "item" and (item_type := item_type_value(kind.record_type)) is not None:
+        return Scope("itemCustomField", _ITEM_FLAG.get(item_type))
+    if kind.record_type in _CRM_FLAG:
+        return Scope("crmCustomField", _CRM_FLAG[kind.record_type])
     # accounts, subsidiaries, departments… take "other record" fields; which record type an
     # otherCustomField names (recType) uses ids the mock does not model, so it is not checked.
     return Scope("otherCustomField", None)

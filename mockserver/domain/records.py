@@ -10,7 +10,8 @@ which fields NetSuite requires and under which label it names them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType
@@ -190,7 +191,88 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
     _named_list("supportCasePriority", "listSupport:SupportCasePriority"),
     _named_list("supportCaseStatus", "listSupport:SupportCaseStatus"),
     _named_list("supportCaseType", "listSupport:SupportCaseType"),
+    # every other RecordType value: derived from the schema below
 ]}
+
+RECORD_TYPE_ENUM = "platformCoreTyp:RecordType"
+ITEM_TYPE_ENUM = "listAcctTyp:ItemType"
+_RECORD_BASE = "platformCore:Record"
+_CUSTOM_FIELD_BASE = "setupCustom:CustomFieldType"
+# Namespaces whose transactions require their ``entity``, and its label (INFERRED; an inventory
+# transaction's entity, a work order's customer, is optional).
+_ENTITY_REQUIRED = {"tranSales": "Customer", "tranCust": "Customer", "tranPurch": "Vendor",
+                    "tranBank": "Payee", "tranEmp": "Employee", "setupCustom": "Name"}
+
+
+def schema_record(record_type: str) -> str | None:
+    """The schema's record type for a ``RecordType`` value: the concrete ``platformCore:Record``
+    of the same name in any namespace (``estimate`` -> ``tranSales:Estimate``); None for the
+    one value no record type carries (``customTransactionType``)."""
+    return _SCHEMA_RECORDS.get(record_type.lower())
+
+
+def item_type_value(record_type: str) -> str | None:
+    """The ``ItemType`` value an ``ItemSearchBasic`` tells this item type by, or None if it is
+    not an item: ``lotNumberedInventoryItem`` -> ``_inventoryItem``, ``serviceResaleItem`` ->
+    ``_service``, ``kitItem`` -> ``_kit``, ``itemGroup`` -> ``_itemGroup``."""
+    values = registry.lookup(ITEM_TYPE_ENUM).values
+    stem = re.sub(r"^(lotNumbered|serialized)", "", record_type)
+    stem = stem[:1].lower() + stem[1:]
+    stem = re.sub(r"(Purchase|Sale|Resale)?Item$", "", stem)
+    return next((v for v in ("_" + stem + "Item", "_" + stem) if v in values), None)
+
+
+def _derived(record_type: str, qname: str) -> RecordKind:
+    """A kind for a record type without a hand-written entry: its id family from the schema
+    (custom field definitions, items, entities, transactions, else its own sequence) and the
+    fields it requires (INFERRED, see docs/record-types.md)."""
+    schema = registry.complex(qname)
+    has = schema.field
+    kind = _derived_by_family(record_type, qname)
+    declared = tuple(Required(f.name, f.name) for f in schema.fields  # minOccurs 1 in the XSD
+                     if f.min_occurs >= 1 and all(r.field != f.name for r in kind.required))
+    return replace(kind, required=kind.required + declared) if declared else kind
+
+
+def _derived_by_family(record_type: str, qname: str) -> RecordKind:
+    schema = registry.complex(qname)
+    has = schema.field
+    if schema.is_a(_CUSTOM_FIELD_BASE):
+        return _custom_field(record_type, qname)
+    if item_type_value(record_type) is not None and has("itemId"):
+        return _item(record_type, qname)
+    if has("entityId"):
+        required = _COMPANY if has("isPerson") else (Required("entityId", "Name"),)
+        return RecordKind(record_type, qname, "entity", unique_name="entityId",
+                          required=required)
+    if has("tranId"):
+        return RecordKind(record_type, qname, "transaction",
+                          required=_transaction_required(record_type, qname))
+    for name, label in (("name", "Name"), ("title", "Title"), ("groupName", "Name"),
+                        ("label", "Label")):
+        if has(name) is not None and registry.lookup(has(name).type_ref) is None:
+            return RecordKind(record_type, qname, record_type, required=(Required(name, label),))
+    return RecordKind(record_type, qname, record_type)
+
+
+def _transaction_required(record_type: str, qname: str) -> tuple[Required, ...]:
+    has = registry.complex(qname).field
+    prefix = qname.split(":")[0]
+    if has("entity") and prefix in _ENTITY_REQUIRED:
+        return (Required("entity", _ENTITY_REQUIRED[prefix]),)
+    if has("customer") and prefix == "tranCust":
+        return (Required("customer", "Customer"),)
+    if record_type.endswith(("Journal", "JournalEntry")) and has("subsidiary"):
+        return (Required("subsidiary", "Subsidiary"),)
+    return ()
+
+
+_SCHEMA_RECORDS = {t.name.lower(): t.qname for t in registry.types.values()
+                   if isinstance(t, ComplexType) and not t.abstract and t.is_a(_RECORD_BASE)}
+# The record types whose kind the schema gave (no hand-written entry above).
+DERIVED_TYPES = frozenset(v for v in registry.lookup(RECORD_TYPE_ENUM).values
+                          if v not in RECORD_TYPES and schema_record(v) is not None)
+RECORD_TYPES.update((v, _derived(v, schema_record(v))) for v in sorted(DERIVED_TYPES))
 
 _BY_QNAME = {k.qname: k for k in RECORD_TYPES.values()}
 
@@ -247,6 +329,7 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "category": ("expenseCategory",),
     "recType": ("customRecordType",),
     "priceLevel": ("priceLevel",),
+    "promotion": ("promotionCode",),
     "leadSource": ("leadSource",),
     "taxCode": ("salesTaxItem", "taxGroup"),
     "taxItem": ("salesTaxItem", "taxGroup"),

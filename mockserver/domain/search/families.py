@@ -22,17 +22,22 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from mockserver.domain.indexes import transaction_links
-from mockserver.domain.records import RECORD_TYPES, RecordKind, kind_of
+from mockserver.domain.records import (ITEM_TYPE_ENUM, RECORD_TYPES, RecordKind, item_type_value,
+                                       kind_of, reference_targets)
 from mockserver.domain.search.criteria import ref_ids
 from mockserver.domain.transactions import STATUS_COMPUTED, status_search_value
 from mockserver.schema import registry
 from mockserver.schema.model import ComplexType, EnumType
 
 SEARCH_RECORD_BASIC = "platformCore:SearchRecordBasic"
-ITEM_SEARCH_TYPES = {"inventoryItem": "_inventoryItem", "nonInventoryPurchaseItem": "_nonInventoryItem",
-                     "nonInventorySaleItem": "_nonInventoryItem", "servicePurchaseItem": "_service",
-                     "serviceSaleItem": "_service"}
-TRANSACTION_TYPE_VALUES = {"journalEntry": "_journal", "advInterCompanyJournalEntry": "_journal"}
+TRANSACTION_TYPE_ENUM = "tranSalesTyp:TransactionType"
+# A transaction's ``TransactionType`` value where it is not ``_`` + its record type (the journal
+# variants are INFERRED to search as journals, an intercompany transfer order as a transfer order).
+TRANSACTION_TYPE_VALUES = {"journalEntry": "_journal", "advInterCompanyJournalEntry": "_journal",
+                           "interCompanyJournalEntry": "_journal",
+                           "statisticalJournalEntry": "_journal",
+                           "interCompanyTransferOrder": "_transferOrder",
+                           "purchaseRequisition": "_requisition", "customTransaction": "_custom"}
 LINE_SUBLISTS = (("itemList", "item"), ("expenseList", "expense"), ("lineList", "line"))
 # Fields a transaction line carries (NetSuite's line-level search fields).
 LINE_ONLY = frozenset({"item", "quantity", "rate", "line", "description"})
@@ -79,13 +84,15 @@ class Family:
 def _family_for(basic: ComplexType) -> Family:
     name = basic.name[:-len("SearchBasic")]
     if name == "Transaction":
-        types = tuple(k.record_type for k in RECORD_TYPES.values()
-                      if k.family == "transaction" and k.record_type != "usage")
-        values = {t: TRANSACTION_TYPE_VALUES.get(t, "_" + t) for t in types}
-        return Family(name, basic.qname, types, values, "tranSalesTyp:TransactionType", True)
+        known = registry.lookup(TRANSACTION_TYPE_ENUM).values
+        values = {k.record_type: value for k in RECORD_TYPES.values() if k.family == "transaction"
+                  and (value := TRANSACTION_TYPE_VALUES.get(k.record_type, "_" + k.record_type))
+                  in known}
+        return Family(name, basic.qname, tuple(values), values, TRANSACTION_TYPE_ENUM, True)
     if name == "Item":
-        return Family(name, basic.qname, tuple(ITEM_SEARCH_TYPES), dict(ITEM_SEARCH_TYPES),
-                      "listAcctTyp:ItemType", False)
+        values = {k.record_type: value for k in RECORD_TYPES.values() if k.family == "item"
+                  and (value := item_type_value(k.record_type)) is not None}
+        return Family(name, basic.qname, tuple(values), values, ITEM_TYPE_ENUM, False)
     record_type = name[0].lower() + name[1:]
     types = (record_type,) if kind_of(record_type) is not None else ()
     return Family(name, basic.qname, types, {}, None, False)
@@ -249,12 +256,32 @@ class Joins:
             return self._transactions_referring(fam, target)
         else:
             read = accessor(fam, join[:-len("Join")])
+            if read is None and join[:-len("Join")] in target.record_types:
+                # a join named after the record type it reaches (a vendor-subsidiary
+                # relationship's vendorJoin, a customer's contactJoin): through the one
+                # reference between the two, whichever way it points
+                read = referring_field(fam, target)
+                back = referring_field(target, fam) if read is None else None
+                if back is not None:
+                    return self._records_referring(join, target, back)
             if read is None:
                 return None
         def referenced(row: Row):
             return [hit for i in sorted(ref_ids(read(row)))
                     if (hit := self.find(target, i)) is not None]
         return referenced
+
+    def _records_referring(self, join: str, target: Family, read):
+        """The joined records whose reference field (``read``) names the row's record (a
+        customer's ``messagesJoin``: the messages whose entity is the customer): built once."""
+        key = f"{target.name}:{join}"
+
+        def referring(row: Row):
+            if key not in self._reverse:
+                self._reverse[key] = _records_referring_build(self.store, target, read)
+            return [(RECORD_TYPES[t], r) for t, i in self._reverse[key].get(
+                row.record["internalId"], ()) if (r := self.store.get(t, i)) is not None]
+        return referring
 
     def _transactions_referring(self, fam: Family, target: Family):
         """Transactions whose entity (or a line's item) is the row's record: built once."""
@@ -281,6 +308,32 @@ class Joins:
             return [(RECORD_TYPES[t], r) for t, i in self._reverse[key].get(
                 row.record["internalId"], ()) if (r := self.store.get(t, i)) is not None]
         return referring
+
+
+def _records_referring_build(store, target: Family, read) -> dict[str, list[tuple[str, str]]]:
+    reverse: dict[str, list[tuple[str, str]]] = {}
+    for record_type in target.record_types:
+        kind = RECORD_TYPES[record_type]
+        for internal_id in store.index.of(record_type).all_ids():
+            record = store.get(record_type, internal_id)
+            if record is not None:
+                for ref in ref_ids(read(Row(kind, record))):
+                    reverse.setdefault(ref, []).append((record_type, internal_id))
+    return reverse
+
+
+def referring_field(fam: Family, target: Family) -> Callable[[Row], object] | None:
+    """For a join not named after a field (a vendor-subsidiary relationship's ``vendorJoin``
+    reads its ``entity``): the one reference field of the family's records that may point at
+    the joined records. None when there is no such field, or more than one."""
+    wanted = set(target.record_types)
+    names = {f.name for kind in fam.kinds for f in kind.schema.fields
+             if f.type_ref == "platformCore:RecordRef"
+             and wanted & set(reference_targets(kind, f.name))}
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    return lambda row: row.record.get(name)
 
 
 def rows_of(kind: RecordKind, record: dict, fam: Family, *, with_lines: bool) -> Iterable[Row]:

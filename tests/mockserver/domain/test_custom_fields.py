@@ -160,3 +160,31 @@ def test_a_new_definition_is_usable_at_once(ns, bills, response_schema):
                                                     internalId=internal_id)]}}]})
     entry = got.expenseList.expense[0].customFieldList.customField[0]
     assert (entry.scriptId, entry.value) == (f"custcol{internal_id}", 77)
+
+
+@pytest.mark.parametrize("definition_type, flag, record_type, fields, elsewhere", [
+    ("setupCustom:CrmCustomField", "appliesToTask", "actSched:Task", {"title": "Call back"},
+     ("actSched:PhoneCall", {"title": "Called"})),
+    ("setupCustom:ItemCustomField", "appliesToKit", "listAcct:KitItem", {"itemId": "Kit A"},
+     ("listAcct:LotNumberedInventoryItem", {"itemId": "Lot A"})),
+    ("setupCustom:EntityCustomField", "appliesToPartner", "listRel:Partner",
+     {"companyName": "Partner A", "subsidiary": {"internalId": "1"}},
+     ("listRel:Vendor", {"companyName": "Vendor A", "subsidiary": {"internalId": "1"}})),
+])
+def test_applies_to_flags_of_the_derived_record_types(ns, response_schema, definition_type, flag,
+                                                      record_type, fields, elsewhere):
+    """A definition appears where its flag says, on the record types derived from the schema
+    too (a CRM field on a task, an item field on a kit), and is refused elsewhere."""
+    write = checked_call(ns, response_schema, "add", record=build(ns.client, definition_type, {
+        "label": "Flagged", "fieldType": "_freeFormText", flag: True})).writeResponse
+    assert write.status.isSuccess is True, write.status
+    entry = {"customFieldList": {"customField": [
+        field("StringCustomFieldRef", "x", internalId=write.baseRef.internalId)]}}
+    status = checked_call(ns, response_schema, "add", record=build(
+        ns.client, record_type, {**fields, **entry})).writeResponse.status
+    assert status.isSuccess is True, status
+    other_type, other_fields = elsewhere
+    status = checked_call(ns, response_schema, "add", record=build(
+        ns.client, other_type, {**other_fields, **entry})).writeResponse.status
+    assert status.isSuccess is False
+    assert status.statusDetail[0].code == "INVALID_CSTM_FIELD_RCRD_TYP"

@@ -221,9 +221,9 @@ def test_get_customization_id_leaves_inactive_ones_out_unless_asked(ns, response
 def test_get_customization_id_of_a_kind_the_mock_does_not_model_says_so(ns):
     with pytest.raises(Fault) as raised:
         ns.call("getCustomizationId", customizationType=ns.type("ns0:CustomizationType")(
-            getCustomizationType="customSegment"), includeInactives=False)
-    assert raised.value.message == ("netsuite-mock does not model customSegment customizations "
-                                    "yet.")
+            getCustomizationType="customTransactionType"), includeInactives=False)
+    assert raised.value.message == ("netsuite-mock does not model customTransactionType "
+                                    "customizations yet.")
 
 
 def test_get_customization_id_without_a_type_is_refused(ns, response_schema):

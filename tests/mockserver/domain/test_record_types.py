@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 import zeep
 
-from mockserver.domain.records import RECORD_TYPES
+from mockserver.domain.records import DERIVED_TYPES, RECORD_TYPES
 from tests.conftest import REAL_WSDL_DIR, RecordingTransport, SoapClient
 from tests.conftest import checked_call as call
 from tests.zeep_values import assert_has, build
@@ -196,8 +196,9 @@ def has_external_id(record_type: str) -> bool:
     return any(a.name == "externalId" for a in RECORD_TYPES[record_type].schema.attributes)
 
 
-def test_every_record_type_has_a_sample():
-    assert set(SAMPLES) == set(RECORD_TYPES)
+def test_every_hand_written_record_type_has_a_sample():
+    """(The types derived from the schema are covered by test_every_record_type.)"""
+    assert set(SAMPLES) == set(RECORD_TYPES) - DERIVED_TYPES
 
 
 @pytest.fixture(scope="module")

@@ -705,8 +705,9 @@ def test_what_the_mock_cannot_evaluate_is_a_clear_fault(sns):
     assert raised.value.message == ("netsuite-mock cannot search on the transaction status "
                                     "_vendorCreditOpen yet.")
     with pytest.raises(Fault) as raised:  # records the mock does not model: not "no match"
-        search(sns, "PhoneCallSearchBasic")
-    assert raised.value.message == "netsuite-mock cannot search on PhoneCall records yet."
+        search(sns, "AccountingTransactionSearchBasic")
+    assert raised.value.message == ("netsuite-mock cannot search on AccountingTransaction "
+                                    "records yet.")
     saved = zeep_type(sns, "TransactionSearchAdvanced")(savedSearchId="42")
     result = sns.call("search", searchRecord=saved).body.searchResult
     assert error(result)[0] == "INVALID_SAVED_SRCH"
