@@ -6,8 +6,9 @@ currency rates, governance information), ``lists`` (the list operations, getAll,
 getCustomizationId), ``initialize`` (initialize, initializeList's one record), ``search``
 (search, searchMoreWithId, getSavedSearch, getDeleted), ``async_jobs`` (the asynchronous
 operations), ``inventory`` (getItemAvailability), ``select_values`` (getSelectValue),
-``attach`` (attach, detach).
+``attach`` (attach, detach), ``ledger`` (getPostingTransactionSummary).
 """
 
 from mockserver.domain.handlers import (async_jobs, attach, initialize, inventory,  # noqa: F401
-                                        lists, platform, records, search, select_values)
+                                        ledger, lists, platform, records, search,
+                                        select_values)
