@@ -368,3 +368,33 @@ def with_balance(store: RecordStore, record_type: str, record: dict) -> float | 
     if record_type not in BALANCE_TYPES or "internalId" not in record:
         return None
     return ledger_of(store).entity_balance(record_type, record["internalId"])
+
+
+def trial_balances(store: RecordStore) -> list[dict]:
+    """Each subsidiary's trial balance per period, as the admin API shows it: the accounts'
+    debit or credit balance in the subsidiary's base currency, and the (zero) difference."""
+    ledger = ledger_of(store)
+    out = []
+    for (subsidiary, period), accounts in sorted(ledger.trial_balance().items(),
+                                                  key=lambda kv: tuple(map(_order, kv[0]))):
+        rows = []
+        for account_id, net in sorted(accounts.items(), key=lambda kv: _order(kv[0])):
+            account = ledger.accounts.get(account_id or "") or {}
+            rows.append({"account": account_id, "number": account.get("acctNumber"),
+                         "name": account.get("acctName"), "type": account.get("acctType"),
+                         "debit": net if net > 0 else 0.0, "credit": -net if net < 0 else 0.0})
+        period_record = store.get("accountingPeriod", period or "") or {}
+        out.append({"subsidiary": subsidiary,
+                    "subsidiaryName": (store.get("subsidiary", subsidiary or "") or {}).get("name"),
+                    "period": period, "periodName": period_record.get("periodName"),
+                    "accounts": rows,
+                    "difference": cents(sum(accounts.values()))})
+    return out
+
+
+def postings_listed(store: RecordStore) -> list[dict]:
+    """Every posting, as the admin API shows it."""
+    return [{name: value for name, value in zip(
+        ("recordType", "transaction", "subsidiary", "period", "account", "amount", "entity",
+         "item", "department", "class", "location"), posting)}
+        for posting in ledger_of(store).all()]
