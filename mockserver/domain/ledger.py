@@ -12,8 +12,8 @@ nothing (orders, estimates, requisitions); a rule for a new type is one more ent
 in the subsidiary's base currency: the transaction's amount times its exchange rate, unless the
 transaction is in the base currency already. Each posting carries the transaction's period,
 subsidiary and entity and the line's (else the body's) department, class and location. Debits
-are positive, credits negative, and every transaction's postings sum to zero (a cent of
-rounding goes to its last line), so every subsidiary's trial balance sums to zero in every
+are positive, credits negative, and every rule's legs balance (a cent of rounding to base
+currency goes to the transaction's last line), so every subsidiary's trial balance sums to zero in every
 period. docs/fidelity.md ("General ledger") cites NetSuite's documentation for each rule.
 """
 
@@ -257,11 +257,13 @@ def postings(store: RecordStore, record_type: str, transaction: dict,
     rate = _rate(store, transaction, subsidiary)
     body_entity = _id(transaction.get(ENTITY_FIELD.get(record_type, "entity")))
     out: list[Posting] = []
+    unrounded = 0.0
     for leg in rule.legs:
         for line, amount in _amounts(resolver, record_type, transaction, leg.amounts):
             if not amount:
                 continue
             where = line or {}
+            unrounded += leg.side * amount * rate
             out.append(Posting(
                 record_type, transaction["internalId"], subsidiary, period,
                 resolver.account(leg.account, transaction, line, entity),
@@ -270,7 +272,7 @@ def postings(store: RecordStore, record_type: str, transaction: dict,
                 *(_id(where.get(name)) or _id(transaction.get(name))
                   for name in ("department", "class", "location"))))
     rounding = cents(sum(p.amount for p in out))
-    if rounding and out:
+    if rounding and abs(unrounded) < 1e-6:     # balanced but for rounding to cents
         out[-1] = out[-1]._replace(amount=cents(out[-1].amount - rounding))
     return tuple(out)
 
