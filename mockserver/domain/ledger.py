@@ -330,11 +330,14 @@ class Ledger:
 
     def entity_balance(self, record_type: str, internal_id: str) -> float | None:
         """A customer's open receivables or a vendor's open payables (credit positive), in
-        base currency, from the postings to A/R or A/P that name it."""
+        base currency, from the postings to A/R or A/P that name it; None for one without
+        any (its read then carries no balance, as the recordings of new entities show)."""
         if record_type == "customer":
-            return cents(self.entity_balances.get(("_accountsReceivable", internal_id), 0.0))
+            found = self.entity_balances.get(("_accountsReceivable", internal_id))
+            return None if found is None else cents(found)
         if record_type == "vendor":
-            return cents(-self.entity_balances.get(("_accountsPayable", internal_id), 0.0))
+            found = self.entity_balances.get(("_accountsPayable", internal_id))
+            return None if found is None else cents(-found)
         return None
 
 
