@@ -24,7 +24,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from mockserver.domain.periods import period_of
+from mockserver.domain.periods import base_periods, period_of
 from mockserver.domain.records import ITEM_TYPES, RECORD_TYPES
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import ENTITY_FIELD, cents, lines
@@ -143,6 +143,7 @@ class _Resolver:
     def __init__(self, store: RecordStore):
         self.store = store
         self.accounts = {a["internalId"]: a for a in store.records("account")}
+        self.periods = base_periods(store)
         self._first: dict[str, str | None] = {}
 
     def item(self, internal_id: str | None) -> tuple[str | None, dict | None]:
@@ -253,7 +254,7 @@ def postings(store: RecordStore, record_type: str, transaction: dict,
     resolver = resolver or _Resolver(store)
     entity = resolver.entity(transaction)
     subsidiary = _subsidiary(store, transaction, entity)
-    period = _id(period_of(store, transaction))
+    period = _id(period_of(store, transaction, resolver.periods))
     rate = _rate(store, transaction, subsidiary)
     body_entity = _id(transaction.get(ENTITY_FIELD.get(record_type, "entity")))
     out: list[Posting] = []

@@ -25,26 +25,27 @@ def day_of(moment: datetime) -> date:
     return moment.astimezone(ACCOUNT_TIME_ZONE).date() if moment.tzinfo else moment.date()
 
 
-def base_period(store: RecordStore, on: datetime) -> dict | None:
-    """The base accounting period holding the day ``on``, or None when none is set up."""
-    day = day_of(on)
-    for period in store.records("accountingPeriod"):
-        if period.get("isYear") or period.get("isQuarter"):
-            continue
-        start, end = period.get("startDate"), period.get("endDate")
-        if isinstance(start, datetime) and isinstance(end, datetime) \
-                and day_of(start) <= day <= day_of(end):
-            return period
-    return None
+def base_periods(store: RecordStore) -> list[tuple[date, date, dict]]:
+    """(first day, last day, period) of every base period (not a year or a quarter)."""
+    return [(day_of(p["startDate"]), day_of(p["endDate"]), p)
+            for p in store.records("accountingPeriod")
+            if not (p.get("isYear") or p.get("isQuarter"))
+            and isinstance(p.get("startDate"), datetime)
+            and isinstance(p.get("endDate"), datetime)]
 
 
-def period_of(store: RecordStore, transaction: dict) -> dict | None:
-    """The accounting period ``transaction`` posts to."""
+def period_of(store: RecordStore, transaction: dict,
+              periods: list[tuple[date, date, dict]] | None = None) -> dict | None:
+    """The accounting period ``transaction`` posts to (``periods``: ``base_periods``, when
+    the caller has them already)."""
     named = transaction.get("postingPeriod")
     if isinstance(named, dict) and named.get("internalId"):
         return store.get("accountingPeriod", named["internalId"])
     if isinstance(transaction.get("tranDate"), datetime):
-        return base_period(store, transaction["tranDate"])
+        day = day_of(transaction["tranDate"])
+        for first, last, period in base_periods(store) if periods is None else periods:
+            if first <= day <= last:
+                return period
     return None
 
 
