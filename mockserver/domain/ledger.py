@@ -37,21 +37,26 @@ class AccountOf:
     """Where a leg's account comes from: a body field of the transaction (``fields``, the
     first set), the entity's default (``entity_field``), the line (``line``: its ``account``,
     else its expense category's), or the line's item (``item_fields``, the first set); failing
-    all, the first account of ``acct_type`` (NetSuite's preference default, INFERRED)."""
+    all, the account named ``acct_name`` (a system account such as Inventory Received Not
+    Billed), else the first account of ``acct_type`` (NetSuite's preference default,
+    INFERRED)."""
 
     acct_type: str
     fields: tuple[str, ...] = ()
     entity_field: str | None = None
     line: bool = False
     item_fields: tuple[str, ...] = ()
+    acct_name: str | None = None
 
 
 @dataclass(frozen=True)
 class Leg:
     """One side of a posting rule. ``amounts`` names what posts: ``items`` and ``expenses``
-    (each line's amount), ``total`` (their sum, one posting), ``payment`` (a payment's
+    (each line's amount; ``items`` leaves out ``orderItems``, the inventory item lines a bill
+    takes from a purchase order), ``total`` (their sum, one posting), ``payment`` (a payment's
     amount), ``journal`` (each journal line's debit minus credit), ``cost`` (an inventory
-    item line's quantity times the item's cost)."""
+    item line's quantity times the item's cost), ``received`` (a receipt's inventory item
+    line's quantity times the order line's rate)."""
 
     amounts: str
     account: AccountOf
@@ -72,10 +77,14 @@ PURCHASE = AccountOf("_expense", item_fields=("expenseAccount", "assetAccount", 
 SALES = AccountOf("_income", item_fields=("incomeAccount",))
 COGS = AccountOf("_costOfGoodsSold", item_fields=("cogsAccount",))
 ASSET = AccountOf("_otherCurrentAsset", item_fields=("assetAccount",))
+RECEIVED_NOT_BILLED = AccountOf("_otherCurrentLiability",
+                                acct_name="Inventory Received Not Billed")
 
 # record type -> how it posts (docs/fidelity.md, "General ledger", cites each).
 POSTING_RULES: dict[str, PostingRule] = {
-    "vendorBill": PostingRule((Leg("items", PURCHASE, DEBIT), Leg("expenses", LINE_ACCOUNT, DEBIT),
+    "vendorBill": PostingRule((Leg("items", PURCHASE, DEBIT),
+                               Leg("orderItems", RECEIVED_NOT_BILLED, DEBIT),
+                               Leg("expenses", LINE_ACCOUNT, DEBIT),
                                Leg("total", PAYABLES, CREDIT))),
     "vendorCredit": PostingRule((Leg("items", PURCHASE, CREDIT),
                                  Leg("expenses", LINE_ACCOUNT, CREDIT),
@@ -96,6 +105,8 @@ POSTING_RULES: dict[str, PostingRule] = {
     "journalEntry": PostingRule((Leg("journal", LINE_ACCOUNT, DEBIT),)),
     "advInterCompanyJournalEntry": PostingRule((Leg("journal", LINE_ACCOUNT, DEBIT),)),
     "itemFulfillment": PostingRule((Leg("cost", COGS, DEBIT), Leg("cost", ASSET, CREDIT))),
+    "itemReceipt": PostingRule((Leg("received", ASSET, DEBIT),
+                                Leg("received", RECEIVED_NOT_BILLED, CREDIT))),
 }
 INVENTORY_ITEM_TYPES = ("inventoryItem",)
 # PostingTransactionSummaryField's dimensions, in the schema's order (``book``: one book only).
@@ -155,6 +166,13 @@ class _Resolver:
                 return record_type, found
         return None, None
 
+    def named(self, name: str) -> str | None:
+        if name not in self._first:
+            ids = [i for i, a in self.accounts.items()
+                   if str(a.get("acctName", "")).casefold() == name.casefold()]
+            self._first[name] = min(ids, key=lambda i: (len(i), i)) if ids else None
+        return self._first[name]
+
     def first_of_type(self, acct_type: str) -> str | None:
         if acct_type not in self._first:
             ids = [i for i, a in self.accounts.items() if a.get("acctType") == acct_type]
@@ -189,15 +207,18 @@ class _Resolver:
                 return _id(transaction[name])
         if source.entity_field and entity is not None and _id(entity.get(source.entity_field)):
             return _id(entity[source.entity_field])
+        if source.acct_name is not None:
+            return self.named(source.acct_name)
         return self.first_of_type(source.acct_type)
 
 
 def _amounts(resolver: _Resolver, record_type: str, transaction: dict,
              what: str) -> list[tuple[dict | None, float]]:
     """The (line, amount in the transaction's currency) pairs a leg posts."""
-    if what == "items":
+    if what in ("items", "orderItems"):
         return [(line, _number(line.get("amount"))) for line in lines(transaction, "itemList")
-                if line.get("amount") is not None]
+                if line.get("amount") is not None
+                and _order_item(resolver, line) == (what == "orderItems")]
     if what == "expenses":
         return [(line, _number(line.get("amount")))
                 for line in lines(transaction, "expenseList") if line.get("amount") is not None]
@@ -211,6 +232,20 @@ def _amounts(resolver: _Resolver, record_type: str, transaction: dict,
     if what == "journal":
         return [(line, _number(line.get("debit")) - _number(line.get("credit")))
                 for line in lines(transaction, "lineList")]
+    if what == "received":
+        order = resolver.store.get("purchaseOrder", _id(transaction.get("createdFrom")) or "")
+        out = []
+        for line in lines(transaction, "itemList"):
+            item_type, _ = resolver.item(_id(line.get("item")))
+            if item_type not in INVENTORY_ITEM_TYPES or line.get("itemReceive") is False:
+                continue
+            rate = line.get("rate")
+            if rate is None and order is not None:
+                ordered = next((o for o in lines(order, "itemList")
+                                if str(o.get("line")) == str(line.get("orderLine"))), {})
+                rate = ordered.get("rate")
+            out.append((line, _number(line.get("quantity")) * _number(rate)))
+        return out
     if what == "cost":
         out = []
         for line in lines(transaction, "itemList"):
@@ -220,6 +255,13 @@ def _amounts(resolver: _Resolver, record_type: str, transaction: dict,
                 out.append((line, _number(line.get("quantity")) * _number(cost)))
         return out
     raise ValueError(f"unknown posting amounts {what!r}")
+
+
+def _order_item(resolver: _Resolver, line: dict) -> bool:
+    """An inventory item line billed from a purchase order: with Advanced Receiving, its
+    receipt put it in inventory, so the bill clears Inventory Received Not Billed."""
+    return line.get("orderDoc") is not None \
+        and resolver.item(_id(line.get("item")))[0] in INVENTORY_ITEM_TYPES
 
 
 def _subsidiary(store: RecordStore, transaction: dict, entity: dict | None) -> str | None:

@@ -273,3 +273,14 @@ def test_property_ledger_balances_and_summary_agrees_with_the_transactions(
            for row in result.postingTransactionSummaryList.postingTransactionSummary}
     assert got == pytest.approx({k: round(v, 2) for k, v in expected.items()
                                  if round(v, 2) != 0 or k in got})
+
+
+def test_receipts_and_bills_clear_inventory_received_not_billed(ns, admin, response_schema):
+    # the demo's receipt 402 and bill 501 (Feb, both for PO 302's gadgets and sprockets) clear
+    # each other; receipt 401's widgets (Mar, PO 301) are received and not billed yet
+    assert [(p[0], p[1]) for p in postings_of(admin, "402")] == [
+        ("59", 320.0), ("59", 900.0), ("67", -900.0), ("67", -320.0)]
+    result = summary(ns, response_schema, fields=("subsidiary", "period"),
+                     filters={"account": ["67"]})
+    assert rows(result) == {("1", "4", None): 0.0, ("1", "5", None): -125.0,
+                            ("2", "5", None): 0.0}
