@@ -284,3 +284,26 @@ def test_receipts_and_bills_clear_inventory_received_not_billed(ns, admin, respo
                      filters={"account": ["67"]})
     assert rows(result) == {("1", "4", None): 0.0, ("1", "5", None): -125.0,
                             ("2", "5", None): 0.0}
+
+
+# -- getBudgetExchangeRate ---------------------------------------------------------------------
+def test_budget_exchange_rates_consolidate_each_subsidiary_into_its_parent(ns, response_schema):
+    def rates(**filter_):
+        spec = ns.type("ns0:BudgetExchangeRateFilter")(**{
+            name: ns.ref(None, value) for name, value in filter_.items()})
+        return checked_call(ns, response_schema, "getBudgetExchangeRate",
+                            budgetExchangeRateFilter=spec).getBudgetExchangeRateResult
+    march = rates(period="5")
+    assert march.status.isSuccess is True
+    found = {(r.fromSubsidiary.internalId, r.toSubsidiary.internalId):
+             (r.currentRate, r.averageRate, r.historicalRate)
+             for r in march.budgetExchangeRateList.budgetExchangeRate}
+    # the demo's EUR rate changes on 1 March (1.0856 -> 1.0912); GBP has one rate
+    assert found == {("2", "1"): (1.0912, pytest.approx(1.0912), 1.0912),
+                     ("3", "1"): (1.2705, 1.2705, 1.2705)}
+    february = rates(period="4", fromSubsidiary="2")
+    (only,) = february.budgetExchangeRateList.budgetExchangeRate
+    assert (only.currentRate, only.historicalRate) == (1.0856, 1.0856)
+    unknown = rates(period="999")
+    assert unknown.status.statusDetail[0].code == "INVALID_KEY_OR_REF"
+    assert unknown.budgetExchangeRateList is None
