@@ -146,6 +146,14 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     # type WARN (isSuccess stays true): an enum value the field does not have
     "invalid_enum_value": ("WARNING", "The field {field}'s enum value <{value}> is invalid for "
                                       "this search."),
+    # the general ledger (INFERRED: codes from StatusDetailCodeType, texts the mock's;
+    # docs/fidelity.md, "General ledger")
+    "period_closed": ("TRAN_PERIOD_CLOSED", "The transaction's accounting period {period} is "
+                                            "{why}: you cannot post to it."),
+    "posting_summary_expressions": ("USER_ERROR", "A getPostingTransactionSummary request may "
+                                                  "hold at most {limit} filter values."),
+    "posting_summary_page": ("INVALID_PAGE_INDEX", "Invalid page index {page}: the summary has "
+                                                   "{pages} page(s)."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)

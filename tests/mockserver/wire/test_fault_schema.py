@@ -40,12 +40,12 @@ def test_the_mocks_own_faults_validate(mock, real_schema):
     too_many = envelope("<m:getList>" + "".join(
         f'<m:baseRef xsi:type="c:RecordRef" internalId="{n}" type="vendor"/>'
         for n in range(1001)) + "</m:getList>", passport_xml(mock.settings))
-    not_modelled = envelope('<m:getBudgetExchangeRate><m:budgetExchangeRateFilter>'
-                            '</m:budgetExchangeRateFilter></m:getBudgetExchangeRate>',
+    not_modelled = envelope('<m:updateInviteeStatus><m:updateInviteeStatusReference>'
+                            '</m:updateInviteeStatusReference></m:updateInviteeStatus>',
                             passport_xml(mock.settings))
     for data, action, element in [(bad_login, "get", "invalidCredentialsFault"),
                                   (too_many, "getList", "exceededRecordCountFault"),
-                                  (not_modelled, "getBudgetExchangeRate",
+                                  (not_modelled, "updateInviteeStatus",
                                    "unexpectedErrorFault")]:
         response = post_soap(mock, data, action=action)
         assert (response.status_code, parse_fault(response)["element"]) == (500, element)
