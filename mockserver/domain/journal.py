@@ -68,7 +68,8 @@ class Exchange:
     codes: list[str] = field(default_factory=list)
     http_status: int | None = None
     response: bytes = b""
-    duration_ms: float | None = None
+    duration_ms: float | None = None   # from the first byte read to the last written
+    slot_ms: float | None = None       # of which holding a concurrency slot (None: never had one)
 
 
 class JournalEntry:
@@ -77,21 +78,23 @@ class JournalEntry:
     than the rest of the bookkeeping together."""
 
     __slots__ = ("id", "_time", "_time_text", "account", "integration", "operation", "record_types", "outcome",
-                 "codes", "rule", "http_status", "duration_ms", "request", "request_size",
+                 "codes", "rule", "http_status", "duration_ms", "slot_ms", "request",
+                 "request_size",
                  "response", "response_size")
     FIELDS = ("id", "time", "account", "integration", "operation", "record_types", "outcome",
-              "codes", "rule", "http_status", "duration_ms")
+              "codes", "rule", "http_status", "duration_ms", "slot_ms")
 
     def __init__(self, *, id: int, time: "str | datetime", account: str | None,
                  integration: str | None,
                  operation: str | None, record_types: list[str], outcome: str | None,
                  codes: list[str], rule: str | None, http_status: int | None,
-                 duration_ms: float | None, request: bytes, response: bytes):
+                 duration_ms: float | None, request: bytes, response: bytes,
+                 slot_ms: float | None = None):
         self.id, self._time, self.account, self.integration = id, time, account, integration
         self._time_text: str | None = None
         self.operation, self.record_types, self.outcome = operation, record_types, outcome
         self.codes, self.rule, self.http_status = list(codes), rule, http_status
-        self.duration_ms = duration_ms
+        self.duration_ms, self.slot_ms = duration_ms, slot_ms
         # at most MAX_BODY_CHARS bytes of each body, and its whole size: a 100 MB request
         # costs no more than a small one
         self.request, self.request_size = request[:MAX_BODY_CHARS], len(request)
@@ -128,7 +131,7 @@ class Journal:
             operation=exchange.operation, record_types=sorted(set(exchange.record_types)),
             outcome=exchange.outcome, codes=exchange.codes, rule=exchange.rule,
             http_status=exchange.http_status, duration_ms=exchange.duration_ms,
-            request=exchange.request, response=exchange.response)
+            slot_ms=exchange.slot_ms, request=exchange.request, response=exchange.response)
         with self._lock:
             entry.id = next(self._ids)
             self._entries.append(entry)

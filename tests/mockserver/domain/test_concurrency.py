@@ -233,3 +233,18 @@ def test_a_limit_of_110_is_filled_exactly_and_the_20_beyond_it_refused_at_once()
     assert sum(a.status_code == 200 for a in result["answers"]) == 110
     assert (result["after"]["peak"], result["after"]["rejected"],
             result["after"]["inFlight"]) == (110, 20, 0)
+
+
+def test_the_journal_says_how_long_each_request_held_its_slot(slow_mock):
+    """``duration_ms`` runs from reading the request to writing the answer, so requests seem to
+    overlap beyond the limit there; ``slot_ms`` is the part spent holding a slot (the latency is
+    served inside it), and a request refused at the gate never held one."""
+    responses = burst(slow_mock, 5)
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 500, 500]
+    entries = requests.get(slow_mock.url + "/__admin/journal", timeout=10).json()
+    served = [e for e in entries if e["outcome"] == "success"]
+    refused = [e for e in entries if e["outcome"] == "fault"]
+    assert len(served) == 3 and len(refused) == 2
+    for entry in served:
+        assert 1000 <= entry["slot_ms"] <= entry["duration_ms"]
+    assert all(entry["slot_ms"] is None for entry in refused)
