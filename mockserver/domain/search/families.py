@@ -10,9 +10,10 @@ Transactions are searched line by line, as NetSuite does: a transaction is a mai
 plus one row per item, expense or journal line. Line fields (``item``, ``quantity``, ``amount``,
 ``memo``, ``account``…) read the line on line rows and the body on the main line; ``mainLine``
 says which row is which. A search field reads the record field of the same name unless an
-accessor below says otherwise (``internalIdNumber``, ``type``, ``dateCreated``…). A field that no
+accessor below says otherwise (``internalIdNumber``, ``type``, ``dateCreated``…; address fields
+such as ``billCity`` read the default billing address, ``ADDRESS_PARTS``). A search field that no
 record of the family has is refused (the mock would otherwise answer "nothing matches" for a
-reason NetSuite would not have).
+reason NetSuite would not have); such a column answers no value (``results``).
 """
 
 from __future__ import annotations
