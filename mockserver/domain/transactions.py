@@ -20,8 +20,11 @@ from typing import Callable
 
 from mockserver.domain.clock import account_day
 from mockserver.domain.errors import RecordError, invalid_reference
+from mockserver.domain.initialize_pairs import INITIALIZE_PAIRS
 from mockserver.domain.records import RECORD_TYPES, RecordKind, record_name
 from mockserver.domain.store import RecordStore
+from mockserver.schema import registry
+from mockserver.schema.model import ComplexType
 
 # Sublists whose lines NetSuite numbers (``line``) and merges by number on replaceAll="false".
 LINE_LISTS = ("itemList", "expenseList", "lineList")
@@ -161,7 +164,7 @@ def source_from_entity(store: RecordStore, kind: RecordKind, record: dict) -> No
     if kind.family != "transaction":
         return
     schema = kind.schema
-    ref = record.get(ENTITY_FIELD.get(kind.record_type, "entity")) or {}
+    ref = record.get(party_field(kind) or "entity") or {}
     entity = _find_entity(store, ref.get("internalId"))
     if entity is not None:
         for name in ("subsidiary", "currency", "terms"):
@@ -177,6 +180,12 @@ def source_from_entity(store: RecordStore, kind: RecordKind, record: dict) -> No
         term = store.get("term", record["terms"].get("internalId") or "")
         if term and term.get("daysUntilNetDue") is not None:
             record["dueDate"] = account_day(record["tranDate"], int(term["daysUntilNetDue"]))
+
+
+def party_field(kind: RecordKind) -> str | None:
+    """The field that names a transaction's customer, vendor or employee: ``entity``, or
+    ``customer`` on customer payments, deposits, refunds and deposit applications."""
+    return next((name for name in ("entity", "customer") if kind.schema.field(name)), None)
 
 
 def _find_entity(store: RecordStore, internal_id: str | None) -> dict | None:
@@ -428,6 +437,7 @@ class Initializer:
     link: Callable[[dict], dict]     # the fields that name the source
     order_doc: bool = False          # lines name the source by ``orderDoc``
     expenses: bool = False           # the source's unbilled expense lines come too
+    copies: bool = False             # the generic rule (``_copied``): no order progress
 
 
 _TAKEN_LINE = tuple(k for k in _LINE if k not in ("customer", "isBillable"))
@@ -455,6 +465,8 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
     lines carry the order links an ``add`` checks.
     """
     rule = INITIALIZERS[(target.record_type, order_type)]
+    if rule.copies:
+        return _copied(store, target, order, RECORD_TYPES[order_type], now)
     billing = rule.billing
     progress = order_progress(store, order["internalId"], order_type)
     schema = target.schema
@@ -506,3 +518,89 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
         compute_amounts(target, record)
         source_from_entity(store, target, record)
     return record
+
+
+# -- initialize: the generic rule ----------------------------------------------------------------
+# What initialize copies from any source NetSuite documents for a target (Help Center,
+# "initialize / initializeList", initialize_pairs.SOURCE): from a customer, vendor or employee,
+# the entity (and what a transaction sources from it: subsidiary, currency, terms); from a
+# transaction, its entity, header (subsidiary, currency, department, class, location…), item
+# lines and a link to it (``createdFrom``; an ``applyList`` line for the invoice, bill or credit
+# memo a payment, credit or refund is made from). INFERRED: which fields; the page names the
+# pairs, not the fields.
+_COPY = Initializer(billing=True, line_fields=_LINE + ("quantity", "rate", "amount"),
+                    link=_created_from, copies=True)
+# The sources an ``applyList`` line of the target names, with what pays or credits them.
+_APPLIED_TO = {"invoice": ("customerPayment", "creditMemo"),
+               "vendorBill": ("vendorPayment", "vendorCredit"), "creditMemo": ("customerRefund",)}
+# Header fields of a one-item transaction (assembly build, work order) that its follow-ups take.
+_ONE_ITEM = ("item", "quantity")
+
+for _pair in INITIALIZE_PAIRS:   # the specific rules above win; every other pair is copied
+    INITIALIZERS.setdefault((_pair.target, _pair.reference), _COPY)
+
+
+def _line_type(kind: RecordKind, list_name: str) -> ComplexType | None:
+    declared = kind.schema.field(list_name)
+    if declared is None:
+        return None
+    return registry.complex(registry.complex(declared.type_ref).fields[-1].type_ref)
+
+
+def _copied(store: RecordStore, target: RecordKind, source: dict, source_kind: RecordKind,
+            now: datetime) -> dict:
+    """The generic rule (``_COPY``): a new ``target`` holding what NetSuite copies from any
+    source, limited to the fields the target declares."""
+    schema = target.schema
+    record: dict = {}
+    party = party_field(target)
+    source_ref = {k: v for k, v in (("internalId", source["internalId"]),
+                                    ("name", record_name(source_kind, source))) if v is not None}
+    if source_kind.family != "transaction":
+        if party is not None:
+            record[party] = source_ref
+    else:
+        source_party = party_field(source_kind)
+        if party is not None and source_party is not None and source.get(source_party):
+            record[party] = source[source_party]
+        record.update({k: source[k] for k in (*_HEADER, *_ONE_ITEM)
+                       if k != "entity" and k in source and schema.field(k)})
+        _copy_item_lines(target, source, record)
+        if schema.field("createdFrom"):
+            record["createdFrom"] = source_ref
+        if source_kind.record_type in _APPLIED_TO and _line_type(target, "applyList"):
+            record["applyList"] = {"apply": [{"doc": int(source["internalId"]), "apply": True,
+                                              "amount": _due(store, source_kind, source)}]}
+    if schema.field("tranDate"):
+        record["tranDate"] = account_day(now)
+    compute_amounts(target, record)
+    source_from_entity(store, target, record)
+    return record
+
+
+def _copy_item_lines(target: RecordKind, source: dict, record: dict) -> None:
+    line_type = _line_type(target, "itemList")
+    if line_type is None:
+        return
+    items = []
+    for line in lines(source, "itemList"):
+        if line.get("isClosed"):
+            continue
+        new = {k: line[k] for k in _COPY.line_fields if k in line and line_type.field(k)}
+        if line_type.field("orderLine") and line.get("line") is not None:
+            new["orderLine"] = line["line"]
+        if line_type.field("itemReceive"):
+            new["itemReceive"] = True
+        items.append(new)
+    for number, line in enumerate(items, start=1):
+        line["line"] = number
+    if items:
+        record["itemList"] = {"item": items}
+
+
+def _due(store: RecordStore, kind: RecordKind, source: dict) -> float:
+    """What is left to pay or apply of an invoice, bill or credit memo."""
+    total = source.get("total", source.get("userTotal")) or 0.0
+    if kind.record_type == "creditMemo":
+        return cents(source.get("unapplied", total))
+    return cents(total - _paid(store, source["internalId"], _APPLIED_TO[kind.record_type]))

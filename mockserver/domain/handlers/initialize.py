@@ -1,11 +1,12 @@
 """initialize (and initializeList's one record): a new record pre-filled from another, per
-the table of what each target type takes from each source (``transactions.INITIALIZERS``)."""
+the table of what each target type takes from each source (``transactions.INITIALIZERS``: every
+pair NetSuite documents, ``initialize_pairs``; any other pair is refused with a status)."""
 
 from __future__ import annotations
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.dispatch import Call, operation
-from mockserver.domain.errors import RecordError, SoapFault, success_status
+from mockserver.domain.errors import RecordError, success_status
 from mockserver.domain.records import kind_of
 from mockserver.domain.transactions import INITIALIZERS, initialize_from
 from mockserver.domain.views import readable
@@ -36,8 +37,9 @@ def _initialized(call: Call, request: dict) -> dict:
     if reference.get("internalId") is None and reference.get("externalId") is None:
         raise RecordError.of("initialize_ref_id_required")
     if (target_type, reference["type"]) not in INITIALIZERS:
-        raise SoapFault.of("initialize_not_implemented", type=target_type,
-                           reference=reference["type"])
+        # a pair NetSuite does not document (initialize_pairs): INFERRED code and text
+        raise RecordError.of("initialize_mismatch", type=target_type,
+                             reference=reference["type"])
     # Opening the new record's form from the other one: create on the one, view on the other.
     target = kind_of(target_type)
     call.require(target, Level.CREATE)

@@ -10,9 +10,10 @@ Transactions are searched line by line, as NetSuite does: a transaction is a mai
 plus one row per item, expense or journal line. Line fields (``item``, ``quantity``, ``amount``,
 ``memo``, ``account``…) read the line on line rows and the body on the main line; ``mainLine``
 says which row is which. A search field reads the record field of the same name unless an
-accessor below says otherwise (``internalIdNumber``, ``type``, ``dateCreated``…). A field that no
+accessor below says otherwise (``internalIdNumber``, ``type``, ``dateCreated``…; address fields
+such as ``billCity`` read the default billing address, ``ADDRESS_PARTS``). A search field that no
 record of the family has is refused (the mock would otherwise answer "nothing matches" for a
-reason NetSuite would not have).
+reason NetSuite would not have); such a column answers no value (``results``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ ALIASES = {
     "AccountingPeriod": {"name": "periodName"},
     "CustomRecordType": {"name": "recordName"},
 }
+# Address search fields and columns (``billCity``, ``shipZip``, ``city``…): the part of the
+# address (``platformCommon:Address``) each reads; ``bill``/``ship`` name the default billing or
+# shipping address, no prefix an entity's default billing address (else its first, INFERRED:
+# NetSuite's entity searches match any address; a column shows one) or a location's or
+# subsidiary's ``mainAddress``.
+ADDRESS_PARTS = {"address1": "addr1", "address2": "addr2", "address3": "addr3",
+                 "addressee": "addressee", "attention": "attention", "city": "city",
+                 "state": "state", "zipCode": "zip", "zip": "zip", "country": "country",
+                 "phone": "addrPhone", "addressPhone": "addrPhone", "address": "addrText"}
+# Unprefixed fields that read the address book entry itself rather than its address.
+ADDRESS_ENTRY_PARTS = {"addressLabel": "label", "isDefaultBilling": "defaultBilling",
+                       "isDefaultShipping": "defaultShipping", "addressInternalId": "internalId"}
+# Where a transaction, location or subsidiary holds each address (entities: ``addressbookList``).
+ADDRESS_FIELDS = {"bill": "billingAddress", "ship": "shippingAddress", "": "mainAddress"}
 
 
 class Row:
@@ -197,7 +212,35 @@ def accessor(fam: Family, name: str, store=None) -> Callable[[Row], object] | No
     target = ALIASES.get(fam.name, {}).get(name, name)
     if any(kind.schema.field(target) is not None for kind in fam.kinds):
         return lambda row: row.record.get(target)
+    return _address_accessor(fam, name)
+
+
+def _address_accessor(fam: Family, name: str) -> Callable[[Row], object] | None:
+    """How an address search field (``ADDRESS_PARTS``) reads a row, or None."""
+    prefix = next((p for p in ("bill", "ship") if name.startswith(p) and name[len(p):][:1]
+                   .isupper()), "")
+    part = name[len(prefix):][:1].lower() + name[len(prefix) + 1:]
+    if any(kind.schema.field("addressbookList") for kind in fam.kinds):
+        if part in ADDRESS_PARTS:
+            address_part = ADDRESS_PARTS[part]
+            return lambda row: ((_address_entry(row.record, prefix) or {})
+                                .get("addressbookAddress") or {}).get(address_part)
+        if not prefix and part in ADDRESS_ENTRY_PARTS:
+            entry_part = ADDRESS_ENTRY_PARTS[part]
+            return lambda row: (_address_entry(row.record, prefix) or {}).get(entry_part)
+        return None
+    held_in = ADDRESS_FIELDS[prefix]
+    if part in ADDRESS_PARTS and any(kind.schema.field(held_in) for kind in fam.kinds):
+        address_part = ADDRESS_PARTS[part]
+        return lambda row: (row.record.get(held_in) or {}).get(address_part)
     return None
+
+
+def _address_entry(record: dict, prefix: str) -> dict | None:
+    entries = (record.get("addressbookList") or {}).get("addressbook") or []
+    flag = "defaultShipping" if prefix == "ship" else "defaultBilling"
+    return next((e for e in entries if e.get(flag)),
+                entries[0] if entries and not prefix else None)
 
 
 def enum_values(fam: Family, name: str) -> frozenset[str] | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from zeep.exceptions import Fault
 
 from lxml import etree
 
@@ -244,8 +243,9 @@ def test_initialize_without_a_type(mock):
         ("INITIALIZE_ARG_REQD", "The initialize type is required.")]
 
 
-def test_initialize_the_mock_does_not_model_says_so(api):
-    with pytest.raises(Fault) as raised:
-        api.initialize("vendorCredit", "vendorBill", "501")
-    assert raised.value.message == ("netsuite-mock does not implement initializing a "
-                                    "vendorCredit from a vendorBill yet.")
+def test_initialize_of_a_pair_netsuite_does_not_document_is_refused(api):
+    read = api.initialize("vendorCredit", "purchaseOrder", "301")
+    assert [(d.code, d.message) for d in read.status.statusDetail] == [
+        ("INVALID_INITIALIZE_ARG", "The reference type purchaseOrder and initialize type "
+                                   "vendorCredit are not matched.")]
+    assert read.record is None
