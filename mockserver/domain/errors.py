@@ -146,6 +146,12 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     # type WARN (isSuccess stays true): an enum value the field does not have
     "invalid_enum_value": ("WARNING", "The field {field}'s enum value <{value}> is invalid for "
                                       "this search."),
+    # inventory and manufacturing (INFERRED: codes and texts not in the reference)
+    "same_transfer_locations": ("USER_ERROR", "The From Location and the To Location of a "
+                                              "transfer must be different."),
+    "inventory_detail_quantity": ("USER_ERROR",
+                                  "The total inventory detail quantity must be {quantity}."),
+    "serial_quantity": ("USER_ERROR", "A serial number's quantity must be 1."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)
