@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from mockserver.domain import custom_fields
 from mockserver.domain.records import (READ_ONLY_FIELDS, RECORD_TYPES, REFERENCE_TARGETS,
                                        RecordKind, kind_of, reference_targets)
+from mockserver.domain.stock import ASSEMBLY_ITEMS, BUILDS, TRANSFERS
 from mockserver.domain.transactions import (LINE_LISTS, LINE_SET, SOURCED, TAKEN_FROM, TOTALS,
                                             cents, computed_fields)
 from mockserver.domain.writes import SYSTEM_FIELDS
@@ -147,10 +148,33 @@ def generated_fields(kind: RecordKind, existing: Mapping[str, Sequence[str]],
             strategy = _field_strategy(kind, field, existing)
         if strategy is not None:
             out[field.name] = strategy
+    out.update(_inventory_rules(kind, out, existing))
     body_fields = _custom_field_list(kind, None, definitions or {})
     if body_fields is not None and _carries_custom_fields(kind.schema):
         out["customFieldList"] = body_fields
     return out
+
+
+def _inventory_rules(kind: RecordKind, fields: dict, existing) -> dict[str, st.SearchStrategy]:
+    """What the inventory family asks of a body (``mockserver.domain.stock``): a build's item
+    is an assembly, a build's or work order's quantity is above zero."""
+    out: dict[str, st.SearchStrategy] = {}
+    if kind.record_type in BUILDS or kind.record_type == "workOrder":
+        out["quantity"] = st.integers(1, 20).map(float)
+    if kind.record_type in BUILDS and reference(ASSEMBLY_ITEMS, existing) is not None:
+        out["item"] = reference(ASSEMBLY_ITEMS, existing)
+    return {k: v for k, v in out.items() if k in fields}
+
+
+def _other_location(record: dict, existing) -> dict:
+    """A transfer's destination, moved off its source (the two must differ)."""
+    source = (record.get("location") or {}).get("internalId")
+    if source is None or (record.get("transferLocation") or {}).get("internalId") != source:
+        return record
+    other = next((i for i in existing.get("location", ()) if str(i) != source), None)
+    if other is None:
+        return {k: v for k, v in record.items() if k != "transferLocation"}
+    return {**record, "transferLocation": {"internalId": str(other), "type": "location"}}
 
 
 def _field_strategy(kind: RecordKind, field: Field, existing) -> st.SearchStrategy | None:
@@ -333,6 +357,8 @@ def records(draw, record_type: str, existing: Mapping[str, Sequence[str]] | None
         order = [f.name for f in kind.schema.fields]
         for name in sorted(chosen, key=order.index):
             record[name] = draw(available[name])
+    if kind.record_type in TRANSFERS:
+        record = _other_location(record, existing)
     return record
 
 

@@ -164,6 +164,12 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "emails_dont_match": ("NONMATCHING_EMAILS",
                           "The new email address and its confirmation do not match."),
     "invalid_email": ("INVALID_EMAIL", "{email} is not a valid email address."),
+    # inventory and manufacturing (INFERRED: codes and texts not in the reference)
+    "same_transfer_locations": ("USER_ERROR", "The From Location and the To Location of a "
+                                              "transfer must be different."),
+    "inventory_detail_quantity": ("USER_ERROR",
+                                  "The total inventory detail quantity must be {quantity}."),
+    "serial_quantity": ("USER_ERROR", "A serial number's quantity must be 1."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)

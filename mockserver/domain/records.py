@@ -18,7 +18,9 @@ from mockserver.schema.model import ComplexType
 
 ENTITY_TYPES = ("vendor", "customer", "employee", "contact", "job", "partner")
 ITEM_TYPES = ("inventoryItem", "nonInventoryPurchaseItem", "nonInventorySaleItem",
-              "servicePurchaseItem", "serviceSaleItem", "salesTaxItem", "taxGroup")
+              "servicePurchaseItem", "serviceSaleItem", "salesTaxItem", "taxGroup",
+              "assemblyItem", "lotNumberedAssemblyItem", "serializedAssemblyItem",
+              "lotNumberedInventoryItem", "serializedInventoryItem", "kitItem", "itemGroup")
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,21 @@ def item_type_value(record_type: str) -> str | None:
     return next((v for v in ("_" + stem + "Item", "_" + stem) if v in values), None)
 
 
+# Fields the inventory family's transactions and bins require beyond the schema, and their
+# labels (Schema Browser labels where it has them: "Adjustment Account"; the others INFERRED).
+_FAMILY_REQUIRED = {
+    "inventoryAdjustment": (Required("account", "Adjustment Account"),),
+    "inventoryTransfer": (Required("location", "From Location"),
+                          Required("transferLocation", "To Location")),
+    "transferOrder": (Required("location", "From Location"),
+                      Required("transferLocation", "To Location")),
+    "assemblyBuild": (Required("item", "Assembly"), Required("quantity", "Quantity")),
+    "assemblyUnbuild": (Required("item", "Assembly"), Required("quantity", "Quantity")),
+    "workOrder": (Required("assemblyItem", "Assembly"), Required("quantity", "Quantity")),
+    "bin": (Required("binNumber", "Bin Number"), Required("location", "Location")),
+}
+
+
 def _derived(record_type: str, qname: str) -> RecordKind:
     """A kind for a record type without a hand-written entry: its id family from the schema
     (custom field definitions, items, entities, transactions, else its own sequence) and the
@@ -229,6 +246,7 @@ def _derived(record_type: str, qname: str) -> RecordKind:
     schema = registry.complex(qname)
     has = schema.field
     kind = _derived_by_family(record_type, qname)
+    kind = replace(kind, required=kind.required + _FAMILY_REQUIRED.get(record_type, ()))
     declared = tuple(Required(f.name, f.name) for f in schema.fields  # minOccurs 1 in the XSD
                      if f.min_occurs >= 1 and all(r.field != f.name for r in kind.required))
     return replace(kind, required=kind.required + declared) if declared else kind
@@ -323,7 +341,13 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "employee": ("employee",),
     "item": ITEM_TYPES,
     "createdFrom": ("purchaseOrder", "salesOrder", "vendorBill", "invoice", "creditMemo",
-                    "cashSale"),
+                    "cashSale", "transferOrder", "workOrder"),
+    "assemblyItem": ("assemblyItem", "lotNumberedAssemblyItem", "serializedAssemblyItem"),
+    "adjLocation": ("location",),
+    "transferLocation": ("location",),
+    "binNumber": ("bin",),
+    "toBinNumber": ("bin",),
+    "issueInventoryNumber": ("inventoryNumber",),
     "postingPeriod": ("accountingPeriod",),
     "folder": ("folder",),
     "category": ("expenseCategory",),

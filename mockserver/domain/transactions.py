@@ -51,6 +51,8 @@ SET_ON = {
     "vendorBill": ("status", "purchaseOrderList"),
     "purchaseOrder": ("status",),
     "salesOrder": ("status",),
+    "transferOrder": ("status",),
+    "workOrder": ("status", "built"),
     "creditMemo": ("applied", "unapplied"),
     "customerPayment": ("payment", "total", "applied", "unapplied"),
     "vendorPayment": ("total",),
@@ -68,8 +70,19 @@ ORDERS = {
     "salesOrder": ("itemFulfillment", "quantityFulfilled",
                    ("Pending Fulfillment", "Partially Fulfilled",
                     "Pending Billing/Partially Fulfilled", "Pending Billing", "Billed")),
+    # a transfer order's second stage is its receipt at the destination, not a bill
+    # (Help Center "Inventory Transfer Orders", section_N2308766)
+    "transferOrder": ("itemFulfillment", "quantityFulfilled",
+                      ("Pending Fulfillment", "Partially Fulfilled",
+                       "Pending Receipt/Partially Fulfilled", "Pending Receipt", "Received")),
 }
-TAKEN_FROM = {taken: order for order, (taken, _, _) in ORDERS.items()}
+# order type -> what its second stage is and the line field that says how much
+SECOND_STAGE = {"transferOrder": ("itemReceipt", "quantityReceived")}
+# receipt or fulfilment -> the orders it may take lines out of
+TAKEN_FROM = {"itemReceipt": ("purchaseOrder", "transferOrder"),
+              "itemFulfillment": ("salesOrder", "transferOrder")}
+# A work order's status by what assembly builds made of it (NetSuite's texts).
+WORK_ORDER_STATUS = ("Pending Build", "Partially Built", "Built")
 # Sourced from the entity, the currency and the terms when the client sends none.
 SOURCED = ("subsidiary", "currency", "terms", "exchangeRate", "dueDate")
 
@@ -254,11 +267,14 @@ def _check_bill_links(store: RecordStore, bill: dict) -> None:
             for order_id, order in orders.items()]}
 
 
-def _check_receipt_links(store: RecordStore, receipt: dict, order_type: str) -> None:
-    """An item receipt's lines against its purchase order, an item fulfilment's against its
-    sales order: each order line once, with the same item."""
+def _check_receipt_links(store: RecordStore, receipt: dict, order_types: tuple[str, ...]
+                         ) -> None:
+    """An item receipt's lines against its purchase or transfer order, an item fulfilment's
+    against its sales or transfer order: each order line once, with the same item."""
     ref = receipt.get("createdFrom") or {}
-    order = store.get(order_type, ref.get("internalId") or "")
+    order = next((found for order_type in order_types
+                  if (found := store.get(order_type, ref.get("internalId") or "")) is not None),
+                 None)
     if order is None:
         return  # created from another kind of order: lines are not checked
     if receipt.get("entity") is None and order.get("entity"):
@@ -296,7 +312,8 @@ def order_progress(store: RecordStore, order_id: str, order_type: str = "purchas
                    ) -> dict[str, tuple[float, float]]:
     """Order line number -> (quantity taken, quantity billed): for a purchase order, over every
     receipt and bill (its lines name the order by ``orderDoc``); for a sales order, over every
-    fulfilment and every invoice or cash sale created from it."""
+    fulfilment and every invoice or cash sale created from it; for a transfer order, over
+    every fulfilment and receipt created from it (the receipts in the second place)."""
     taken_by = ORDERS[order_type][0]
     received: dict[str, float] = {}
     billed: dict[str, float] = {}
@@ -307,7 +324,12 @@ def order_progress(store: RecordStore, order_id: str, order_type: str = "purchas
             if line.get("orderLine") is not None and line.get("itemReceive") is not False:
                 key = str(line["orderLine"])
                 received[key] = received.get(key, 0.0) + float(line.get("quantity") or 0)
-    if order_type == "purchaseOrder":
+    if order_type in SECOND_STAGE:
+        second = SECOND_STAGE[order_type][0]
+        billing = [(receipt, line) for receipt in store.applying(order_id, second)
+                   if (receipt.get("createdFrom") or {}).get("internalId") == order_id
+                   for line in lines(receipt, "itemList") if line.get("itemReceive") is not False]
+    elif order_type == "purchaseOrder":
         billing = [(bill, line) for bill in store.applying(order_id, "vendorBill")
                    for line in lines(bill, "itemList") if str(line.get("orderDoc")) == order_id]
     else:
@@ -320,6 +342,13 @@ def order_progress(store: RecordStore, order_id: str, order_type: str = "purchas
             billed[key] = billed.get(key, 0.0) + float(line.get("quantity") or 0)
     keys = set(received) | set(billed)
     return {k: (received.get(k, 0.0), billed.get(k, 0.0)) for k in keys}
+
+
+def work_order_built(store: RecordStore, order_id: str) -> float:
+    """How many assemblies the builds created from a work order made."""
+    return sum(float(build.get("quantity") or 0)
+               for build in store.applying(order_id, "assemblyBuild")
+               if (build.get("createdFrom") or {}).get("internalId") == order_id)
 
 
 def billed_expense_lines(store: RecordStore, order_id: str) -> set[str]:
@@ -361,6 +390,8 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
     if kind.record_type in ORDERS:
         return ("order", tuple(sorted(order_progress(store, record["internalId"],
                                                      kind.record_type).items())))
+    if kind.record_type == "workOrder":
+        return ("built", work_order_built(store, record["internalId"]))
     if kind.record_type in ("invoice", "vendorBill"):
         sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
             else ("vendorPayment", "vendorCredit")
@@ -370,7 +401,7 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
 
 # The transactions whose status the mock works out: orders (from what took and billed their
 # lines) and bills and invoices (from payments), as ``derivation`` does.
-STATUS_COMPUTED = (*ORDERS, "vendorBill", "invoice")
+STATUS_COMPUTED = (*ORDERS, "workOrder", "vendorBill", "invoice")
 
 
 def status_search_value(store: RecordStore, kind: RecordKind, record: dict) -> str | None:
@@ -396,13 +427,19 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
     if what == "order":
         progress = dict(value)
         taken_field = ORDERS[kind.record_type][1]
+        billed_field = SECOND_STAGE.get(kind.record_type, ("", "quantityBilled"))[1]
         items = []
         for line in lines(record, "itemList"):
             received, billed = progress.get(str(line.get("line")), (0.0, 0.0))
-            items.append({**line, taken_field: received, "quantityBilled": billed})
+            items.append({**line, taken_field: received, billed_field: billed})
         if items:
             out["itemList"] = {**record["itemList"], "item": items}
         out["status"] = _order_status(record, progress, kind.record_type)
+        return out
+    if what == "built":
+        ordered = float(record.get("quantity") or 0)
+        stage = 0 if not value else 2 if ordered and value >= ordered else 1
+        out.update(built=value, status=WORK_ORDER_STATUS[stage])
         return out
     paid = value
     total = record.get("total", record.get("userTotal")) or 0.0

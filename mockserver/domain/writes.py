@@ -5,8 +5,8 @@ schema) and return the record to store, or raise ``RecordError`` with NetSuite's
 message: enumerated values are checked, references are checked against the store and given
 their display names, custom fields are checked against their definitions, values NetSuite sources
 from the entity are filled in, required fields and duplicates are checked, sublist lines are
-numbered, merged and linked, amounts and totals computed, and the system fields (internalId,
-created and modified dates) are set.
+numbered, merged and linked, the inventory family's rules applied (``stock``), amounts and
+totals computed, and the system fields (internalId, created and modified dates) are set.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.indexes import KEY_FIELDS
 from mockserver.domain.records import (READ_ONLY_FIELDS, RECORD_TYPES, RecordKind, kind_of,
                                        record_name, reference_targets)
+from mockserver.domain.stock import check_inventory
 from mockserver.domain.store import RecordStore
 from mockserver.domain.transactions import (APPLY_LISTS, LINE_LISTS, check_balance, check_links,
                                             compute_amounts, lines, source_from_entity)
@@ -56,6 +57,7 @@ class RecordWriter:
         self._check_duplicates(kind, record, None)
         self._number_lines(record)
         check_links(self.store, kind, record)
+        check_inventory(self.store, kind, record)
         compute_amounts(kind, record)
         check_balance(kind, record)
         if internal_id is None:
@@ -94,6 +96,7 @@ class RecordWriter:
         self._check_duplicates(kind, record, existing["internalId"])
         self._number_lines(record)
         check_links(self.store, kind, record)
+        check_inventory(self.store, kind, record)
         compute_amounts(kind, record)
         check_balance(kind, record)
         if schema.field(MODIFIED_FIELD):

@@ -1,74 +1,25 @@
-"""``getItemAvailability``: an inventory item's stock per location, worked out from the
-transactions that move it.
+"""``getItemAvailability``: an item's stock per location, worked out from the transactions
+that move it (``stock.Stock``).
 
-The mock keeps no stock ledger: on hand is what item receipts received (lines with
-``itemReceive`` not false) at each location (the line's, else the transaction's), less what
-item fulfilments shipped and cash sales not made from an order sold; on order what purchase
-orders still expect (each line's quantity less what receipts received of it). What sales
-orders still have to fulfil is committed as far as the stock on hand goes and back ordered
-beyond it; available is on hand less committed. Inventory adjustments are not modelled. An
-item's ``locationsList`` gives the reorder point and preferred stock level.
-``lastQtyAvailableChange`` is the time of the last receipt, fulfilment or sale at that location;
-the filter's keeps the locations changed since.
+What orders still have to ship or build with is committed as far as the stock on hand goes and
+back ordered beyond it; available is on hand less committed. An item's ``locationsList`` gives
+the reorder point and preferred stock level. ``lastQtyAvailableChange`` is the time of the last
+transaction that moved the item at that location; the filter's keeps the locations changed
+since. A kit or item group has no stock of its own: at each location, as many as its members'
+stock makes (INFERRED).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import datetime
+import math
 
 from mockserver.domain.accounts import Level
 from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import RecordError, invalid_reference, success_status
 from mockserver.domain.handlers.lists import list_inputs
 from mockserver.domain.records import id_order, kind_of, record_name
-from mockserver.domain.transactions import lines, order_progress
-
-class Stock:
-    """On hand, on order and the last change, per (item, location), of one store."""
-
-    def __init__(self, store) -> None:
-        self.on_hand: dict[tuple[str, str], float] = defaultdict(float)
-        self.on_order: dict[tuple[str, str], float] = defaultdict(float)
-        self.demand: dict[tuple[str, str], float] = defaultdict(float)
-        self.changed: dict[tuple[str, str], datetime] = {}
-        for record_type, sign in (("itemReceipt", 1), ("itemFulfillment", -1), ("cashSale", -1)):
-            for moved in store.records(record_type):
-                if record_type == "cashSale" and moved.get("createdFrom"):
-                    continue   # sold from an order: its fulfilment moved the stock
-                moment = moved.get("lastModifiedDate") or moved.get("createdDate")
-                for line in lines(moved, "itemList"):
-                    key = _key(line, moved)
-                    if key is None or line.get("itemReceive") is False:
-                        continue
-                    self.on_hand[key] += sign * float(line.get("quantity") or 0)
-                    if moment is not None and (key not in self.changed
-                                               or moment > self.changed[key]):
-                        self.changed[key] = moment
-        for order_type, still in (("purchaseOrder", self.on_order), ("salesOrder", self.demand)):
-            for order in store.records(order_type):
-                progress = order_progress(store, order["internalId"], order_type)
-                for line in lines(order, "itemList"):
-                    key = _key(line, order)
-                    if key is None or line.get("isClosed"):
-                        continue
-                    taken = progress.get(str(line.get("line")), (0.0, 0.0))[0]
-                    left = float(line.get("quantity") or 0) - taken
-                    if left > 0:
-                        still[key] += left
-
-    def committed(self, key: tuple[str, str]) -> float:
-        return min(self.demand.get(key, 0.0), max(self.on_hand.get(key, 0.0), 0.0))
-
-    def locations_of(self, item_id: str) -> set[str]:
-        return {location for (item, location) in (*self.on_hand, *self.on_order, *self.demand)
-                if item == item_id}
-
-
-def _key(line: dict, transaction: dict) -> tuple[str, str] | None:
-    item = (line.get("item") or {}).get("internalId")
-    location = (line.get("location") or transaction.get("location") or {}).get("internalId")
-    return (str(item), str(location)) if item is not None and location is not None else None
+from mockserver.domain.stock import MEMBER_ITEMS, STOCKED_ITEMS, Stock, item_type, members
+from mockserver.domain.transactions import lines
 
 
 @operation("getItemAvailability")
@@ -81,17 +32,21 @@ def get_item_availability(call: Call, body: dict) -> dict:
         call.require(kind_of("inventoryItem"), Level.VIEW)
         items = []
         for ref in refs:
-            # the mock keeps stock of inventory items only
-            item = store.find("inventoryItem", ref.get("internalId"), ref.get("externalId"))
-            if item is None:
+            found = next(((t, item) for t in STOCKED_ITEMS + MEMBER_ITEMS
+                          if (item := store.find(t, ref.get("internalId"), ref.get("externalId")))
+                          is not None), None)
+            if found is None:
                 raise invalid_reference("item", ref.get("internalId") or ref.get("externalId"))
-            items.append(item)
+            items.append(found)
     except RecordError as error:
         return {"getItemAvailabilityResult": {"status": error.as_status()}}
     stock = Stock(store)
     found = []
-    for item in items:
+    for record_type, item in items:
         item_id = item["internalId"]
+        if record_type in MEMBER_ITEMS:
+            found += _made_of_members(store, stock, record_type, item, since)
+            continue
         settings = {(row.get("locationId") or {}).get("internalId"): row
                     for row in lines(item, "locationsList")}
         for location in sorted(stock.locations_of(item_id) | {k for k in settings if k},
@@ -102,7 +57,7 @@ def get_item_availability(call: Call, body: dict) -> dict:
                 continue
             on_hand, committed = stock.on_hand.get(key, 0.0), stock.committed(key)
             availability = {
-                "item": _named_ref(store, "inventoryItem", item_id),
+                "item": _named_ref(store, record_type, item_id),
                 "lastQtyAvailableChange": changed,
                 "locationId": _named_ref(store, "location", location), "quantityOnHand": on_hand,
                 "reorderPoint": settings.get(location, {}).get("reorderPoint"),
@@ -115,6 +70,32 @@ def get_item_availability(call: Call, body: dict) -> dict:
     if found:  # the list, when sent, holds at least one
         result["itemAvailabilityList"] = {"itemAvailability": found}
     return {"getItemAvailabilityResult": result}
+
+
+def _made_of_members(store, stock: Stock, record_type: str, item: dict, since) -> list[dict]:
+    """A kit's or group's availability per location: as many as each stocked member's on hand
+    (and available) quantity makes, at the locations where every one has stock."""
+    parts = [(member, per_one) for member, per_one in members(item)
+             if item_type(store, member, STOCKED_ITEMS) is not None]
+    if not parts:
+        return []
+    found = []
+    places = set.intersection(*(stock.locations_of(member) for member, _ in parts))
+    for location in sorted(places, key=id_order):
+        keys = [((member, location), per_one) for member, per_one in parts]
+        changes = [c for key, _ in keys if (c := stock.changed.get(key)) is not None]
+        changed = max(changes) if changes else None
+        if since is not None and (changed is None or changed <= since):
+            continue
+        on_hand = min(math.floor(max(stock.on_hand.get(k, 0.0), 0.0) / n) for k, n in keys)
+        available = min(math.floor(max(stock.on_hand.get(k, 0.0) - stock.committed(k), 0.0) / n)
+                        for k, n in keys)
+        availability = {"item": _named_ref(store, record_type, item["internalId"]),
+                        "lastQtyAvailableChange": changed,
+                        "locationId": _named_ref(store, "location", location),
+                        "quantityOnHand": float(on_hand), "quantityAvailable": float(available)}
+        found.append({k: v for k, v in availability.items() if v is not None})
+    return found
 
 
 def _named_ref(store, record_type: str, internal_id: str) -> dict:

@@ -28,6 +28,14 @@ from tests.mockserver.domain.test_record_types import SAMPLES
 from tests.zeep_values import build
 
 ALL_TYPES = registry.lookup(RECORD_TYPE_ENUM).values
+# Derived kinds whose rules a record of only its required fields would break (an assembly
+# build's item must be an assembly, a transfer's two locations must differ): demo records.
+VALID_RECORDS = {
+    "assemblyBuild": {"item": {"internalId": "5002"}, "quantity": 1.0},
+    "assemblyUnbuild": {"item": {"internalId": "5002"}, "quantity": 1.0},
+    **{t: {"location": {"internalId": "1"}, "transferLocation": {"internalId": "2"}}
+       for t in ("inventoryTransfer", "transferOrder")},
+}
 SCALARS = {"xsd:string": None, "xsd:double": 1.0, "xsd:long": 1, "xsd:int": 1,
            "xsd:boolean": True, "xsd:dateTime": datetime(2024, 3, 1, tzinfo=timezone.utc)}
 
@@ -69,6 +77,8 @@ def minimal_record(client: SoapClient, record_type: str, seeded: dict, tag: str)
     points at a demo record of a type the field may point at, or at one added first."""
     if record_type in SAMPLES:
         return dict(SAMPLES[record_type][0])
+    if record_type in VALID_RECORDS:
+        return dict(VALID_RECORDS[record_type])
     kind = kind_of(record_type)
     fields = {}
     for required in kind.required:
