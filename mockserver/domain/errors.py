@@ -146,6 +146,9 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     # type WARN (isSuccess stays true): an enum value the field does not have
     "invalid_enum_value": ("WARNING", "The field {field}'s enum value <{value}> is invalid for "
                                       "this search."),
+    # bank deposits (INFERRED text; the rule is NetSuite's, section_3947199795: a deposit whose
+    # lines net to less than zero cannot be added)
+    "deposit_negative": ("INVALID_TRANS_AMT", "The total of a deposit cannot be negative."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)
