@@ -259,6 +259,11 @@ _DOCUMENTED: dict[str, dict] = {
                                           "project": ("job",), "requestedby": ("employee",)}},
     "projectTask": {"required": (Required("company", "Project"), Required("title", "Name")),
                     "references": {"company": ("job",), "parent": ("projectTask",)}},
+    "supportCase": {"references": {"status": ("supportCaseStatus",),
+                                   "priority": ("supportCasePriority",),
+                                   "origin": ("supportCaseOrigin",),
+                                   "issue": ("supportCaseIssue",),
+                                   "category": ("supportCaseType",)}},
     "entityGroup": {"required": (Required("groupName", "Name"), Required("groupType", "Type")),
                     "references": {"groupOwner": ("employee",)}},
 }

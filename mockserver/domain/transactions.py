@@ -421,7 +421,7 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
                                                      kind.record_type).items())))
     if kind.record_type in CARRIED_OUT:
         target = CARRIED_OUT[kind.record_type]
-        return ("carried", tuple(sorted(carried_out(store, record["internalId"], target).items())),
+        return ("carried", tuple(sorted(carried_out(store, record, target).items())),
                 tuple(found["internalId"] for found in store.applying(record["internalId"], target)
                       if (found.get("createdFrom") or {}).get("internalId")
                       == record["internalId"]))
@@ -488,17 +488,32 @@ CARRIED_OUT = {"purchaseRequisition": "purchaseOrder", "vendorReturnAuthorizatio
 REQUISITION_STATUS = ("Pending Order", "Partially Ordered", "Fully Ordered")
 
 
-def carried_out(store: RecordStore, source_id: str, target_type: str) -> dict[str, float]:
-    """Source line number -> the quantity the records of ``target_type`` created from it took."""
+def carried_out(store: RecordStore, source: dict, target_type: str) -> dict[str, float]:
+    """Source line number -> the quantity the records of ``target_type`` created from it took.
+    A line names its source line by ``orderLine`` where its type has one (a vendor credit's);
+    a purchase order line has none, so it takes the first source line of its item that is not
+    taken yet (INFERRED)."""
+    source_id = source["internalId"]
     taken: dict[str, float] = {}
     for made in store.applying(source_id, target_type):
         if (made.get("createdFrom") or {}).get("internalId") != source_id:
             continue
         for line in lines(made, "itemList"):
-            if line.get("orderLine") is not None:
-                key = str(line["orderLine"])
+            key = line.get("orderLine")
+            if key is None:
+                key = _line_of_item(source, (line.get("item") or {}).get("internalId"), taken)
+            if key is not None:
+                key = str(key)
                 taken[key] = taken.get(key, 0.0) + float(line.get("quantity") or 0)
     return taken
+
+
+def _line_of_item(source: dict, item_id: str | None, taken: dict[str, float]):
+    same = [line for line in lines(source, "itemList")
+            if (line.get("item") or {}).get("internalId") == item_id and line.get("line")]
+    left = [line for line in same
+            if taken.get(str(line["line"]), 0.0) < float(line.get("quantity") or 0)]
+    return (left or same or [{}])[0].get("line")
 
 
 def _with_carried(kind: RecordKind, record: dict, taken: dict[str, float],
@@ -530,7 +545,7 @@ def _from_carried(store: RecordStore, target: RecordKind, source: dict, source_t
     """A purchase order for what a requisition has not ordered yet (its vendor the first open
     line's ``poVendor``, the rate its estimate), or a vendor credit for what a return
     authorization has not credited; None when nothing is left."""
-    taken = carried_out(store, source["internalId"], target.record_type)
+    taken = carried_out(store, source, target.record_type)
     record: dict = {k: source[k] for k in _HEADER if k in source and target.schema.field(k)}
     if source_type == "purchaseRequisition":
         record.pop("entity", None)   # the requisition's entity is its requester
@@ -541,7 +556,9 @@ def _from_carried(store: RecordStore, target: RecordKind, source: dict, source_t
         if line.get("isClosed") or left <= 0:
             continue
         new = {k: line[k] for k in _LINE + ("location",) if k in line}
-        new.update(quantity=left, orderLine=line.get("line"), line=len(items) + 1)
+        new.update(quantity=left, line=len(items) + 1)
+        if target.record_type == "vendorCredit":   # a purchase order line has no orderLine
+            new["orderLine"] = line.get("line")
         rate = line.get("estimatedRate") if source_type == "purchaseRequisition" \
             else line.get("rate")
         if rate is not None:
