@@ -23,6 +23,9 @@ DEFAULT_STATUS = {"task": "_notStarted", "phoneCall": "_scheduled",
                   "calendarEvent": "_confirmed", "projectTask": "_notStarted"}
 # Activities whose completion NetSuite dates when their status becomes completed.
 COMPLETED_DATED = ("task", "phoneCall")
+# Fields a rule here sets whatever the client sent (contract tests do not generate them).
+SET_BY_RULE = {"customer": ("stage",), "timeSheet": ("endDate", "totalHours"),
+               "resourceAllocation": ("numberHours", "percentOfTime")}
 WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
