@@ -28,6 +28,7 @@ from typing import Mapping, Sequence
 from hypothesis import strategies as st
 
 from mockserver.domain import custom_fields
+from mockserver.domain.activities import SET_BY_RULE
 from mockserver.domain.records import (READ_ONLY_FIELDS, RECORD_TYPES, REFERENCE_TARGETS,
                                        RecordKind, kind_of, reference_targets)
 from mockserver.domain.stock import ASSEMBLY_ITEMS, BUILDS, TRANSFERS
@@ -69,7 +70,7 @@ def not_generated(kind: RecordKind) -> frozenset[str]:
     """Body fields a record of ``kind`` is never generated with: what NetSuite sets itself
     (``mockserver.domain``'s system, read-only, computed and sourced fields) and ``CONSTRAINED``."""
     return SYSTEM_FIELDS | READ_ONLY_FIELDS | CONSTRAINED | SOURCED_VALUES | \
-        computed_fields(kind.record_type)
+        computed_fields(kind.record_type) | frozenset(SET_BY_RULE.get(kind.record_type, ()))
 
 
 # Kept for callers of the first version: every kind's exclusions at once.

@@ -170,6 +170,9 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     "inventory_detail_quantity": ("USER_ERROR",
                                   "The total inventory detail quantity must be {quantity}."),
     "serial_quantity": ("USER_ERROR", "A serial number's quantity must be 1."),
+    # bank deposits (INFERRED text; the rule is NetSuite's, section_3947199795: a deposit whose
+    # lines net to less than zero cannot be added)
+    "deposit_negative": ("INVALID_TRANS_AMT", "The total of a deposit cannot be negative."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)

@@ -252,7 +252,47 @@ def _derived(record_type: str, qname: str) -> RecordKind:
     return replace(kind, required=kind.required + declared) if declared else kind
 
 
+# Derived kinds whose required fields (and reference targets) NetSuite documents: the Records
+# Browser's "Required" column (deposit: Account; customer status: Status, Probability; time
+# bill: Employee; time sheet: Employee, Start Date; resource allocation: Resource, Project,
+# Start Date, End Date, Allocation; project task: Project, Name; entity group: Name, Type),
+# and a requisition's entity, which is its requester (an employee), not a vendor.
+_DOCUMENTED: dict[str, dict] = {
+    "deposit": {"required": (Required("account", "Account"),)},
+    "customerStatus": {"required": (Required("name", "Status"),
+                                    Required("probability", "Probability"))},
+    "purchaseRequisition": {"required": (Required("entity", "Requestor"),),
+                            "references": {"entity": ("employee",)}},
+    "timeBill": {"required": (Required("employee", "Employee"),),
+                 "references": {"customer": ("customer", "job")}},
+    "timeSheet": {"required": (Required("employee", "Employee"),
+                               Required("startDate", "Start Date")),
+                  "references": {"customer": ("customer", "job")}},
+    "resourceAllocation": {"required": (Required("allocationResource", "Resource"),
+                                        Required("project", "Project"),
+                                        Required("startDate", "Start Date"),
+                                        Required("endDate", "End Date"),
+                                        Required("allocationAmount", "Allocation")),
+                           "references": {"allocationResource": ("employee",),
+                                          "project": ("job",), "requestedby": ("employee",)}},
+    "projectTask": {"required": (Required("company", "Project"), Required("title", "Name")),
+                    "references": {"company": ("job",), "parent": ("projectTask",)}},
+    "supportCase": {"references": {"status": ("supportCaseStatus",),
+                                   "priority": ("supportCasePriority",),
+                                   "origin": ("supportCaseOrigin",),
+                                   "issue": ("supportCaseIssue",),
+                                   "category": ("supportCaseType",)}},
+    "entityGroup": {"required": (Required("groupName", "Name"), Required("groupType", "Type")),
+                    "references": {"groupOwner": ("employee",)}},
+}
+
+
 def _derived_by_family(record_type: str, qname: str) -> RecordKind:
+    kind = _derived_generically(record_type, qname)
+    return replace(kind, **_DOCUMENTED[record_type]) if record_type in _DOCUMENTED else kind
+
+
+def _derived_generically(record_type: str, qname: str) -> RecordKind:
     schema = registry.complex(qname)
     has = schema.field
     if schema.is_a(_CUSTOM_FIELD_BASE):
@@ -341,13 +381,16 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "employee": ("employee",),
     "item": ITEM_TYPES,
     "createdFrom": ("purchaseOrder", "salesOrder", "vendorBill", "invoice", "creditMemo",
-                    "cashSale", "transferOrder", "workOrder"),
+                    "cashSale", "transferOrder", "workOrder", "purchaseRequisition",
+                    "vendorReturnAuthorization"),
     "assemblyItem": ("assemblyItem", "lotNumberedAssemblyItem", "serializedAssemblyItem"),
     "adjLocation": ("location",),
     "transferLocation": ("location",),
     "binNumber": ("bin",),
     "toBinNumber": ("bin",),
     "issueInventoryNumber": ("inventoryNumber",),
+    "entityStatus": ("customerStatus",),
+    "poVendor": ("vendor",),
     "postingPeriod": ("accountingPeriod",),
     "folder": ("folder",),
     "category": ("expenseCategory",),

@@ -36,6 +36,8 @@ TOTALS = {
     "vendorBill": ("userTotal",),
     "vendorCredit": ("userTotal", "total"),
     "purchaseOrder": ("subTotal", "total"),
+    "check": ("userTotal",),
+    "vendorReturnAuthorization": ("userTotal",),
     "salesOrder": ("subTotal", "total"),
     "cashSale": ("subTotal", "total"),
     "invoice": ("subTotal",),
@@ -58,8 +60,11 @@ SET_ON = {
     "vendorPayment": ("total",),
     "vendorCredit": ("applied",),
     "expenseReport": ("amount",),
+    "deposit": ("total",),
+    "purchaseRequisition": ("estimatedTotal", "status"),
 }
-LINE_SET = ("line", "quantityReceived", "quantityFulfilled", "quantityBilled")
+LINE_SET = ("line", "quantityReceived", "quantityFulfilled", "quantityBilled", "estimatedAmount",
+            "linkedOrderList")
 # An order, what takes its lines out (receipts, fulfilments), the field that says how much,
 # and its status texts by stage: nothing taken, some taken, some taken and billed, all taken,
 # all taken and billed (NetSuite's texts).
@@ -135,6 +140,8 @@ def compute_amounts(kind: RecordKind, record: dict) -> None:
         record["total"] = cents(line_total + extras)
     if kind.record_type == "expenseReport" and has_lines:
         record["amount"] = cents(line_total - _number(record.get("advance") or 0, "advance"))
+    if kind.record_type == "purchaseRequisition":
+        _estimate_requisition(record)
     _apply_totals(kind, record)
 
 
@@ -157,6 +164,41 @@ def _apply_totals(kind: RecordKind, record: dict) -> None:
         record["total"] = _applied(record)
     elif kind.record_type == "vendorCredit" and lines(record, "applyList"):
         record["applied"] = _applied(record)
+    elif kind.record_type == "deposit":
+        _deposit_total(record)
+
+
+def _estimate_requisition(record: dict) -> None:
+    """A requisition is priced by estimate: a line's ``estimatedAmount`` is quantity × estimated
+    rate unless sent, and ``estimatedTotal`` their sum with the expense lines' (NetSuite's
+    Records Browser: "Estimated Rate", "Estimated Amount", "Estimated Total")."""
+    total, priced = 0.0, False
+    for list_name in ("itemList", "expenseList"):
+        for line in lines(record, list_name):
+            if line.get("estimatedAmount") is None and line.get("quantity") is not None \
+                    and line.get("estimatedRate") is not None:
+                line["estimatedAmount"] = cents(_number(line["quantity"], "quantity")
+                                                * _number(line["estimatedRate"], "estimatedRate"))
+            if line.get("estimatedAmount") is not None:
+                priced = True
+                total += _number(line["estimatedAmount"], "estimatedAmount")
+    if priced:
+        record["estimatedTotal"] = cents(total)
+
+
+def _deposit_total(record: dict) -> None:
+    """A deposit's total: the payments it deposits plus its other deposits, less its cash back;
+    NetSuite refuses a deposit whose lines net to less than zero (Help Center,
+    "Adding a Record With Other Deposit, Cash Back Lines", section_3947199795)."""
+    payments = sum(_number(line.get("paymentAmount") or 0, "paymentAmount")
+                   for line in lines(record, "paymentList") if line.get("deposit") is not False)
+    others = sum(_number(line.get("amount") or 0, "amount") for line in lines(record, "otherList"))
+    cash_back = sum(_number(line.get("amount") or 0, "amount")
+                    for line in lines(record, "cashBackList"))
+    total = cents(payments + others - cash_back)
+    if total < 0:
+        raise RecordError.of("deposit_negative")
+    record["total"] = total
 
 
 def check_balance(kind: RecordKind, record: dict) -> None:
@@ -221,10 +263,35 @@ def check_links(store: RecordStore, kind: RecordKind, record: dict) -> None:
         _check_bill_links(store, record)
     elif kind.record_type in TAKEN_FROM:
         _check_receipt_links(store, record, TAKEN_FROM[kind.record_type])
+    elif kind.record_type == "deposit":
+        _check_deposited_payments(store, record)
     for list_name in APPLY_LISTS:
         for line in lines(record, list_name):
             if line.get("doc") is not None and _find_transaction(store, str(line["doc"])) is None:
                 raise invalid_reference("doc", key=line["doc"])
+
+
+# What a deposit's payment line may deposit (Help Center, Deposit: "payments received", cash
+# sales and customer deposits waiting in Undeposited Funds).
+DEPOSITED = ("customerPayment", "cashSale", "customerDeposit")
+
+
+def _check_deposited_payments(store: RecordStore, deposit: dict) -> None:
+    """Each payment line's ``id`` names a payment, whose amount and customer the line takes
+    when the client sends none."""
+    for line in lines(deposit, "paymentList"):
+        if line.get("id") is None:
+            raise RecordError.of("required_fields", fields="id")
+        payment = next((found for kind in DEPOSITED
+                        if (found := store.get(kind, str(line["id"]))) is not None), None)
+        if payment is None:
+            raise invalid_reference("id", key=line["id"])
+        amount = payment.get("payment", payment.get("total"))
+        if line.get("paymentAmount") is None and amount is not None:
+            line["paymentAmount"] = amount
+        entity = payment.get("customer") or payment.get("entity")
+        if line.get("entity") is None and entity:
+            line["entity"] = _ref_copy(entity)
 
 
 def _order_line(order: dict, list_name: str, number) -> dict | None:
@@ -392,6 +459,12 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
                                                      kind.record_type).items())))
     if kind.record_type == "workOrder":
         return ("built", work_order_built(store, record["internalId"]))
+    if kind.record_type in CARRIED_OUT:
+        target = CARRIED_OUT[kind.record_type]
+        return ("carried", tuple(sorted(carried_out(store, record, target).items())),
+                tuple(found["internalId"] for found in store.applying(record["internalId"], target)
+                      if (found.get("createdFrom") or {}).get("internalId")
+                      == record["internalId"]))
     if kind.record_type in ("invoice", "vendorBill"):
         sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
             else ("vendorPayment", "vendorCredit")
@@ -422,6 +495,8 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
     stored record and derivation, which is what lets its written XML be reused."""
     if found is None:
         return record
+    if found[0] == "carried":
+        return _with_carried(kind, record, dict(found[1]), found[2])
     what, value = found
     out = dict(record)
     if what == "order":
@@ -447,6 +522,105 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
         out.update(amountPaid=paid, amountRemaining=cents(total - paid))
     out["status"] = "Paid In Full" if total and paid >= total else "Open"
     return out
+
+
+# -- requisitions and vendor returns: what the orders and credits made from them took ---------
+# A record type -> the type made from it whose lines carry its line numbers (``orderLine``):
+# purchase orders from a requisition, vendor credits from a vendor return authorization.
+CARRIED_OUT = {"purchaseRequisition": "purchaseOrder", "vendorReturnAuthorization": "vendorCredit"}
+# A requisition's status by how much of it is ordered (TransactionStatus values
+# ``_requisitionPendingOrder``, ``_requisitionPartiallyOrdered``, ``_requisitionFullyOrdered``;
+# approval routing is not modelled, so none is "Pending Approval").
+REQUISITION_STATUS = ("Pending Order", "Partially Ordered", "Fully Ordered")
+
+
+def carried_out(store: RecordStore, source: dict, target_type: str) -> dict[str, float]:
+    """Source line number -> the quantity the records of ``target_type`` created from it took.
+    A line names its source line by ``orderLine`` where its type has one (a vendor credit's);
+    a purchase order line has none, so it takes the first source line of its item that is not
+    taken yet (INFERRED)."""
+    source_id = source["internalId"]
+    taken: dict[str, float] = {}
+    for made in store.applying(source_id, target_type):
+        if (made.get("createdFrom") or {}).get("internalId") != source_id:
+            continue
+        for line in lines(made, "itemList"):
+            key = line.get("orderLine")
+            if key is None:
+                key = _line_of_item(source, (line.get("item") or {}).get("internalId"), taken)
+            if key is not None:
+                key = str(key)
+                taken[key] = taken.get(key, 0.0) + float(line.get("quantity") or 0)
+    return taken
+
+
+def _line_of_item(source: dict, item_id: str | None, taken: dict[str, float]):
+    same = [line for line in lines(source, "itemList")
+            if (line.get("item") or {}).get("internalId") == item_id and line.get("line")]
+    left = [line for line in same
+            if taken.get(str(line["line"]), 0.0) < float(line.get("quantity") or 0)]
+    return (left or same or [{}])[0].get("line")
+
+
+def _with_carried(kind: RecordKind, record: dict, taken: dict[str, float],
+                  made: tuple[str, ...]) -> dict:
+    """A requisition with its status and each line's linked orders; a vendor return
+    authorization ``_credited`` once its credits take every line (else as stored)."""
+    out = dict(record)
+    open_lines = [line for line in lines(record, "itemList") if not line.get("isClosed")]
+    done = [taken.get(str(line.get("line")), 0.0) for line in open_lines]
+    complete = bool(open_lines) and all(
+        d >= float(line.get("quantity") or 0) for d, line in zip(done, open_lines))
+    if kind.record_type == "vendorReturnAuthorization":
+        if complete:
+            out["orderStatus"] = "_credited"
+        return out
+    pending, partial, full = REQUISITION_STATUS
+    out["status"] = full if complete else partial if any(done) else pending
+    if made and open_lines:
+        refs = [{"internalId": i, "type": "purchaseOrder"} for i in made]
+        key = next(k for k, v in record["itemList"].items() if isinstance(v, list))
+        out["itemList"] = {**record["itemList"], key: [
+            {**line, "linkedOrderList": {"recordRef": refs}}
+            if taken.get(str(line.get("line"))) else line for line in lines(record, "itemList")]}
+    return out
+
+
+def _from_carried(store: RecordStore, target: RecordKind, source: dict, source_type: str,
+                  now: datetime) -> dict | None:
+    """A purchase order for what a requisition has not ordered yet (its vendor the first open
+    line's ``poVendor``, the rate its estimate), or a vendor credit for what a return
+    authorization has not credited; None when nothing is left."""
+    taken = carried_out(store, source, target.record_type)
+    record: dict = {k: source[k] for k in _HEADER if k in source and target.schema.field(k)}
+    if source_type == "purchaseRequisition":
+        record.pop("entity", None)   # the requisition's entity is its requester
+    record["tranDate"] = account_day(now)
+    items = []
+    for line in lines(source, "itemList"):
+        left = float(line.get("quantity") or 0) - taken.get(str(line.get("line")), 0.0)
+        if line.get("isClosed") or left <= 0:
+            continue
+        new = {k: line[k] for k in _LINE + ("location",) if k in line}
+        new.update(quantity=left, line=len(items) + 1)
+        if target.record_type == "vendorCredit":   # a purchase order line has no orderLine
+            new["orderLine"] = line.get("line")
+        rate = line.get("estimatedRate") if source_type == "purchaseRequisition" \
+            else line.get("rate")
+        if rate is not None:
+            new["rate"] = rate
+        if record.get("entity") is None and line.get("poVendor"):
+            record["entity"] = _ref_copy(line["poVendor"])
+        items.append(new)
+    if not items:
+        return None
+    record["itemList"] = {"item": items}
+    record["createdFrom"] = {k: v for k, v in {
+        "internalId": source["internalId"],
+        "name": record_name(RECORD_TYPES[source_type], source)}.items() if v is not None}
+    compute_amounts(target, record)
+    source_from_entity(store, target, record)
+    return record
 
 
 # -- initialize ----------------------------------------------------------------------------------
@@ -475,6 +649,7 @@ class Initializer:
     order_doc: bool = False          # lines name the source by ``orderDoc``
     expenses: bool = False           # the source's unbilled expense lines come too
     copies: bool = False             # the generic rule (``_copied``): no order progress
+    make: Callable | None = None     # its own rule instead: (store, target, source, type, now)
 
 
 _TAKEN_LINE = tuple(k for k in _LINE if k not in ("customer", "isBillable"))
@@ -490,6 +665,10 @@ INITIALIZERS: dict[tuple[str, str], Initializer] = {
     ("invoice", "salesOrder"): _BILL_FROM_ORDER,
     ("cashSale", "salesOrder"): _BILL_FROM_ORDER,
     ("itemFulfillment", "salesOrder"): _TAKE_FROM_ORDER,
+    ("purchaseOrder", "purchaseRequisition"): Initializer(
+        billing=False, line_fields=_LINE, link=_created_from, make=_from_carried),
+    ("vendorCredit", "vendorReturnAuthorization"): Initializer(
+        billing=True, line_fields=_LINE, link=_created_from, make=_from_carried),
 }
 
 
@@ -504,6 +683,8 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
     rule = INITIALIZERS[(target.record_type, order_type)]
     if rule.copies:
         return _copied(store, target, order, RECORD_TYPES[order_type], now)
+    if rule.make is not None:
+        return rule.make(store, target, order, order_type, now)
     billing = rule.billing
     progress = order_progress(store, order["internalId"], order_type)
     schema = target.schema

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterator
 
-from mockserver.domain import custom_fields
+from mockserver.domain import activities, custom_fields
 from mockserver.domain.custom_fields import CUSTOM_FIELD_LIST, CustomFields, scope_of
 from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.indexes import KEY_FIELDS
@@ -65,6 +65,7 @@ class RecordWriter:
         else:
             self.store.reserve_id(kind.family, internal_id)
         record["internalId"] = internal_id
+        activities.derive(self.store, kind.record_type, record, now, adding=True)
         if kind.record_type in custom_fields.DEFINITION_TYPES and not record.get("scriptId"):
             record["scriptId"] = custom_fields.SCRIPT_ID_PREFIX[kind.record_type] + internal_id
         for name in CREATED_FIELDS:
@@ -99,6 +100,7 @@ class RecordWriter:
         check_inventory(self.store, kind, record)
         compute_amounts(kind, record)
         check_balance(kind, record)
+        activities.derive(self.store, kind.record_type, record, now, adding=False)
         if schema.field(MODIFIED_FIELD):
             record[MODIFIED_FIELD] = now
         return record
