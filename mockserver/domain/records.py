@@ -244,7 +244,6 @@ def _derived(record_type: str, qname: str) -> RecordKind:
     (custom field definitions, items, entities, transactions, else its own sequence) and the
     fields it requires (INFERRED, see docs/record-types.md)."""
     schema = registry.complex(qname)
-    has = schema.field
     kind = _derived_by_family(record_type, qname)
     kind = replace(kind, required=kind.required + _FAMILY_REQUIRED.get(record_type, ()))
     declared = tuple(Required(f.name, f.name) for f in schema.fields  # minOccurs 1 in the XSD
