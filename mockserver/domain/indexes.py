@@ -168,8 +168,9 @@ class TypeIndex:
 
 
 # Sublists whose lines apply a transaction to others, keyed by ``doc`` (a payment's invoices,
-# credits and deposits, a refund's credit memos and deposits), and the name of their lines.
-APPLY_LISTS = {"applyList": "apply", "creditList": "credit", "depositList": "deposit"}
+# credits and deposits, a refund's credit memos and deposits). Their lines are named per record
+# type (``apply``, ``customerRefundDeposit``): a sublist holds one list, whatever its name.
+APPLY_LISTS = ("applyList", "creditList", "depositList")
 # Body references that name the transaction a transaction was made from or settles: the order
 # or estimate it was created from, an estimate's or order's opportunity, the customer deposit a
 # deposit application applies.
@@ -187,8 +188,9 @@ def transaction_links(record: dict) -> set[str]:
         for line in (record.get(list_field) or {}).get(item_field) or ():
             if line.get("orderDoc") is not None:
                 links.add(str(line["orderDoc"]))
-    for list_field, line_field in APPLY_LISTS.items():
-        for applied in (record.get(list_field) or {}).get(line_field) or ():
+    for list_field in APPLY_LISTS:
+        sublist = record.get(list_field) or {}
+        for applied in next((v for v in sublist.values() if isinstance(v, list)), ()):
             # applied unless it says otherwise, as the payment's own totals count it
             if applied.get("apply") is not False and applied.get("doc") is not None:
                 links.add(str(applied["doc"]))

@@ -180,10 +180,12 @@ def _apply_totals(kind: RecordKind, record: dict) -> None:
         record["unapplied"] = cents(record["total"] - record["applied"])
     elif kind.record_type == "customerPayment":
         applied = _applied(record)
+        # credit memos and deposits the payment uses pay invoices with the money received
+        credits = _applied(record, "creditList") + _applied(record, "depositList")
         payment = _number(record["payment"], "payment") if record.get("payment") is not None \
-            else applied
+            else cents(applied - credits)
         record.update(payment=payment, total=payment, applied=applied,
-                      unapplied=cents(payment - applied))
+                      unapplied=cents(payment + credits - applied))
     elif kind.record_type == "vendorPayment" and lines(record, "applyList"):
         record["total"] = _applied(record)
     elif kind.record_type == "customerRefund" and (lines(record, "applyList")

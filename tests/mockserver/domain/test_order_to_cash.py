@@ -1,0 +1,250 @@
+"""Order to cash over HTTP with zeep: credit memos, deposit applications and refunds settle
+invoices, credit memos and customer deposits as payments do; estimates, opportunities and
+return authorizations move through their statuses as transactions are made from them; initialize
+makes orders from estimates, credits and refunds from returns, refunds from credits and deposit
+applications from deposits."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.domain.initialize_pairs import documented
+from mockserver.domain.transactions import INITIALIZERS
+from tests.conftest import checked_call
+from tests.search_helpers import field, records, search
+from tests.zeep_values import build
+
+pytestmark = pytest.mark.server
+
+
+def ref(internal_id) -> dict:
+    return {"internalId": str(internal_id)}
+
+
+@pytest.fixture
+def api(ns, response_schema):
+    class Api:
+        def add(self, qname: str, fields_or_record, **preferences):
+            record = build(ns.client, qname, fields_or_record) \
+                if isinstance(fields_or_record, dict) else fields_or_record
+            headers = {"preferences": ns.type("ns4:Preferences")(**preferences)} \
+                if preferences else None
+            return checked_call(ns, response_schema, "add", record=record,
+                                headers=headers).writeResponse
+
+        def added(self, qname: str, fields_or_record, **preferences) -> str:
+            write = self.add(qname, fields_or_record, **preferences)
+            assert write.status.isSuccess is True, write.status
+            return write.baseRef.internalId
+
+        def get(self, record_type: str, internal_id: str):
+            read = checked_call(ns, response_schema, "get",
+                                baseRef=ns.ref(record_type, internal_id)).readResponse
+            assert read.status.isSuccess is True, read.status
+            return read.record
+
+        def initialize(self, target: str, source: str, internal_id: str):
+            return checked_call(ns, response_schema, "initialize",
+                                initializeRecord=ns.type("ns0:InitializeRecord")(
+                                    type=target, reference=ns.type("ns0:InitializeRef")(
+                                        type=source, internalId=internal_id))).readResponse
+
+        def initialized(self, target: str, source: str, internal_id: str):
+            read = self.initialize(target, source, internal_id)
+            assert read.status.isSuccess is True, read.status
+            return read.record
+
+        def status(self, record_type: str, internal_id: str) -> str:
+            return self.get(record_type, internal_id).status
+    return Api()
+
+
+def applied(record, list_name: str = "applyList", line: str = "apply") -> list[tuple]:
+    return [(a.doc, a.apply, a.amount) for a in getattr(getattr(record, list_name), line)]
+
+
+# -- settling invoices, credits and deposits ------------------------------------------------------
+def test_the_demo_invoice_is_paid_by_a_credit_memo_and_a_deposit_application(api):
+    invoice = api.get("invoice", "6010")
+    assert (invoice.total, invoice.amountPaid, invoice.amountRemaining, invoice.status) == (
+        990.0, 698.0, 292.0, "Open")
+    memo = api.get("creditMemo", "6011")
+    assert (memo.total, memo.applied, memo.unapplied, memo.amountRemaining, memo.status) == (
+        198.0, 198.0, 0.0, 0.0, "Fully Applied")
+    application = api.get("depositApplication", "6021")
+    assert (application.total, application.applied, application.unapplied) == (800.0, 500.0,
+                                                                               300.0)
+    assert application.deposit.internalId == "6020"
+    assert api.status("customerDeposit", "6020") == "Not Deposited"
+
+
+def test_a_deposit_application_from_the_deposit_pays_the_invoice_off(api):
+    application = api.initialized("depositApplication", "customerDeposit", "6020")
+    assert (application.customer.internalId, application.deposit.internalId,
+            application.total) == ("151", "6020", 300.0)
+    assert [(a.doc, a.apply, a.due) for a in application.applyList.apply] == [
+        (6010, False, 292.0)]      # the customer's open invoices, none applied yet
+    application.applyList.apply[0].apply = True
+    application.applyList.apply[0].amount = 292.0
+    written = api.get("depositApplication", api.added("tranCust:DepositApplication",
+                                                      application, ignoreReadOnlyFields=True))
+    assert (written.total, written.applied, written.unapplied) == (300.0, 292.0, 8.0)
+    invoice = api.get("invoice", "6010")
+    assert (invoice.amountRemaining, invoice.status) == (0.0, "Paid In Full")
+    assert api.status("customerDeposit", "6020") == "Not Deposited"   # 8.00 left on it
+    refund = api.get("customerRefund", api.added("tranCust:CustomerRefund", {
+        "customer": ref(151), "account": ref(55),
+        "depositList": {"customerRefundDeposit": [{"doc": 6020, "apply": True,
+                                                   "amount": 8.0}]}}))
+    assert refund.total == 8.0
+    assert api.status("customerDeposit", "6020") == "Fully Applied"
+    left = api.initialize("depositApplication", "customerDeposit", "6020")
+    assert left.status.statusDetail[0].code == "INVALID_INITIALIZE_REF"   # nothing left
+
+
+def test_a_deposit_applies_only_for_its_own_customer(api):
+    write = api.add("tranCust:DepositApplication", {"customer": ref(150), "deposit": ref(6020)})
+    assert write.status.statusDetail[0].code == "LINKED_ENTITIES_DONT_MATCH"
+    write = api.add("tranCust:DepositApplication", {"customer": ref(151), "deposit": ref(6010)})
+    assert write.status.statusDetail[0].code == "INVALID_KEY_OR_REF"
+
+
+def test_a_deposit_in_the_bank_reads_deposited(api):
+    deposit = api.added("tranCust:CustomerDeposit", {
+        "customer": ref(150), "payment": 120.0, "undepFunds": False, "account": ref(55)})
+    assert api.status("customerDeposit", deposit) == "Deposited"
+
+
+def test_a_credit_memo_from_an_invoice_credits_it_and_a_refund_uses_up_another(api):
+    memo = api.initialized("creditMemo", "invoice", "803")
+    assert (memo.createdFrom.internalId, memo.entity.internalId) == ("803", "152")
+    assert [(i.item.internalId, i.quantity, i.amount) for i in memo.itemList.item] == [
+        ("209", 1.0, 99.0)]
+    assert applied(memo) == [(803, True, 99.0)]
+    written = api.get("creditMemo", api.added("tranCust:CreditMemo", memo,
+                                               ignoreReadOnlyFields=True))
+    assert (written.total, written.applied, written.unapplied, written.status) == (
+        99.0, 99.0, 0.0, "Fully Applied")
+    assert api.status("invoice", "803") == "Paid In Full"
+
+    credit = api.added("tranCust:CreditMemo", {"entity": ref(152), "itemList": {"item": [
+        {"item": ref(210), "quantity": 1, "rate": "60.00"}]}})
+    assert api.status("creditMemo", credit) == "Open"
+    refund = api.initialized("customerRefund", "creditMemo", credit)
+    assert (refund.customer.internalId, refund.total) == ("152", 60.0)
+    assert applied(refund) == [(int(credit), True, 60.0)]
+    api.added("tranCust:CustomerRefund", refund, ignoreReadOnlyFields=True)
+    got = api.get("creditMemo", credit)
+    assert (got.applied, got.unapplied, got.amountRemaining, got.status) == (
+        60.0, 0.0, 0.0, "Fully Applied")
+
+
+def test_a_payment_applies_a_credit_memo_by_its_credit_lines(api):
+    credit = api.added("tranCust:CreditMemo", {"entity": ref(152), "itemList": {"item": [
+        {"item": ref(210), "quantity": 1, "rate": "40.00"}]}})
+    api.added("tranCust:CustomerPayment", {"customer": ref(152), "payment": 59.0,
+                                           "applyList": {"apply": [
+                                               {"doc": 803, "apply": True, "amount": 99.0}]},
+                                           "creditList": {"credit": [
+                                               {"doc": int(credit), "apply": True,
+                                                "amount": 40.0}]}})
+    assert api.status("creditMemo", credit) == "Fully Applied"
+    assert api.status("invoice", "803") == "Paid In Full"
+    payment = api.get("customerPayment", api.added("tranCust:CustomerPayment", {
+        "customer": ref(151), "payment": 0.0,
+        "depositList": {"deposit": [{"doc": 6020, "apply": True, "amount": 300.0}]},
+        "applyList": {"apply": [{"doc": 6010, "apply": True, "amount": 292.0}]}}))
+    assert (payment.applied, payment.unapplied) == (292.0, 8.0)   # the deposit's 300 less 292
+    assert api.status("customerDeposit", "6020") == "Fully Applied"
+
+
+# -- estimates and opportunities ----------------------------------------------------------------
+def test_an_opportunity_issues_an_estimate_which_becomes_an_order(api):
+    opportunity = api.get("opportunity", "6000")
+    assert (opportunity.projectedTotal, opportunity.status) == (1188.0, "Issued Estimate")
+    estimate = api.get("estimate", "6001")
+    assert (estimate.subTotal, estimate.total, estimate.status) == (1590.0, 1590.0, "Open")
+
+    order = api.initialized("salesOrder", "estimate", "6001")
+    assert (order.createdFrom.internalId, order.opportunity.internalId,
+            order.entity.internalId) == ("6001", "6000", "152")
+    assert [(i.item.internalId, i.quantity, i.rate, i.amount) for i in order.itemList.item] == [
+        ("209", 12.0, "95.00", 1140.0), ("210", 1.0, "450.00", 450.0)]
+    order_id = api.added("tranSales:SalesOrder", order, ignoreReadOnlyFields=True)
+    assert api.get("salesOrder", order_id).total == 1590.0
+    assert api.status("estimate", "6001") == "Processed"
+    assert api.status("opportunity", "6000") == "Closed Won"
+
+
+def test_an_estimate_from_an_opportunity(api):
+    opportunity = api.added("tranSales:Opportunity", {"entity": ref(150), "itemList": {"item": [
+        {"item": ref(207), "quantity": 5, "rate": "12.00"}]}})
+    assert api.get("opportunity", opportunity).projectedTotal == 60.0
+    assert api.status("opportunity", opportunity) == "In Progress"
+    estimate = api.initialized("estimate", "opportunity", opportunity)
+    assert estimate.opportunity.internalId == opportunity
+    assert [(i.item.internalId, i.quantity, i.amount) for i in estimate.itemList.item] == [
+        ("207", 5.0, 60.0)]
+    api.added("tranSales:Estimate", estimate, ignoreReadOnlyFields=True)
+    assert api.status("opportunity", opportunity) == "Issued Estimate"
+    invoice = api.initialized("invoice", "opportunity", opportunity)
+    assert (invoice.opportunity.internalId, invoice.total) == (opportunity, 60.0)
+    api.added("tranSales:Invoice", invoice, ignoreReadOnlyFields=True)
+    assert api.status("opportunity", opportunity) == "Closed Won"
+
+
+# -- returns and refunds ---------------------------------------------------------------------------
+def test_a_return_is_received_then_credited(api):
+    assert api.status("returnAuthorization", "6030") == "Pending Receipt"
+    receipt = api.initialized("itemReceipt", "returnAuthorization", "6030")
+    assert receipt.createdFrom.internalId == "6030"
+    assert [(i.item.internalId, i.quantity, i.orderLine, i.itemReceive)
+            for i in receipt.itemList.item] == [("201", 1.0, 1, True)]
+    api.added("tranPurch:ItemReceipt", receipt, ignoreReadOnlyFields=True)
+    authorization = api.get("returnAuthorization", "6030")
+    assert authorization.status == "Pending Refund"
+    assert [(i.quantityReceived, i.quantityBilled) for i in authorization.itemList.item] == [
+        (1.0, 0.0)]
+    memo = api.initialized("creditMemo", "returnAuthorization", "6030")
+    assert (memo.createdFrom.internalId, memo.entity.internalId, memo.total) == (
+        "6030", "151", 25.0)
+    api.added("tranCust:CreditMemo", memo, ignoreReadOnlyFields=True)
+    assert api.status("returnAuthorization", "6030") == "Refunded"
+    left = api.initialize("cashRefund", "returnAuthorization", "6030")
+    assert left.status.statusDetail[0].code == "INVALID_INITIALIZE_REF"
+
+
+def test_a_return_of_a_cash_sale_and_its_cash_refund(api):
+    authorization = api.initialized("returnAuthorization", "cashSale", "781")
+    assert authorization.createdFrom.internalId == "781"
+    assert [(i.item.internalId, i.quantity, i.amount) for i in authorization.itemList.item] == [
+        ("203", 2.0, 120.0), ("201", 1.0, 25.0)]
+    assert authorization.total == 145.0
+    authorization.orderStatus = "_pendingApproval"
+    pending = api.added("tranCust:ReturnAuthorization", authorization, ignoreReadOnlyFields=True)
+    assert api.status("returnAuthorization", pending) == "Pending Approval"
+    refund = api.initialized("cashRefund", "cashSale", "781")
+    assert (refund.createdFrom.internalId, refund.subTotal, refund.total) == ("781", 145.0,
+                                                                              145.0)
+    written = api.get("cashRefund", api.added("tranCust:CashRefund", refund,
+                                              ignoreReadOnlyFields=True))
+    assert (written.subTotal, written.total) == (145.0, 145.0)
+
+
+# -- searches, and the initialize table ----------------------------------------------------------
+@pytest.mark.parametrize("status, found", [
+    ("_estimateOpen", ["EST-1001"]),
+    ("_opportunityIssuedEstimate", ["OPP-1001"]),
+    ("_creditMemoFullyApplied", ["CM-1001", "CM-1002"]),
+    ("_customerDepositNotDeposited", ["DEP-1001"]),
+    ("_returnAuthorizationPendingReceipt", ["RMA-1001"]),
+    ("_invoiceOpen", ["INV-1001", "INV-1003", "INV-1004"]),
+])
+def test_order_to_cash_transactions_by_status(ns, status, found):
+    result = search(ns, "TransactionSearchBasic", status=field(ns, "EnumMultiSelect", status,
+                                                               operator="anyOf"))
+    assert sorted(r.tranId for r in records(result)) == found
+
+
+def test_every_initialize_pair_served_is_one_netsuite_documents():
+    assert [pair for pair in INITIALIZERS if documented(*pair) is None] == []
