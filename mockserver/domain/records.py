@@ -123,6 +123,10 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
           required=(Required("customer", "Customer"), Required("item", "Item"))),
     _kind("depositApplication", "tranCust:DepositApplication", "transaction",
           required=(Required("customer", "Customer"), Required("deposit", "Deposit"))),
+    # a SuiteBilling charge: its own table, not a transaction (no tranId)
+    _kind("charge", "tranCust:Charge", "charge",
+          required=(Required("billTo", "Bill To"), Required("stage", "Stage"),
+                    Required("chargeType", "Charge Type"))),
     # items share one id sequence
     _item("inventoryItem", "listAcct:InventoryItem"),
     _item("nonInventoryPurchaseItem", "listAcct:NonInventoryPurchaseItem"),
@@ -328,6 +332,7 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
                     "cashSale", "estimate", "opportunity", "returnAuthorization"),
     "opportunity": ("opportunity",),
     "deposit": ("customerDeposit",),
+    "billTo": ("customer", "job"),
     "postingPeriod": ("accountingPeriod",),
     "folder": ("folder",),
     "category": ("expenseCategory",),

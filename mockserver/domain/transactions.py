@@ -142,7 +142,14 @@ def lines(record: dict, list_name: str) -> list[dict]:
 
 # -- amounts and totals ------------------------------------------------------------------------
 def compute_amounts(kind: RecordKind, record: dict) -> None:
-    """Line ``amount`` = quantity × rate where the client sent none; then the type's totals."""
+    """Line ``amount`` = quantity × rate where the client sent none; then the type's totals.
+    A charge is one such line itself."""
+    if kind.record_type == "charge":
+        if record.get("amount") is None and record.get("quantity") is not None \
+                and record.get("rate") not in (None, ""):
+            record["amount"] = cents(_number(record["quantity"], "quantity")
+                                     * _number(record["rate"], "rate"))
+        return
     line_total = 0.0
     has_lines = False
     for list_name in ("itemList", "expenseList"):

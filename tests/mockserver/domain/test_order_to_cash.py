@@ -248,3 +248,22 @@ def test_order_to_cash_transactions_by_status(ns, status, found):
 
 def test_every_initialize_pair_served_is_one_netsuite_documents():
     assert [pair for pair in INITIALIZERS if documented(*pair) is None] == []
+
+
+# -- charges and billing schedules ---------------------------------------------------------------
+def test_a_charge_needs_whom_to_bill_its_stage_and_type_and_amounts_itself(api):
+    charge = api.get("charge", api.added("tranCust:Charge", {
+        "billTo": ref(152), "stage": "_ready", "chargeType": ref(-19), "billingItem": ref(209),
+        "rate": "99.00", "quantity": 3.0}))
+    assert (charge.billTo.internalId, charge.stage, charge.amount) == ("152", "_ready", 297.0)
+    write = api.add("tranCust:Charge", {"billTo": ref(152), "rate": "1.00", "quantity": 1.0})
+    detail = write.status.statusDetail[0]
+    assert (detail.code, "Stage" in detail.message) == ("USER_ERROR", True)
+
+
+def test_a_billing_schedule_needs_a_name(api):
+    schedule = api.get("billingSchedule", api.added("listAcct:BillingSchedule", {
+        "name": "Monthly, 12 payments", "frequency": "_monthly", "recurrenceTerms": 12}))
+    assert (schedule.name, schedule.frequency) == ("Monthly, 12 payments", "_monthly")
+    write = api.add("listAcct:BillingSchedule", {"frequency": "_monthly"})
+    assert write.status.statusDetail[0].code == "USER_ERROR"
