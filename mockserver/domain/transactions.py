@@ -336,8 +336,9 @@ def _check_receipt_links(store: RecordStore, receipt: dict, order_type: str) -> 
 
 
 def _check_deposit_application(store: RecordStore, application: dict) -> None:
-    """A deposit application applies a deposit of its own customer, and its total is what is
-    left of that deposit (NetSuite sets it; the lines then say how much of it is applied)."""
+    """A deposit application applies a deposit of its own customer (the deposit's, when it
+    names none: NetSuite's form opens with it filled in), and its total is what is left of that
+    deposit (NetSuite sets it; the lines then say how much of it is applied)."""
     ref = application.get("deposit")
     if ref is None:
         return  # required: the add's required-field check names it
@@ -345,9 +346,11 @@ def _check_deposit_application(store: RecordStore, application: dict) -> None:
     if deposit is None:
         raise invalid_reference("deposit", ref.get("internalId"))
     customer = (deposit.get("customer") or {}).get("internalId")
-    if application.get("customer") is None and customer:
-        application["customer"] = _ref_copy(deposit["customer"])
-    elif (application.get("customer") or {}).get("internalId") != customer:
+    if application.get("customer") is None:
+        application.update({k: _ref_copy(deposit[k]) for k in ("customer", "subsidiary",
+                                                                "currency")
+                            if deposit.get(k) and application.get(k) is None})
+    elif application["customer"].get("internalId") != customer:
         raise RecordError.of("linked_entities")
     used = _settled(store, deposit["internalId"], "customerDeposit",
                     besides=application.get("internalId"))

@@ -243,7 +243,7 @@ def test_every_initialize_pair_served_is_one_netsuite_documents():
 
 
 # -- charges and billing schedules ---------------------------------------------------------------
-def test_a_charge_needs_whom_to_bill_its_stage_and_type_and_amounts_itself(o2c):
+def test_a_charge_needs_whom_to_bill_and_its_stage_and_amounts_itself(o2c):
     charge = o2c.get("charge", o2c.added("tranCust:Charge", {
         "billTo": ref(152), "stage": "_ready", "chargeType": ref(-19), "billingItem": ref(209),
         "rate": "99.00", "quantity": 3.0}))
