@@ -19,6 +19,8 @@
                                                (the rest of it needs a restart)
     GET    /__admin/records[/<type>[/<id>]]    record counts, a type's records, one record
     GET    /__admin/attachments                contacts and files attached to records (attach)
+    GET    /__admin/ledger[?postings=1]        trial balance per subsidiary and period (and every
+                                               general-ledger posting)
     GET    /__admin/jobs                       asynchronous jobs, newest first, with their status
     POST   /__admin/seed                       add records: {"seed": "demo"|path} or a seed
     POST   /__admin/reset                      reload each account's seed ({"seed": …} to change
@@ -59,6 +61,7 @@ from mockserver.domain.backend import Backend
 from mockserver.domain.durable import export_store, import_store
 from mockserver.domain.errors import new_error_id
 from mockserver.domain.journal import RequestPattern, find, near_misses
+from mockserver.domain.ledger import postings_listed, trial_balances
 from mockserver.domain.records import kind_of
 from mockserver.domain.search.saved import saved_searches_of
 from mockserver.domain.seed import SeedError, load_seed, read_seed
@@ -72,7 +75,8 @@ from suitetalk.config import ConfigError
 log = logging.getLogger("netsuite_mock.admin")
 
 ROUTES = ("health", "journal", "requests", "audit", "governance", "rules", "records",
-          "attachments", "jobs", "seed", "reset", "snapshot", "clock", "scenario", "ui")
+          "attachments", "jobs", "seed", "reset", "snapshot", "clock", "scenario", "ui",
+          "ledger")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON = "application/json"
 # What a wildcard listening address stands for: no name a Host header could carry.
@@ -250,6 +254,14 @@ class AdminApi:
     def get_attachments(self, query, body) -> list[dict]:
         account = self._account(query)
         return account.attachments.listed(account.store)
+
+    def get_ledger(self, query, body) -> dict:
+        account = self._account(query)
+        answer = {"account": account.account_id,
+                  "trialBalances": trial_balances(account.store)}
+        if query.get("postings") in ("1", "true"):
+            answer["postings"] = postings_listed(account.store)
+        return answer
 
     def get_records(self, query, body, record_type: str | None = None,
                     internal_id: str | None = None):

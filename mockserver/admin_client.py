@@ -76,6 +76,10 @@ class MockAdmin:
     def attachments(self, *, account: str | None = None) -> list[dict]:
         return self._call("GET", "attachments", account=account)
 
+    def ledger(self, *, postings: bool = False, account: str | None = None) -> dict:
+        """Trial balances per subsidiary and period (and every posting, if asked)."""
+        return self._call("GET", "ledger", account=account, postings=1 if postings else None)
+
     def journal(self, *, since: int | None = None, limit: int | None = None) -> list[dict]:
         return self._call("GET", "journal", since=since, limit=limit)
 

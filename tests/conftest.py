@@ -129,6 +129,16 @@ def mock(mock_server):
     return mock_server
 
 
+@pytest.fixture
+def unimplemented_operation(monkeypatch) -> str:
+    """An operation the mock answers as one it does not implement: every one of NetSuite's 42
+    has a handler now, so one (getServerTime, which takes no arguments) is taken out for the
+    test (the server runs in this process)."""
+    from mockserver.domain import dispatch
+    monkeypatch.delitem(dispatch.OPERATIONS, "getServerTime")
+    return "getServerTime"
+
+
 @pytest.fixture(scope="session")
 def zeep_client(mock_server) -> zeep.Client:
     return zeep.Client(mock_server.wsdl_url, transport=RecordingTransport())

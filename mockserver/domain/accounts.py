@@ -102,9 +102,12 @@ PERMISSION_LABELS = {
     "customRecordType": "Setup -> Custom Record Types",
     "customRecord": "Lists -> Custom Record Entries", "customList": "Setup -> Custom Lists",
     "deletedRecord": "Lists -> Deleted Records",
+    "financialStatements": "Reports -> Financial Statements",
 }
 # The "Deleted Records" permission getDeleted needs, as a key of a role's ``records`` table.
 DELETED_RECORDS = "deletedRecord"
+# The "Financial Statements" permission getPostingTransactionSummary needs, the same way.
+FINANCIAL_STATEMENTS = "financialStatements"
 ITEM_PERMISSION = "Lists -> Items"
 
 

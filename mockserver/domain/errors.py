@@ -146,6 +146,24 @@ STATUS_MESSAGES: dict[str, tuple[str, str]] = {
     # type WARN (isSuccess stays true): an enum value the field does not have
     "invalid_enum_value": ("WARNING", "The field {field}'s enum value <{value}> is invalid for "
                                       "this search."),
+    # the general ledger (INFERRED: codes from StatusDetailCodeType, texts the mock's;
+    # docs/fidelity.md, "General ledger")
+    "period_closed": ("TRAN_PERIOD_CLOSED", "The transaction's accounting period {period} is "
+                                            "{why}: you cannot post to it."),
+    "posting_summary_expressions": ("USER_ERROR", "A getPostingTransactionSummary request may "
+                                                  "hold at most {limit} filter values."),
+    "posting_summary_page": ("INVALID_PAGE_INDEX", "Invalid page index {page}: the summary has "
+                                                   "{pages} page(s)."),
+    # changePassword and changeEmail (INFERRED texts; the codes are StatusDetailCodeType's,
+    # INVALID_PSWD and INVALID_EMAIL as NetSuite's N/auth module documents them)
+    "passwords_dont_match": ("PWSDS_DONT_MATCH",
+                             "The new password and its confirmation do not match."),
+    "invalid_password": ("INVALID_PSWD", "The new password {reason}."),
+    "password_illegal_char": ("INVALID_PSWD_ILLEGAL_CHAR",
+                              "The new password contains characters that are not ASCII."),
+    "emails_dont_match": ("NONMATCHING_EMAILS",
+                          "The new email address and its confirmation do not match."),
+    "invalid_email": ("INVALID_EMAIL", "{email} is not a valid email address."),
 }
 
 # fault id -> (detail element in platformFaults or None, FaultCodeType code, message)

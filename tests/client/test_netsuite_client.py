@@ -173,15 +173,14 @@ def test_check_false_returns_the_failed_status(nsc):
     assert result.status.isSuccess is False
 
 
-def test_other_faults_carry_netsuites_code_and_message(nsc):
+def test_other_faults_carry_netsuites_code_and_message(nsc, unimplemented_operation):
     with pytest.raises(NetSuiteFault) as raised:
-        nsc.call("getBudgetExchangeRate", {"_ns_type": "BudgetExchangeRateFilter",
-                                           "period": {"internalId": "1"}})
+        nsc.call(unimplemented_operation)
     error = raised.value
     assert type(error) is NetSuiteFault
     assert error.code == "UNEXPECTED_ERROR"
     assert error.fault == "unexpectedErrorFault"
-    assert "getBudgetExchangeRate" in error.message
+    assert unimplemented_operation in error.message
 
 
 # -- connection errors: reads are retried, writes are not (unless never sent) -----------------------

@@ -112,6 +112,15 @@ def test_dashboard_shows_asynchronous_jobs(mock, ns, browser):
     assert job[-12:] in shown and "finishedWithErrors 100" in shown and "1234567_SB1" in shown
 
 
+def test_dashboard_shows_the_trial_balance(mock, browser):
+    browser.get(mock.url + "/__admin/ui")
+    waiting(browser).until(lambda d: "Inventory Received Not Billed" in text(d, "ledger"))
+    shown = text(browser, "ledger")
+    # the demo's March in the US parent: receipt 401's widgets are not billed yet
+    assert "Honeycomb Holdings Inc. Mar 2024 2100 Inventory Received Not Billed 125.00" in shown
+    assert shown.count("difference 0.00") == len(MockAdmin(mock.url).ledger()["trialBalances"])
+
+
 def test_dashboard_shows_no_credential_sent_in_unusual_xml(mock, browser):
     """A consumer key in CDATA and a token whose closing tag has a space (valid XML both)."""
     s = mock.settings

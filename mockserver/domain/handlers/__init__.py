@@ -6,9 +6,11 @@ currency rates, governance information), ``lists`` (the list operations, getAll,
 getCustomizationId), ``initialize`` (initialize, initializeList's one record), ``search``
 (search, searchMoreWithId, getSavedSearch, getDeleted), ``async_jobs`` (the asynchronous
 operations), ``inventory`` (getItemAvailability), ``select_values`` (getSelectValue),
-``attach`` (attach, detach), ``invitees`` (updateInviteeStatus, updateInviteeStatusList).
+``attach`` (attach, detach), ``invitees`` (updateInviteeStatus, updateInviteeStatusList),
+``ledger`` (getPostingTransactionSummary, getBudgetExchangeRate), ``credentials``
+(changePassword, changeEmail).
 """
 
-from mockserver.domain.handlers import (async_jobs, attach, initialize, inventory,  # noqa: F401
-                                        invitees, lists, platform, records, search,
-                                        select_values)
+from mockserver.domain.handlers import (async_jobs, attach, credentials,  # noqa: F401
+                                        initialize, inventory, invitees, ledger, lists,
+                                        platform, records, search, select_values)

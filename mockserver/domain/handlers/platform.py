@@ -43,22 +43,29 @@ def get_currency_rate(call: Call, body: dict) -> dict:
                   for name in ("baseCurrency", "fromCurrency")}
     except RecordError as error:
         return {"getCurrencyRateResult": {"status": error.as_status()}}
-    on = spec.get("effectiveDate") or call.now
-    in_force: dict[tuple[str, str], dict] = {}
-    for rate in call.account.store.records("currencyRate"):
-        pair = (rate["baseCurrency"]["internalId"], rate["transactionCurrency"]["internalId"])
-        if any(want is not None and want != have for want, have in zip(wanted.values(), pair)):
-            continue
-        if rate["effectiveDate"] <= on and (pair not in in_force or
-                                            rate["effectiveDate"] >
-                                            in_force[pair]["effectiveDate"]):
-            in_force[pair] = rate
+    in_force = {pair: rate for pair, rate in
+                rates_in_force(call.account.store, spec.get("effectiveDate") or call.now).items()
+                if all(want is None or want == have
+                       for want, have in zip(wanted.values(), pair))}
     rates = [{"baseCurrency": rate["baseCurrency"], "fromCurrency": rate["transactionCurrency"],
               "exchangeRate": rate["exchangeRate"], "effectiveDate": rate["effectiveDate"]}
              for _, rate in sorted(in_force.items(),
                                    key=lambda item: tuple(map(id_order, item[0])))]
     return {"getCurrencyRateResult": {"status": success_status(),
                                       "currencyRateList": {"currencyRate": rates}}}
+
+
+def rates_in_force(store: RecordStore, on) -> dict[tuple[str, str], dict]:
+    """(base currency, foreign currency) -> the currency rate record in force on ``on``: the
+    one with the latest effective date not after it."""
+    in_force: dict[tuple[str, str], dict] = {}
+    for rate in store.records("currencyRate"):
+        pair = (rate["baseCurrency"]["internalId"], rate["transactionCurrency"]["internalId"])
+        if rate["effectiveDate"] <= on and (pair not in in_force or
+                                            rate["effectiveDate"] >
+                                            in_force[pair]["effectiveDate"]):
+            in_force[pair] = rate
+    return in_force
 
 
 def _currency_id(store: RecordStore, spec: dict, field: str) -> str | None:

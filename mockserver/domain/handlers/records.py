@@ -12,6 +12,8 @@ from mockserver.domain.accounts import Level
 from mockserver.domain.dispatch import Call, operation
 from mockserver.domain.errors import (RecordError, missing_record,
                                       success_status, write_success_status)
+from mockserver.domain.ledger import POSTING_RULES
+from mockserver.domain.periods import check_open
 from mockserver.domain.records import (RecordKind, kind_for_qname,
                                        kind_of, record_name)
 from mockserver.domain.views import readable
@@ -122,6 +124,7 @@ def add_record(call: Call, record: dict) -> dict:
         store = call.account.store
         with store.lock:
             stored = call.account.writer.for_add(kind, record, call.now, **_write_options(call))
+            _check_period(store, kind, None, stored)
             store.put(kind.record_type, stored)
     except RecordError as error:
         return _write_response(error.as_status(), base_ref(
@@ -148,6 +151,7 @@ def update_record(call: Call, record: dict) -> dict:
                                      record.get("internalId") or record.get("externalId"))
             stored = call.account.writer.for_update(kind, existing, record, call.now,
                                                     **_write_options(call))
+            _check_period(store, kind, existing, stored)
             store.put(kind.record_type, stored)
     except RecordError as error:
         return _write_response(error.as_status(), ref)
@@ -175,6 +179,7 @@ def upsert_record(call: Call, record: dict) -> dict:
             else:
                 stored = writer.for_update(kind, existing, record, call.now,
                                            **_write_options(call))
+            _check_period(store, kind, existing, stored)
             store.put(kind.record_type, stored)
     except RecordError as error:
         return _write_response(error.as_status(), ref)
@@ -194,12 +199,20 @@ def delete_record(call: Call, ref: dict) -> dict:
             if existing is None:
                 raise missing_record(kind.record_type,
                                      ref.get("internalId") or ref.get("externalId"))
+            _check_period(store, kind, existing, None)
             store.remove(kind.record_type, existing["internalId"],
                          name=record_name(kind, existing), at=call.now)
     except RecordError as error:
         return _write_response(error.as_status(), reply_ref)
     return {"status": success_status(),
             "baseRef": base_ref(kind, None, existing["internalId"], existing.get("externalId"))}
+
+
+def _check_period(store, kind: RecordKind, before: dict | None, after: dict | None) -> None:
+    """A posting transaction may not be added to, changed in or deleted from a closed
+    period (client writes only: a seed is account state)."""
+    if kind.record_type in POSTING_RULES:
+        check_open(store, kind.record_type, before, after)
 
 
 @operation("add")

@@ -365,3 +365,20 @@ def test_get_deleted_needs_the_deleted_records_permission(accounts_server, wsdl_
         assert result.status.isSuccess, token
         assert [(d.record.type, d.record.internalId)
                 for d in result.deletedRecordList.deletedRecord] == [("vendor", "112")]
+
+
+def test_posting_summary_needs_the_financial_statements_permission(accounts_server, wsdl_client,
+                                                                   admin):
+    def summary(token: str):
+        ns = client(accounts_server, wsdl_client, token)
+        return ns.call("getPostingTransactionSummary",
+                       fields=ns.type("ns0:PostingTransactionSummaryField")(account=True),
+                       pageIndex=1).body.getPostingTransactionSummaryResult
+
+    refused = summary("t-clerk")           # full on bills, no Financial Statements
+    assert refused.status.isSuccess is False and refused.postingTransactionSummaryList is None
+    detail = refused.status.statusDetail[0]
+    assert (detail.code, detail.message) == permission_violation(
+        "Reports -> Financial Statements")
+    allowed = summary("t-admin")
+    assert allowed.status.isSuccess and allowed.totalRecords > 0

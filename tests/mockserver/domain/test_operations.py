@@ -288,12 +288,10 @@ def test_get_integration_governance_info(ns):
     assert (result.integrationConcurrencyLimit, result.limitType) == (5, "_account")
 
 
-def test_unimplemented_operation_answers_with_a_fault_that_says_so(ns):
+def test_unimplemented_operation_answers_with_a_fault_that_says_so(ns, unimplemented_operation):
     with pytest.raises(Fault) as raised:
-        ns.call("getBudgetExchangeRate",
-                budgetExchangeRateFilter=ns.type("ns0:BudgetExchangeRateFilter")(
-                    period=ns.ref(internal_id="1")))
-    assert "does not implement the getBudgetExchangeRate operation" in raised.value.message
+        ns.call(unimplemented_operation)
+    assert f"does not implement the {unimplemented_operation} operation" in raised.value.message
     root = etree.fromstring(ns.last_response)
     assert root.find(f"{{{SOAP_ENV}}}Body/{{{SOAP_ENV}}}Fault") is not None
 

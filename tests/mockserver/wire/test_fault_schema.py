@@ -34,18 +34,16 @@ def test_every_injectable_fault_validates(mock, admin, real_schema, fault):
     assert_valid_response(real_schema, response.content)
 
 
-def test_the_mocks_own_faults_validate(mock, real_schema):
+def test_the_mocks_own_faults_validate(mock, real_schema, unimplemented_operation):
     """Faults the mock raises itself: a bad login, too many records, an operation not modelled."""
     bad_login = envelope(GET_VENDOR_101, passport_xml(mock.settings, signature={"algorithm": "HMAC-SHA256", "value": "bm90IGl0"}))
     too_many = envelope("<m:getList>" + "".join(
         f'<m:baseRef xsi:type="c:RecordRef" internalId="{n}" type="vendor"/>'
         for n in range(1001)) + "</m:getList>", passport_xml(mock.settings))
-    not_modelled = envelope('<m:getBudgetExchangeRate><m:budgetExchangeRateFilter>'
-                            '</m:budgetExchangeRateFilter></m:getBudgetExchangeRate>',
-                            passport_xml(mock.settings))
+    not_modelled = envelope(f"<m:{unimplemented_operation}/>", passport_xml(mock.settings))
     for data, action, element in [(bad_login, "get", "invalidCredentialsFault"),
                                   (too_many, "getList", "exceededRecordCountFault"),
-                                  (not_modelled, "getBudgetExchangeRate",
+                                  (not_modelled, unimplemented_operation,
                                    "unexpectedErrorFault")]:
         response = post_soap(mock, data, action=action)
         assert (response.status_code, parse_fault(response)["element"]) == (500, element)

@@ -279,6 +279,18 @@ SUCCESS = {
         (("attachResponse", *WRITE[0]), WRITE[1]),
         (("attachResponse", "writeResponse", "baseRef", "@type"), "vendor"),
     ]),
+    "changePassword": ("<m:changePassword><m:changePassword><c:currentPassword>Old-pass#1"
+                       "</c:currentPassword><c:newPassword>Honeycomb#2024</c:newPassword>"
+                       "<c:newPassword2>Honeycomb#2024</c:newPassword2></m:changePassword>"
+                       "</m:changePassword>", [
+        (("changePasswordResponse", "sessionResponse", "platformCore:status", "@isSuccess"),
+         "true"),
+    ]),
+    "changeEmail": ("<m:changeEmail><m:changeEmail><c:currentPassword>Old-pass#1"
+                    "</c:currentPassword><c:newEmail>ap@example.com</c:newEmail>"
+                    "<c:newEmail2>ap@example.com</c:newEmail2></m:changeEmail></m:changeEmail>", [
+        (("changeEmailResponse", "sessionResponse", "platformCore:status", "@isSuccess"), "true"),
+    ]),
 }
 
 
