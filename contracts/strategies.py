@@ -66,11 +66,18 @@ CUSTOM_VALUES = {"platformCore:StringCustomFieldRef": "text",
 MAX_LINES = 3
 
 
+# The entity a record takes from the record it applies, which must then be the same one (a
+# deposit application's customer is its deposit's): left out, per record type.
+LINKED_ENTITY = {"depositApplication": frozenset({"customer"})}
+
+
 def not_generated(kind: RecordKind) -> frozenset[str]:
     """Body fields a record of ``kind`` is never generated with: what NetSuite sets itself
-    (``mockserver.domain``'s system, read-only, computed and sourced fields) and ``CONSTRAINED``."""
+    (``mockserver.domain``'s system, read-only, computed and sourced fields), ``CONSTRAINED``
+    and ``LINKED_ENTITY``."""
     return SYSTEM_FIELDS | READ_ONLY_FIELDS | CONSTRAINED | SOURCED_VALUES | \
-        computed_fields(kind.record_type) | frozenset(SET_BY_RULE.get(kind.record_type, ()))
+        computed_fields(kind.record_type) | frozenset(SET_BY_RULE.get(kind.record_type, ())) | \
+        LINKED_ENTITY.get(kind.record_type, frozenset())
 
 
 # Kept for callers of the first version: every kind's exclusions at once.

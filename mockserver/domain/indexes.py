@@ -167,20 +167,33 @@ class TypeIndex:
         return set(found) if isinstance(found, set) else {found}
 
 
+# Sublists whose lines apply a transaction to others, keyed by ``doc`` (a payment's invoices,
+# credits and deposits, a refund's credit memos and deposits). Their lines are named per record
+# type (``apply``, ``customerRefundDeposit``): a sublist holds one list, whatever its name.
+APPLY_LISTS = ("applyList", "creditList", "depositList")
+# Body references that name the transaction a transaction was made from or settles: the order
+# or estimate it was created from, an estimate's or order's opportunity, the customer deposit a
+# deposit application applies.
+LINK_FIELDS = ("createdFrom", "opportunity", "deposit")
+
+
 def transaction_links(record: dict) -> set[str]:
     """Internal ids of the transactions a transaction applies to (its "applied-to" side)."""
     links: set[str] = set()
-    created_from = record.get("createdFrom")
-    if isinstance(created_from, dict) and created_from.get("internalId"):
-        links.add(created_from["internalId"])
+    for name in LINK_FIELDS:
+        ref = record.get(name)
+        if isinstance(ref, dict) and ref.get("internalId"):
+            links.add(ref["internalId"])
     for list_field, item_field in (("itemList", "item"), ("expenseList", "expense")):
         for line in (record.get(list_field) or {}).get(item_field) or ():
             if line.get("orderDoc") is not None:
                 links.add(str(line["orderDoc"]))
-    for applied in (record.get("applyList") or {}).get("apply") or ():
-        # applied unless it says otherwise, as the payment's own totals count it
-        if applied.get("apply") is not False and applied.get("doc") is not None:
-            links.add(str(applied["doc"]))
+    for list_field in APPLY_LISTS:
+        sublist = record.get(list_field) or {}
+        for applied in next((v for v in sublist.values() if isinstance(v, list)), ()):
+            # applied unless it says otherwise, as the payment's own totals count it
+            if applied.get("apply") is not False and applied.get("doc") is not None:
+                links.add(str(applied["doc"]))
     return links
 
 

@@ -123,6 +123,13 @@ RECORD_TYPES: dict[str, RecordKind] = {k.record_type: k for k in [
           required=(Required("entity", "Employee"),)),
     _kind("usage", "tranSales:Usage", "transaction",
           required=(Required("customer", "Customer"), Required("item", "Item"))),
+    # its customer is its deposit's (sourced from it: transactions.check_links)
+    _kind("depositApplication", "tranCust:DepositApplication", "transaction",
+          required=(Required("deposit", "Deposit"),)),
+    # a SuiteBilling charge: its own table, not a transaction (no tranId); its charge type, which
+    # NetSuite's samples also set, names a list the mock does not serve, so it is not required
+    _kind("charge", "tranCust:Charge", "charge",
+          required=(Required("billTo", "Bill To"), Required("stage", "Stage"))),
     # items share one id sequence
     _item("inventoryItem", "listAcct:InventoryItem"),
     _item("nonInventoryPurchaseItem", "listAcct:NonInventoryPurchaseItem"),
@@ -381,7 +388,7 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "item": ITEM_TYPES,
     "createdFrom": ("purchaseOrder", "salesOrder", "vendorBill", "invoice", "creditMemo",
                     "cashSale", "transferOrder", "workOrder", "purchaseRequisition",
-                    "vendorReturnAuthorization"),
+                    "vendorReturnAuthorization", "estimate", "opportunity", "returnAuthorization"),
     "assemblyItem": ("assemblyItem", "lotNumberedAssemblyItem", "serializedAssemblyItem"),
     "adjLocation": ("location",),
     "transferLocation": ("location",),
@@ -390,6 +397,9 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...]] = {
     "issueInventoryNumber": ("inventoryNumber",),
     "entityStatus": ("customerStatus",),
     "poVendor": ("vendor",),
+    "opportunity": ("opportunity",),
+    "deposit": ("customerDeposit",),
+    "billTo": ("customer", "job"),
     "postingPeriod": ("accountingPeriod",),
     "folder": ("folder",),
     "category": ("expenseCategory",),

@@ -21,6 +21,7 @@ from typing import Callable
 from mockserver.domain.clock import account_day
 from mockserver.domain.errors import RecordError, invalid_reference
 from mockserver.domain.initialize_pairs import INITIALIZE_PAIRS
+from mockserver.domain.indexes import APPLY_LISTS
 from mockserver.domain.records import RECORD_TYPES, RecordKind, record_name
 from mockserver.domain.store import RecordStore
 from mockserver.schema import registry
@@ -28,8 +29,6 @@ from mockserver.schema.model import ComplexType
 
 # Sublists whose lines NetSuite numbers (``line``) and merges by number on replaceAll="false".
 LINE_LISTS = ("itemList", "expenseList", "lineList")
-# Sublists whose lines apply the record to other transactions, keyed by ``doc``.
-APPLY_LISTS = ("applyList", "creditList", "depositList")
 
 # record type -> fields NetSuite sets to the sum of the item and expense lines.
 TOTALS = {
@@ -43,8 +42,14 @@ TOTALS = {
     "invoice": ("subTotal",),
     "creditMemo": ("subTotal", "total"),
     "expenseReport": ("total",),
+    "estimate": ("subTotal", "total"),
+    "returnAuthorization": ("subTotal", "total"),
+    "cashRefund": ("subTotal", "total"),
+    "opportunity": ("projectedTotal",),
 }
-ENTITY_FIELD = {"customerPayment": "customer"}  # every other transaction names it "entity"
+# Every other transaction names its entity "entity".
+ENTITY_FIELD = {t: "customer" for t in ("customerPayment", "customerDeposit", "customerRefund",
+                                        "depositApplication")}
 # What this module sets on a transaction whatever the client sent (``compute_amounts``,
 # ``_apply_totals``, ``with_derivation``, ``check_links``), beyond ``TOTALS``; a line's
 # ``amount`` is quantity × rate unless sent, and ``LINE_SET`` is set on lines.
@@ -55,7 +60,13 @@ SET_ON = {
     "salesOrder": ("status",),
     "transferOrder": ("status",),
     "workOrder": ("status", "built"),
-    "creditMemo": ("applied", "unapplied"),
+    "creditMemo": ("applied", "unapplied", "amountRemaining", "status"),
+    "customerDeposit": ("status",),
+    "depositApplication": ("total", "applied", "unapplied"),
+    "customerRefund": ("total",),
+    "estimate": ("status",),
+    "opportunity": ("status",),
+    "returnAuthorization": ("status",),
     "customerPayment": ("payment", "total", "applied", "unapplied"),
     "vendorPayment": ("total",),
     "vendorCredit": ("applied",),
@@ -80,14 +91,49 @@ ORDERS = {
     "transferOrder": ("itemFulfillment", "quantityFulfilled",
                       ("Pending Fulfillment", "Partially Fulfilled",
                        "Pending Receipt/Partially Fulfilled", "Pending Receipt", "Received")),
+    # items come back on receipts, and credit memos or cash refunds pay them back
+    "returnAuthorization": ("itemReceipt", "quantityReceived",
+                            ("Pending Receipt", "Partially Received",
+                             "Pending Refund/Partially Received", "Pending Refund", "Refunded")),
 }
 # order type -> what its second stage is and the line field that says how much
 SECOND_STAGE = {"transferOrder": ("itemReceipt", "quantityReceived")}
-# receipt or fulfilment -> the orders it may take lines out of
-TAKEN_FROM = {"itemReceipt": ("purchaseOrder", "transferOrder"),
-              "itemFulfillment": ("salesOrder", "transferOrder")}
 # A work order's status by what assembly builds made of it (NetSuite's texts).
 WORK_ORDER_STATUS = ("Pending Build", "Partially Built", "Built")
+# What bills an order's lines (a purchase order's bills name it line by line, by ``orderDoc``;
+# the others are ``createdFrom`` it).
+BILLED_BY = {"purchaseOrder": ("vendorBill",), "salesOrder": ("invoice", "cashSale"),
+             "returnAuthorization": ("creditMemo", "cashRefund")}
+# receipt or fulfilment -> the orders it may take lines out of (first or second stage)
+TAKEN_FROM: dict[str, tuple[str, ...]] = {}
+for _order, _taken in [(o, stages[0]) for o, stages in ORDERS.items()] + \
+        [(o, stage[0]) for o, stage in SECOND_STAGE.items()]:
+    TAKEN_FROM[_taken] = TAKEN_FROM.get(_taken, ()) + (_order,)
+# A transaction that others settle, and the (type, sublist) of the lines that do: payments,
+# credit memos and deposit applications pay an invoice; refunds, and payments' credit and deposit
+# lines, use up a credit memo or a customer deposit; a deposit application takes what it applies
+# (sublist None) from the deposit its ``deposit`` names.
+APPLIED_BY: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "invoice": (("customerPayment", "applyList"), ("creditMemo", "applyList"),
+                ("depositApplication", "applyList")),
+    "vendorBill": (("vendorPayment", "applyList"), ("vendorCredit", "applyList")),
+    "creditMemo": (("customerRefund", "applyList"), ("customerPayment", "creditList")),
+    "customerDeposit": (("depositApplication", None), ("customerRefund", "depositList"),
+                        ("customerPayment", "depositList")),
+}
+# Status texts of a settled transaction: (while open, once settled). A customer deposit is
+# open "Not Deposited" in undeposited funds, else "Deposited".
+SETTLED_STATUS = {"invoice": ("Open", "Paid In Full"), "vendorBill": ("Open", "Paid In Full"),
+                  "creditMemo": ("Open", "Fully Applied"),
+                  "customerDeposit": ("Not Deposited", "Fully Applied")}
+# What moves an estimate or opportunity on: the transactions made from it (``createdFrom`` or
+# ``opportunity`` names it), and the status each kind of them gives, strongest first; no such
+# transaction leaves the first status.
+CONVERTED_BY = {
+    "estimate": ("Open", (("Processed", ("salesOrder", "invoice", "cashSale")),)),
+    "opportunity": ("In Progress", (("Closed Won", ("salesOrder", "invoice", "cashSale")),
+                                    ("Issued Estimate", ("estimate",)))),
+}
 # Sourced from the entity, the currency and the terms when the client sends none.
 SOURCED = ("subsidiary", "currency", "terms", "exchangeRate", "dueDate")
 
@@ -117,7 +163,14 @@ def lines(record: dict, list_name: str) -> list[dict]:
 
 # -- amounts and totals ------------------------------------------------------------------------
 def compute_amounts(kind: RecordKind, record: dict) -> None:
-    """Line ``amount`` = quantity × rate where the client sent none; then the type's totals."""
+    """Line ``amount`` = quantity × rate where the client sent none; then the type's totals.
+    A charge is one such line itself."""
+    if kind.record_type == "charge":
+        if record.get("amount") is None and record.get("quantity") is not None \
+                and record.get("rate") not in (None, ""):
+            record["amount"] = cents(_number(record["quantity"], "quantity")
+                                     * _number(record["rate"], "rate"))
+        return
     line_total = 0.0
     has_lines = False
     for list_name in ("itemList", "expenseList"):
@@ -151,17 +204,23 @@ def _applied(record: dict, list_name: str = "applyList") -> float:
 
 
 def _apply_totals(kind: RecordKind, record: dict) -> None:
-    if kind.record_type == "creditMemo" and record.get("total") is not None:
+    if kind.record_type in ("creditMemo", "depositApplication") \
+            and record.get("total") is not None:
         record["applied"] = _applied(record)
         record["unapplied"] = cents(record["total"] - record["applied"])
     elif kind.record_type == "customerPayment":
         applied = _applied(record)
+        # credit memos and deposits the payment uses pay invoices with the money received
+        credits = _applied(record, "creditList") + _applied(record, "depositList")
         payment = _number(record["payment"], "payment") if record.get("payment") is not None \
-            else applied
+            else cents(applied - credits)
         record.update(payment=payment, total=payment, applied=applied,
-                      unapplied=cents(payment - applied))
+                      unapplied=cents(payment + credits - applied))
     elif kind.record_type == "vendorPayment" and lines(record, "applyList"):
         record["total"] = _applied(record)
+    elif kind.record_type == "customerRefund" and (lines(record, "applyList")
+                                                   or lines(record, "depositList")):
+        record["total"] = cents(_applied(record) + _applied(record, "depositList"))
     elif kind.record_type == "vendorCredit" and lines(record, "applyList"):
         record["applied"] = _applied(record)
     elif kind.record_type == "deposit":
@@ -265,6 +324,8 @@ def check_links(store: RecordStore, kind: RecordKind, record: dict) -> None:
         _check_receipt_links(store, record, TAKEN_FROM[kind.record_type])
     elif kind.record_type == "deposit":
         _check_deposited_payments(store, record)
+    elif kind.record_type == "depositApplication":
+        _check_deposit_application(store, record)
     for list_name in APPLY_LISTS:
         for line in lines(record, list_name):
             if line.get("doc") is not None and _find_transaction(store, str(line["doc"])) is None:
@@ -365,6 +426,28 @@ def _check_receipt_links(store: RecordStore, receipt: dict, order_types: tuple[s
                 line["itemReceive"] = True
 
 
+def _check_deposit_application(store: RecordStore, application: dict) -> None:
+    """A deposit application applies a deposit of its own customer (the deposit's, when it
+    names none: NetSuite's form opens with it filled in), and its total is what is left of that
+    deposit (NetSuite sets it; the lines then say how much of it is applied)."""
+    ref = application.get("deposit")
+    if ref is None:
+        return  # required: the add's required-field check names it
+    deposit = store.get("customerDeposit", ref.get("internalId") or "")
+    if deposit is None:
+        raise invalid_reference("deposit", ref.get("internalId"))
+    customer = (deposit.get("customer") or {}).get("internalId")
+    if application.get("customer") is None:
+        application.update({k: _ref_copy(deposit[k]) for k in ("customer", "subsidiary",
+                                                                "currency")
+                            if deposit.get(k) and application.get(k) is None})
+    elif application["customer"].get("internalId") != customer:
+        raise RecordError.of("linked_entities")
+    used = _settled(store, deposit["internalId"], "customerDeposit",
+                    besides=application.get("internalId"))
+    application["total"] = cents(_number(deposit.get("payment") or 0, "payment") - used)
+
+
 def _find_transaction(store: RecordStore, internal_id: str) -> dict | None:
     for kind in RECORD_TYPES.values():
         if kind.family == "transaction":
@@ -380,7 +463,9 @@ def order_progress(store: RecordStore, order_id: str, order_type: str = "purchas
     """Order line number -> (quantity taken, quantity billed): for a purchase order, over every
     receipt and bill (its lines name the order by ``orderDoc``); for a sales order, over every
     fulfilment and every invoice or cash sale created from it; for a transfer order, over
-    every fulfilment and receipt created from it (the receipts in the second place)."""
+    every fulfilment and receipt created from it (the receipts in the second place); for a
+    return authorization, over its item receipts and the credit memos and cash refunds created
+    from it."""
     taken_by = ORDERS[order_type][0]
     received: dict[str, float] = {}
     billed: dict[str, float] = {}
@@ -397,10 +482,10 @@ def order_progress(store: RecordStore, order_id: str, order_type: str = "purchas
                    if (receipt.get("createdFrom") or {}).get("internalId") == order_id
                    for line in lines(receipt, "itemList") if line.get("itemReceive") is not False]
     elif order_type == "purchaseOrder":
-        billing = [(bill, line) for bill in store.applying(order_id, "vendorBill")
+        billing = [(bill, line) for bill in store.applying(order_id, *BILLED_BY[order_type])
                    for line in lines(bill, "itemList") if str(line.get("orderDoc")) == order_id]
     else:
-        billing = [(sale, line) for sale in store.applying(order_id, "invoice", "cashSale")
+        billing = [(sale, line) for sale in store.applying(order_id, *BILLED_BY[order_type])
                    if (sale.get("createdFrom") or {}).get("internalId") == order_id
                    for line in lines(sale, "itemList")]
     for _, line in billing:
@@ -442,18 +527,38 @@ def _order_status(order: dict, progress: dict[str, tuple[float, float]],
     return nothing
 
 
-def _paid(store: RecordStore, doc_id: str, sources: tuple[str, ...]) -> float:
+def _settled(store: RecordStore, doc_id: str, record_type: str,
+             besides: str | None = None) -> float:
+    """How much of transaction ``doc_id`` the transactions of ``APPLIED_BY`` settle (but the
+    one ``besides``, a record being rewritten)."""
     total = 0.0
-    for payment in store.applying(doc_id, *sources):
-        for line in lines(payment, "applyList"):
-            if str(line.get("doc")) == doc_id and line.get("apply") is not False:
-                total += float(line.get("amount") or 0)
+    for source_type, list_name in APPLIED_BY[record_type]:
+        for source in store.applying(doc_id, source_type):
+            if source["internalId"] == besides:
+                continue
+            if list_name is None:
+                if (source.get("deposit") or {}).get("internalId") == doc_id:
+                    total += _applied(source)
+                continue
+            for line in lines(source, list_name):
+                if str(line.get("doc")) == doc_id and line.get("apply") is not False:
+                    total += float(line.get("amount") or 0)
     return cents(total)
 
 
+def _made_from(store: RecordStore, source_id: str, record_type: str) -> tuple[str, ...]:
+    """The types of the transactions made from an estimate or opportunity."""
+    made = {t for _, types in CONVERTED_BY[record_type][1] for t in types}
+    return tuple(sorted({r_type for r_type in made if any(
+        source_id in ((r.get("createdFrom") or {}).get("internalId"),
+                      (r.get("opportunity") or {}).get("internalId"))
+        for r in store.applying(source_id, r_type))}))
+
+
 def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | None:
-    """What other transactions did to ``record`` (receipts and bills to an order, payments and
-    credits to a bill or invoice), as a hashable value; None for records nothing changes."""
+    """What other transactions did to ``record`` (receipts and bills to an order, payments,
+    credits and refunds to a bill, invoice, credit memo or deposit, the orders made from an
+    estimate), as a hashable value; None for records nothing changes."""
     if kind.record_type in ORDERS:
         return ("order", tuple(sorted(order_progress(store, record["internalId"],
                                                      kind.record_type).items())))
@@ -465,16 +570,17 @@ def derivation(store: RecordStore, kind: RecordKind, record: dict) -> tuple | No
                 tuple(found["internalId"] for found in store.applying(record["internalId"], target)
                       if (found.get("createdFrom") or {}).get("internalId")
                       == record["internalId"]))
-    if kind.record_type in ("invoice", "vendorBill"):
-        sources = ("customerPayment", "creditMemo") if kind.record_type == "invoice" \
-            else ("vendorPayment", "vendorCredit")
-        return ("paid", _paid(store, record["internalId"], sources))
+    if kind.record_type in APPLIED_BY:
+        return ("paid", _settled(store, record["internalId"], kind.record_type))
+    if kind.record_type in CONVERTED_BY:
+        return ("made", _made_from(store, record["internalId"], kind.record_type))
     return None
 
 
-# The transactions whose status the mock works out: orders (from what took and billed their
-# lines) and bills and invoices (from payments), as ``derivation`` does.
-STATUS_COMPUTED = (*ORDERS, "workOrder", "vendorBill", "invoice")
+# The transactions whose status the mock works out, as ``derivation`` does: orders (from what
+# took and billed their lines), work orders (from their builds), what payments, credits and
+# refunds settle, and estimates and opportunities (from what was made of them).
+STATUS_COMPUTED = (*ORDERS, "workOrder", *APPLIED_BY, *CONVERTED_BY)
 
 
 def status_search_value(store: RecordStore, kind: RecordKind, record: dict) -> str | None:
@@ -499,6 +605,10 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
         return _with_carried(kind, record, dict(found[1]), found[2])
     what, value = found
     out = dict(record)
+    if what == "made":
+        status, steps = CONVERTED_BY[kind.record_type]
+        out["status"] = next((text for text, types in steps if set(types) & set(value)), status)
+        return out
     if what == "order":
         progress = dict(value)
         taken_field = ORDERS[kind.record_type][1]
@@ -509,7 +619,8 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
             items.append({**line, taken_field: received, billed_field: billed})
         if items:
             out["itemList"] = {**record["itemList"], "item": items}
-        out["status"] = _order_status(record, progress, kind.record_type)
+        out["status"] = "Pending Approval" if record.get("orderStatus") == "_pendingApproval" \
+            else _order_status(record, progress, kind.record_type)
         return out
     if what == "built":
         ordered = float(record.get("quantity") or 0)
@@ -517,10 +628,21 @@ def with_derivation(kind: RecordKind, record: dict, found: tuple | None) -> dict
         out.update(built=value, status=WORK_ORDER_STATUS[stage])
         return out
     paid = value
-    total = record.get("total", record.get("userTotal")) or 0.0
+    open_text, settled_text = SETTLED_STATUS[kind.record_type]
+    if kind.record_type == "creditMemo":   # what it applies itself, and what others use of it
+        paid = cents(paid + (record.get("applied") or 0.0))
+        total = record.get("total") or 0.0
+        out.update(applied=paid, unapplied=cents(total - paid),
+                   amountRemaining=cents(total - paid))
+    elif kind.record_type == "customerDeposit":
+        total = record.get("payment") or 0.0
+        if record.get("undepFunds") is False:
+            open_text = "Deposited"
+    else:
+        total = record.get("total", record.get("userTotal")) or 0.0
     if kind.record_type == "invoice":
         out.update(amountPaid=paid, amountRemaining=cents(total - paid))
-    out["status"] = "Paid In Full" if total and paid >= total else "Open"
+    out["status"] = settled_text if total and paid >= total else open_text
     return out
 
 
@@ -625,7 +747,7 @@ def _from_carried(store: RecordStore, target: RecordKind, source: dict, source_t
 
 # -- initialize ----------------------------------------------------------------------------------
 _HEADER = ("entity", "subsidiary", "currency", "exchangeRate", "terms", "department", "class",
-           "location")
+           "location", "opportunity")
 _LINE = ("item", "description", "department", "class", "location", "customer", "isBillable")
 _EXPENSE_LINE = ("category", "account", "amount", "memo", "department", "class", "location",
                  "customer", "isBillable")
@@ -633,6 +755,10 @@ _EXPENSE_LINE = ("category", "account", "amount", "memo", "department", "class",
 
 def _created_from(source_ref: dict) -> dict:
     return {"createdFrom": source_ref}
+
+
+def _of_opportunity(source_ref: dict) -> dict:
+    return {"opportunity": source_ref}
 
 
 def _purchase_orders(source_ref: dict) -> dict:
@@ -649,14 +775,80 @@ class Initializer:
     order_doc: bool = False          # lines name the source by ``orderDoc``
     expenses: bool = False           # the source's unbilled expense lines come too
     copies: bool = False             # the generic rule (``_copied``): no order progress
-    make: Callable | None = None     # its own rule instead: (store, target, source, type, now)
+    whole: bool = False              # every line as it is, whatever was done with it since
+    applies_source: bool = False     # the new record applies to its source (credits it)
+    # a record made by its own rule instead of from the source's lines (a refund of a credit,
+    # an order of what a requisition still asks for): (store, target, source, type, now)
+    make: Callable | None = None
+
+
+def _source_ref(source: dict, source_type: str) -> dict:
+    ref = {"internalId": source["internalId"],
+           "name": record_name(RECORD_TYPES[source_type], source)}
+    return {k: v for k, v in ref.items() if v is not None}
+
+
+def _settlement(source: dict, customer_field: str, now: datetime) -> dict:
+    """The header of a refund or deposit application for what is left of ``source``."""
+    record = {"customer": _ref_copy(source[customer_field])} if source.get(customer_field) \
+        else {}
+    record.update({k: source[k] for k in ("subsidiary", "currency") if k in source})
+    record["tranDate"] = account_day(now)
+    return record
+
+
+def _refund_of_credit(store: RecordStore, target: RecordKind, memo: dict,
+                      source_type: str, now: datetime) -> dict | None:
+    """A customer refund of what is left of a credit memo, applied to it."""
+    left = cents((memo.get("total") or 0.0) - (memo.get("applied") or 0.0)
+                 - _settled(store, memo["internalId"], "creditMemo"))
+    if left <= 0:
+        return None
+    record = _settlement(memo, "entity", now)
+    record["applyList"] = {"apply": [{"doc": int(memo["internalId"]), "apply": True,
+                                      "type": "Credit Memo", "amount": left}]}
+    record["total"] = left
+    return record
+
+
+def _application_of_deposit(store: RecordStore, target: RecordKind, deposit: dict,
+                            source_type: str, now: datetime) -> dict | None:
+    """A deposit application for what is left of a customer deposit, listing the customer's
+    open invoices (none applied yet: the client picks them)."""
+    left = cents(_number(deposit.get("payment") or 0, "payment")
+                 - _settled(store, deposit["internalId"], "customerDeposit"))
+    if left <= 0:
+        return None
+    record = _settlement(deposit, "customer", now)
+    record["deposit"] = _source_ref(deposit, source_type)
+    record.update(total=left, applied=0.0, unapplied=left)
+    customer = (deposit.get("customer") or {}).get("internalId")
+    open_invoices = []
+    for invoice in store.records("invoice"):
+        if (invoice.get("entity") or {}).get("internalId") != customer:
+            continue
+        due = cents((invoice.get("total") or 0.0)
+                    - _settled(store, invoice["internalId"], "invoice"))
+        if due > 0:
+            open_invoices.append({"doc": int(invoice["internalId"]), "apply": False,
+                                  "type": "Invoice", "refNum": invoice.get("tranId"),
+                                  "total": invoice.get("total"), "due": due})
+    if open_invoices:
+        record["applyList"] = {"apply": [{k: v for k, v in line.items() if v is not None}
+                                         for line in open_invoices]}
+    return record
 
 
 _TAKEN_LINE = tuple(k for k in _LINE if k not in ("customer", "isBillable"))
 _BILL_FROM_ORDER = Initializer(billing=True, line_fields=_TAKEN_LINE, link=_created_from)
 _TAKE_FROM_ORDER = Initializer(billing=False, line_fields=_TAKEN_LINE, link=_created_from)
+# An order from an estimate, a return or refund of a sale: the source's lines as they are.
+_COPY = Initializer(billing=True, line_fields=_TAKEN_LINE, link=_created_from, whole=True)
+_FROM_OPPORTUNITY = Initializer(billing=True, line_fields=_TAKEN_LINE, link=_of_opportunity,
+                                whole=True)
 
-# (target record type, source record type) -> how initialize makes the one from the other.
+# (target record type, source record type) -> how initialize makes the one from the other; each
+# pair is one NetSuite documents (``initialize_pairs``).
 INITIALIZERS: dict[tuple[str, str], Initializer] = {
     ("vendorBill", "purchaseOrder"): Initializer(billing=True, line_fields=_LINE,
                                                  link=_purchase_orders, order_doc=True,
@@ -669,13 +861,36 @@ INITIALIZERS: dict[tuple[str, str], Initializer] = {
         billing=False, line_fields=_LINE, link=_created_from, make=_from_carried),
     ("vendorCredit", "vendorReturnAuthorization"): Initializer(
         billing=True, line_fields=_LINE, link=_created_from, make=_from_carried),
+    # order to cash: estimates and opportunities, returns, credits, refunds, deposits
+    ("salesOrder", "estimate"): _COPY,
+    ("invoice", "estimate"): _COPY,
+    ("cashSale", "estimate"): _COPY,
+    ("estimate", "opportunity"): _FROM_OPPORTUNITY,
+    ("salesOrder", "opportunity"): _FROM_OPPORTUNITY,
+    ("invoice", "opportunity"): _FROM_OPPORTUNITY,
+    ("cashSale", "opportunity"): _FROM_OPPORTUNITY,
+    ("returnAuthorization", "salesOrder"): _COPY,
+    ("returnAuthorization", "invoice"): _COPY,
+    ("returnAuthorization", "cashSale"): _COPY,
+    ("itemReceipt", "returnAuthorization"): _TAKE_FROM_ORDER,
+    ("creditMemo", "returnAuthorization"): _BILL_FROM_ORDER,
+    ("cashRefund", "returnAuthorization"): _BILL_FROM_ORDER,
+    ("cashRefund", "cashSale"): _COPY,
+    ("creditMemo", "invoice"): Initializer(billing=True, line_fields=_TAKEN_LINE,
+                                           link=_created_from, whole=True, applies_source=True),
+    ("customerRefund", "creditMemo"): Initializer(billing=False, line_fields=(),
+                                                  link=_created_from, make=_refund_of_credit),
+    ("depositApplication", "customerDeposit"): Initializer(
+        billing=False, line_fields=(), link=_created_from, make=_application_of_deposit),
 }
 
 
 def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_type: str,
                     now: datetime) -> dict | None:
     """A bill, invoice or cash sale for what is not billed of an order, or a receipt or
-    fulfilment for what is not received or fulfilled; None when nothing is left.
+    fulfilment for what is not received or fulfilled; an order, invoice, return or refund
+    with the lines of an estimate, opportunity or sale; a refund or deposit application for
+    what is left of a credit or deposit. None when nothing is left.
 
     The result is what NetSuite's ``initialize`` returns: a record that is not saved yet, whose
     lines carry the order links an ``add`` checks.
@@ -686,13 +901,12 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
     if rule.make is not None:
         return rule.make(store, target, order, order_type, now)
     billing = rule.billing
-    progress = order_progress(store, order["internalId"], order_type)
+    from_order = order_type in ORDERS and not rule.whole
+    progress = order_progress(store, order["internalId"], order_type) if from_order else {}
     schema = target.schema
     record: dict = {k: order[k] for k in _HEADER if k in order and schema.field(k)}
     record["tranDate"] = account_day(now)
-    order_ref = {"internalId": order["internalId"],
-                 "name": record_name(RECORD_TYPES[order_type], order)}
-    order_ref = {k: v for k, v in order_ref.items() if v is not None}
+    order_ref = _source_ref(order, order_type)
     items = []
     for line in lines(order, "itemList"):
         if line.get("isClosed"):
@@ -703,12 +917,15 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
             continue
         new = {k: line[k] for k in rule.line_fields if k in line}
         new["quantity"] = left
-        new["orderLine"] = line.get("line")
+        if from_order:
+            new["orderLine"] = line.get("line")
         if rule.order_doc:
             new["orderDoc"] = int(order["internalId"])
         if billing:
             if line.get("rate") is not None:
                 new["rate"] = line["rate"]
+            elif rule.whole and line.get("amount") is not None:
+                new["amount"] = line["amount"]
         else:
             new["itemReceive"] = True
             new["quantityRemaining"] = left
@@ -735,6 +952,14 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
     if billing:
         compute_amounts(target, record)
         source_from_entity(store, target, record)
+    if rule.applies_source:
+        due = cents((order.get("total") or 0.0)
+                    - _settled(store, order["internalId"], order_type))
+        amount = min(due, record.get("total") or 0.0)
+        if amount > 0:
+            record["applyList"] = {"apply": [{"doc": int(order["internalId"]), "apply": True,
+                                              "amount": amount}]}
+            _apply_totals(target, record)
     return record
 
 
@@ -746,16 +971,13 @@ def initialize_from(store: RecordStore, target: RecordKind, order: dict, order_t
 # lines and a link to it (``createdFrom``; an ``applyList`` line for the invoice, bill or credit
 # memo a payment, credit or refund is made from). INFERRED: which fields; the page names the
 # pairs, not the fields.
-_COPY = Initializer(billing=True, line_fields=_LINE + ("quantity", "rate", "amount"),
+_GENERIC = Initializer(billing=True, line_fields=_LINE + ("quantity", "rate", "amount"),
                     link=_created_from, copies=True)
-# The sources an ``applyList`` line of the target names, with what pays or credits them.
-_APPLIED_TO = {"invoice": ("customerPayment", "creditMemo"),
-               "vendorBill": ("vendorPayment", "vendorCredit"), "creditMemo": ("customerRefund",)}
 # Header fields of a one-item transaction (assembly build, work order) that its follow-ups take.
 _ONE_ITEM = ("item", "quantity")
 
 for _pair in INITIALIZE_PAIRS:   # the specific rules above win; every other pair is copied
-    INITIALIZERS.setdefault((_pair.target, _pair.reference), _COPY)
+    INITIALIZERS.setdefault((_pair.target, _pair.reference), _GENERIC)
 
 
 def _line_type(kind: RecordKind, list_name: str) -> ComplexType | None:
@@ -767,7 +989,7 @@ def _line_type(kind: RecordKind, list_name: str) -> ComplexType | None:
 
 def _copied(store: RecordStore, target: RecordKind, source: dict, source_kind: RecordKind,
             now: datetime) -> dict:
-    """The generic rule (``_COPY``): a new ``target`` holding what NetSuite copies from any
+    """The generic rule (``_GENERIC``): a new ``target`` holding what NetSuite copies from any
     source, limited to the fields the target declares."""
     schema = target.schema
     record: dict = {}
@@ -786,7 +1008,7 @@ def _copied(store: RecordStore, target: RecordKind, source: dict, source_kind: R
         _copy_item_lines(target, source, record)
         if schema.field("createdFrom"):
             record["createdFrom"] = source_ref
-        if source_kind.record_type in _APPLIED_TO and _line_type(target, "applyList"):
+        if source_kind.record_type in APPLIED_BY and _line_type(target, "applyList"):
             record["applyList"] = {"apply": [{"doc": int(source["internalId"]), "apply": True,
                                               "amount": _due(store, source_kind, source)}]}
     if schema.field("tranDate"):
@@ -804,7 +1026,7 @@ def _copy_item_lines(target: RecordKind, source: dict, record: dict) -> None:
     for line in lines(source, "itemList"):
         if line.get("isClosed"):
             continue
-        new = {k: line[k] for k in _COPY.line_fields if k in line and line_type.field(k)}
+        new = {k: line[k] for k in _GENERIC.line_fields if k in line and line_type.field(k)}
         if line_type.field("orderLine") and line.get("line") is not None:
             new["orderLine"] = line["line"]
         if line_type.field("itemReceive"):
@@ -817,8 +1039,8 @@ def _copy_item_lines(target: RecordKind, source: dict, record: dict) -> None:
 
 
 def _due(store: RecordStore, kind: RecordKind, source: dict) -> float:
-    """What is left to pay or apply of an invoice, bill or credit memo."""
-    total = source.get("total", source.get("userTotal")) or 0.0
+    """What is left to pay or apply of a transaction others settle (``APPLIED_BY``)."""
+    total = source.get("total", source.get("userTotal", source.get("payment"))) or 0.0
     if kind.record_type == "creditMemo":
         return cents(source.get("unapplied", total))
-    return cents(total - _paid(store, source["internalId"], _APPLIED_TO[kind.record_type]))
+    return cents(total - _settled(store, source["internalId"], kind.record_type))
