@@ -33,6 +33,12 @@ def _write_response(status: dict, ref: dict | None = None) -> dict:
     return response
 
 
+def _written(kind: RecordKind, stored: dict) -> dict:
+    """The writeResponse of a successful add, update or upsert of ``stored``."""
+    return {"status": write_success_status(),
+            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+
+
 def base_ref(kind: RecordKind | None, record_type: str | None, internal_id: str | None,
              external_id: str | None) -> dict:
     ref = {"_type": RECORD_REF}
@@ -129,8 +135,7 @@ def add_record(call: Call, record: dict) -> dict:
     except RecordError as error:
         return _write_response(error.as_status(), base_ref(
             kind_for_qname(record.get("_type", "")), None, None, record.get("externalId")))
-    return {"status": write_success_status(),
-            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+    return _written(kind, stored)
 
 
 def update_record(call: Call, record: dict) -> dict:
@@ -155,8 +160,7 @@ def update_record(call: Call, record: dict) -> dict:
             store.put(kind.record_type, stored)
     except RecordError as error:
         return _write_response(error.as_status(), ref)
-    return {"status": write_success_status(),
-            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+    return _written(kind, stored)
 
 
 def upsert_record(call: Call, record: dict) -> dict:
@@ -183,8 +187,7 @@ def upsert_record(call: Call, record: dict) -> dict:
             store.put(kind.record_type, stored)
     except RecordError as error:
         return _write_response(error.as_status(), ref)
-    return {"status": write_success_status(),
-            "baseRef": base_ref(kind, None, stored["internalId"], stored.get("externalId"))}
+    return _written(kind, stored)
 
 
 def delete_record(call: Call, ref: dict) -> dict:
