@@ -149,4 +149,4 @@ def recording_proxy_server(upstream: str, cassette: str, *, host: str = "127.0.0
     from mockserver.config import MockSettings
     from mockserver.server import MockServer
     app = RecordingProxy(upstream, cassette, **options)
-    return MockServer(MockSettings(host=host, port=port, threads=16), app=app)
+    return MockServer(MockSettings(host=host, port=port), app=app)

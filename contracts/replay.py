@@ -24,8 +24,7 @@ from contracts.soapxml import soap_action
 from mockserver.domain.errors import ClientFault
 from mockserver.wire import envelope, wsdl
 from mockserver.wire.http import XML, respond, respond_json
-from mockserver.wire.soap import base_url
-from mockserver.wire.transport import read_body
+from mockserver.wire.transport import base_url, read_body
 
 log = logging.getLogger("netsuite_mock.replay")
 
@@ -143,4 +142,4 @@ def replay_server(cassettes: list[Cassette], *, host: str = "127.0.0.1", port: i
     from mockserver.config import MockSettings
     from mockserver.server import MockServer
     app = ReplayApplication(cassettes, scrubber=scrubber)
-    return MockServer(MockSettings(host=host, port=port, threads=8), app=app)
+    return MockServer(MockSettings(host=host, port=port), app=app)

@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", help="demo (built-in accounts-payable data), none, or a path "
                                       "to a JSON seed file [default: demo]")
     serve.add_argument("--threads", type=int,
-                       help="worker threads [default: enough for every account to fill its "
-                            "concurrency limit and still refuse the next request at once]")
+                       help="no longer used: every connection has its own thread (accepted so "
+                            "existing scripts still start; it logs a warning)")
     serve.add_argument("--connection-limit", type=int, metavar="N",
                        help="open connections held at once; more wait to be accepted "
                             "[default: the concurrency limits plus 1000]")
@@ -209,7 +209,6 @@ def replay(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         cassettes = [load(path) for path in iter_files(args.cassettes)]
     except CassetteError as error:
@@ -233,7 +232,6 @@ def record(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     settings = NetSuiteSettings.from_file(args.settings) if args.settings else None
     secrets = NetSuiteSecrets.from_file(args.secrets) if args.secrets else None
     try:
@@ -320,7 +318,6 @@ def serve(args: argparse.Namespace) -> int:
                              config_file=args.config, flags=flags)
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     from mockserver.server import MockServer
 

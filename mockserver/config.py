@@ -23,8 +23,6 @@ from suitetalk.config import SERVICE_BINDING_NAME, ConfigError, NetSuiteSecrets,
 
 ENV_PREFIX = "NETSUITE_MOCK_"
 MODES = ("mock", "proxy-unmatched")
-OTHER_TRAFFIC_THREADS = 8    # WSDL, admin API and dashboard requests besides SOAP calls
-COMFORTABLE_THREADS = 256    # doubling the threads needed stops here
 SPARE_CONNECTIONS = 1000     # open connections accepted beyond the accounts' limits
 IDLE_TIMEOUT_SECONDS = 60.0  # a connection with no request and no traffic is closed after this
 HEADER_TIMEOUT_SECONDS = 10.0  # a request's headers must have arrived within this
@@ -42,7 +40,7 @@ class MockSettings:
     concurrency_limit: int = DEFAULT_LIMIT
     latency_ms: float = 0.0
     seed: str = "demo"
-    threads: int = 0          # 0: enough for the concurrency limit plus admin traffic
+    threads: int = 0          # no longer used: each connection has its own thread (a warning)
     connection_limit: int = 0  # 0: the accounts' limits plus SPARE_CONNECTIONS
     idle_timeout_s: float = IDLE_TIMEOUT_SECONDS
     header_timeout_s: float = HEADER_TIMEOUT_SECONDS
@@ -63,24 +61,14 @@ class MockSettings:
     sources: list[str] = field(default_factory=list, repr=False)
     given: dict[str, str] = field(default_factory=dict, repr=False)  # option -> its source
 
-    def worker_threads(self) -> int:
-        """Enough waitress threads for every account to fill its concurrency limit and still
-        have one to turn the next request away with WS_REQUEST_BLOCKED (a request waiting for
-        a thread would be queued, which NetSuite never does), plus some for the WSDL and admin
-        API; twice that while it stays under 256, for bursts of refused requests."""
-        if self.threads:
-            return self.threads
-        limits = self._account_limits()
-        needed = sum(limit + 1 for limit in limits) + OTHER_TRAFFIC_THREADS
-        return max(needed, min(COMFORTABLE_THREADS, 2 * needed))
-
     def open_connections(self) -> int:
-        """How many connections the mock holds open at once: every account's limit in flight,
-        and a thousand more (or the worker threads, if more) for idle keep-alive, slow and
-        refused ones; beyond it new ones wait in the listen backlog."""
+        """How many connections the mock holds open at once, each served by its own thread:
+        every account's limit in flight, and a thousand more for idle keep-alive, slow and
+        refused ones and the WSDL and admin API; beyond it new ones wait in the listen
+        backlog."""
         if self.connection_limit:
             return self.connection_limit
-        return sum(self._account_limits()) + max(self.worker_threads(), SPARE_CONNECTIONS)
+        return sum(self._account_limits()) + SPARE_CONNECTIONS
 
     def _account_limits(self) -> list[int]:
         if self.accounts:

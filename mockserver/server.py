@@ -1,4 +1,5 @@
-"""Building and running a mock: backend + WSGI app + waitress, in the foreground or a thread.
+"""Building and running a mock: backend + application + HTTP server, in the foreground or a
+thread.
 
 ``MockServer`` is what the CLI runs and what tests start on a free port::
 
@@ -10,77 +11,18 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import math
 import threading
-import time
 from pathlib import Path
-
-from waitress.channel import HTTPChannel
-from waitress.server import BaseWSGIServer, create_server
 
 from mockserver.config import MockSettings, with_default_seed
 from mockserver.domain.errors import ConfigurationError
-from mockserver.wire.http import ConnectionDropped, MockApplication, StartingApplication
+from mockserver.wire.http import MockApplication, StartingApplication, answer_of
+from mockserver.wire.httpserver import HttpServer
 
 # The backend, the admin API and Spyne are imported where they are built (``build_backend``,
 # ``build_app``), so a starting mock can serve its WSDL before they are loaded.
 
 log = logging.getLogger("netsuite_mock")
-
-
-class _QuietInjectedBreaks(logging.Filter):
-    """Waitress logs every broken response as an error; the ones fault rules break on purpose
-    are expected (they are in the journal), so keep them out of the log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
-
-
-logging.getLogger("waitress").addFilter(_QuietInjectedBreaks())
-
-
-class _TimedChannel(HTTPChannel):
-    """Waitress's connection, noting when the headers of the request it is reading began
-    (``headers_since``, None when it is not reading headers), for ``_close_stalled``."""
-
-    headers_since: float | None = None
-
-    def received(self, data):
-        if self.request is None and data:
-            started = time.time()
-        else:
-            started = self.headers_since
-        result = super().received(data)
-        request = self.request
-        self.headers_since = started if request is not None and not \
-            request.headers_finished else None
-        return result
-
-
-def _close_stalled(server: BaseWSGIServer, idle_timeout: float, header_timeout: float,
-                   now: float) -> None:
-    """Waitress's maintenance, with float timeouts and a deadline for headers: a connection
-    with no request running is closed when it has sent nothing for ``idle_timeout`` (an idle
-    keep-alive connection, a stalled body) or when the headers it began to send have not all
-    come within ``header_timeout``, however slowly they trickle in."""
-    idle_cutoff, header_cutoff = now - idle_timeout, now - header_timeout
-    for channel in list(server.active_channels.values()):
-        if channel.requests or channel.will_close:
-            continue
-        since = getattr(channel, "headers_since", None)
-        if channel.last_activity < idle_cutoff or (since is not None and since < header_cutoff):
-            channel.will_close = True
-
-
-def _guard_connections(server, settings: MockSettings) -> None:
-    """Give each listening socket of ``server`` the timed channels and their maintenance,
-    run every second (waitress runs it every ``cleanup_interval``)."""
-    listeners = [server] if isinstance(server, BaseWSGIServer) else [
-        s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
-    for listener in listeners:
-        listener.channel_class = _TimedChannel
-        listener.maintenance = lambda now, listener=listener: _close_stalled(
-            listener, settings.idle_timeout_s, settings.header_timeout_s, now)
 
 
 def _allow_open_files(count: int) -> None:
@@ -168,7 +110,7 @@ def build_backend(settings: MockSettings) -> "Backend":
 
 
 def build_app(settings: MockSettings, backend: "Backend | None" = None):
-    """The mock's WSGI application (a ``MockApplication``, behind ``ProxyUnmatched`` in mode
+    """The mock's application (a ``MockApplication``, behind ``ProxyUnmatched`` in mode
     proxy-unmatched)."""
     from mockserver.admin import AdminApi
 
@@ -203,21 +145,21 @@ class MockServer:
             self.app = StartingApplication(lambda: build_app(self.settings))
         else:
             self.app = build_app(self.settings)
-        self._server = create_server(self.app, host=self.settings.host, port=self.settings.port,
-                                     threads=self.settings.worker_threads(),
-                                     # bodies up to twice NetSuite's limit get its SOAP fault;
-                                     # beyond that waitress stops reading (HTTP 413)
-                                     max_request_body_size=max(
-                                         2 * self.settings.max_request_bytes,
-                                         self.settings.max_request_bytes + 65536),
-                                     ident="netsuite-mock", clear_untrusted_proxy_headers=True,
-                                     connection_limit=self.settings.open_connections(),
-                                     channel_timeout=math.ceil(self.settings.idle_timeout_s),
-                                     cleanup_interval=1,
-                                     # select() cannot watch descriptors past 1023
-                                     asyncore_use_poll=True)
-        _guard_connections(self._server, self.settings)
-        _allow_open_files(self.settings.open_connections() + 2 * self.settings.worker_threads())
+        if self.settings.threads:
+            log.warning("--threads is no longer used: every connection has its own thread")
+        app = self.app
+        self._server = HttpServer(lambda request: answer_of(app, request),
+                                  host=self.settings.host, port=self.settings.port,
+                                  max_connections=self.settings.open_connections(),
+                                  idle_timeout=self.settings.idle_timeout_s,
+                                  header_timeout=self.settings.header_timeout_s,
+                                  # bodies up to twice NetSuite's limit get its SOAP fault;
+                                  # beyond that the server stops reading (HTTP 413)
+                                  max_body_bytes=max(2 * self.settings.max_request_bytes,
+                                                     self.settings.max_request_bytes + 65536),
+                                  keep_body_bytes=self.settings.max_request_bytes)
+        # a thread and a socket per connection
+        _allow_open_files(self.settings.open_connections())
         self._thread: threading.Thread | None = None
         self._building = False
 
@@ -275,7 +217,7 @@ class MockServer:
 
     def serve_forever(self) -> None:
         self._start_building()
-        self._server.run()
+        self._server.serve_forever()
 
     def wait(self) -> None:
         """Until the server started by ``start()`` stops (Ctrl-C interrupts)."""
@@ -284,40 +226,22 @@ class MockServer:
 
     def start(self) -> "MockServer":
         self._start_building()
-        self._thread = threading.Thread(target=self._server.run, name="netsuite-mock",
-                                        daemon=True)
-        self._thread.start()
+        self._server.start()
+        self._thread = self._server._thread
         return self
 
     def stop(self) -> None:
-        """Finish running requests, then close every socket from inside the event loop (closing
-        them from this thread would pull descriptors from under a running ``select``)."""
-        self._server.task_dispatcher.shutdown(timeout=5)
+        """Stop accepting, let running requests finish (up to 5 s), then close every
+        connection and give up the ``--state`` files."""
         built = self.app.app if isinstance(self.app, StartingApplication) else self.app
         backend = getattr(built, "backend", None)  # None: not built yet, or not a mock
-        if backend is not None:
-            backend.verifier.save_nonces(force=True)  # with --state, the last second's nonces
         try:
-            self._close_server()
+            self._server.stop(timeout=5)
         finally:
-            if backend is not None:  # --state files are given up, for the next mock to own
-                for account in backend.accounts.values():
+            if backend is not None:
+                backend.verifier.save_nonces(force=True)  # with --state, the last second's
+                for account in backend.accounts.values():  # the next mock may own them
                     getattr(account.store, "close", lambda: None)()
-
-    def _close_server(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._server.close()
-            return
-        loop_map = self._server.map if hasattr(self._server, "map") else self._server._map
-
-        def close_everything():
-            for channel in list(loop_map.values()):
-                channel.close()
-        try:
-            self._server.trigger.pull_trigger(close_everything)
-        except OSError:  # the loop is already gone
-            self._server.close()
-        self._thread.join(timeout=5)
 
     def __enter__(self) -> "MockServer":
         return self.start()

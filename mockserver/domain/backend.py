@@ -12,9 +12,8 @@ fault that says the mock does not implement it.
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Callable
@@ -26,7 +25,7 @@ from mockserver.domain.clock import Clock
 from mockserver.domain.dispatch import OPERATIONS, Call, Handler
 from mockserver.domain.errors import SoapFault
 from mockserver.domain.faultrules import TIMED_OUT, Action, FaultRules, RequestFacts, WireAction
-from mockserver.domain.journal import Exchange, Journal
+from mockserver.domain.journal import Journal
 from mockserver.domain.latency import REQUEST_TIMEOUT_SECONDS, LatencyPlan
 from mockserver.domain.records import kind_for_qname, kind_of
 from mockserver.schema import registry
@@ -37,16 +36,24 @@ from mockserver.schema.model import ComplexType
 SEARCH_BASES = ("platformCore:SearchRecord", "platformCore:SearchRow")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reply:
-    """A request's outcome: the response body (None when the client gets no answer at all:
-    dropped before the work, timed out) and the wire action a fault rule left for the HTTP
-    layer to carry out on it."""
+    """A request's outcome, all of it: the response body (None when the client gets no answer
+    at all: dropped before the work, timed out, or a fault), the fault if NetSuite answers with
+    one, the wire action a fault rule left for the HTTP layer, and what the journal records
+    about the request (whose it was, what it named, which rule fired, how long it held a
+    concurrency slot)."""
 
     body: dict | None
-    ns_id: str
+    ns_id: str = ""
     wire_action: WireAction | None = None
     outcome: str | None = None      # the journal's word for a request without a body
+    fault: SoapFault | None = None
+    account: str | None = None
+    integration: str | None = None
+    record_types: tuple[str, ...] = ()
+    rule: str | None = None
+    slot_ms: float | None = None
 
 
 def handler_of(operation_name: str) -> Handler:
@@ -111,18 +118,6 @@ def request_facts(body: dict) -> tuple[set[str], set[str]]:
     return types, external_ids
 
 
-@contextmanager
-def _timed_slot(exchange: Exchange):
-    """Record how long the request held its slot: the journal's ``duration_ms`` also counts
-    reading, parsing and authenticating, which happen before a slot is taken, so requests can
-    seem to overlap beyond the limit there."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        exchange.slot_ms = round((time.perf_counter() - started) * 1000, 3)
-
-
 class Backend:
     def __init__(self, *, clock: Clock | None = None, latency: LatencyPlan | None = None,
                  request_timeout: float = REQUEST_TIMEOUT_SECONDS,
@@ -154,31 +149,53 @@ class Backend:
 
     # -- requests --------------------------------------------------------------------------
     def handle(self, operation_name: str, headers: dict, body: dict, *, base_url: str,
-               remote_addr: str | None = None, exchange: Exchange | None = None,
+               remote_addr: str | None = None,
                xpath: Callable[[str], bool] | None = None) -> Reply:
-        exchange = exchange if exchange is not None else Exchange()
-        exchange.operation = operation_name
-        identity = self._authenticate(operation_name, headers, remote_addr)
+        try:
+            identity = self._authenticate(operation_name, headers, remote_addr)
+        except SoapFault as fault:
+            return Reply(None, fault=fault)
         account, integration = identity.account, identity.integration
-        exchange.account, exchange.integration = account.account_id, integration.name
         types, external_ids = request_facts(body)
-        exchange.record_types = sorted(types)
-        self._permit(identity)
-        facts = RequestFacts(operation_name, account.account_id, integration.name,
-                             frozenset(types), frozenset(external_ids), xpath)
-        with account.gate.slot(integration.name), _timed_slot(exchange):
-            action = self._rule_action(facts, exchange)
-            if not self._wait(operation_name, action):
-                return Reply(None, "", TIMED_OUT.wire, TIMED_OUT.outcome)
-            now = self.clock.now()
-            if account.async_jobs.waiting:  # jobs whose time is up are done first
-                account.async_jobs.run_due(now)
-            call = Call(self, account, identity, operation_name, headers,
-                        new_ns_id(account.account_id, now), now, base_url)
-            if action is None:
-                return Reply(handler_of(operation_name)(call, body), call.ns_id)
-            acted = action.act(operation_name, lambda: handler_of(operation_name)(call, body))
-            return Reply(acted.body, call.ns_id, acted.wire, acted.outcome)
+        seen = {"account": account.account_id, "integration": integration.name,
+                "record_types": tuple(sorted(types))}
+        slot_started = None
+        try:
+            self._permit(identity)
+            facts = RequestFacts(operation_name, account.account_id, integration.name,
+                                 frozenset(types), frozenset(external_ids), xpath)
+            with account.gate.slot(integration.name):
+                slot_started = time.perf_counter()
+                rule = self.rules.decide(facts, self.clock.now())
+                action = rule.action if rule is not None else None
+                if rule is not None:
+                    seen["rule"] = rule.name
+                reply = self._run(operation_name, headers, body, base_url, identity, action)
+        except SoapFault as fault:
+            reply = Reply(None, fault=fault)
+        if slot_started is not None:
+            # The journal's ``duration_ms`` also counts reading, parsing and authenticating,
+            # which happen before a slot is taken, so requests can seem to overlap beyond the
+            # limit there; ``slot_ms`` cannot.
+            seen["slot_ms"] = round((time.perf_counter() - slot_started) * 1000, 3)
+        return replace(reply, **seen)
+
+    def _run(self, operation_name: str, headers: dict, body: dict, base_url: str,
+             identity: Identity, action: Action | None) -> Reply:
+        """Inside the concurrency slot: wait out the latency, then run the operation (or let
+        the rule's action decide what becomes of it)."""
+        if not self._wait(operation_name, action):
+            return Reply(None, "", TIMED_OUT.wire, TIMED_OUT.outcome)
+        account = identity.account
+        now = self.clock.now()
+        if account.async_jobs.waiting:  # jobs whose time is up are done first
+            account.async_jobs.run_due(now)
+        call = Call(self, account, identity, operation_name, headers,
+                    new_ns_id(account.account_id, now), now, base_url)
+        if action is None:
+            return Reply(handler_of(operation_name)(call, body), call.ns_id)
+        acted = action.act(operation_name, lambda: handler_of(operation_name)(call, body))
+        return Reply(acted.body, call.ns_id, acted.wire, acted.outcome)
 
     def _authenticate(self, operation_name: str, headers: dict,
                       remote_addr: str | None) -> Identity:
@@ -194,14 +211,6 @@ class Backend:
         """The role must be allowed to use SOAP web services at all."""
         if not identity.role.soap_web_services:
             raise SoapFault.of("ws_permission")
-
-    def _rule_action(self, facts: RequestFacts, exchange: Exchange) -> Action | None:
-        """The action of the first fault rule that fires on this request, if any."""
-        rule = self.rules.decide(facts, self.clock.now())
-        if rule is None:
-            return None
-        exchange.rule = rule.name
-        return rule.action
 
     def _wait(self, operation_name: str, action: Action | None) -> bool:
         """Wait out the latency (and a delay rule's time); False when that passes the request

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
@@ -52,23 +51,22 @@ def outcome_of(body) -> tuple[str, list[str]]:
     return ("error" if failed else "success"), codes
 
 
-@dataclass
+@dataclass(frozen=True)
 class Exchange:
-    """One request on its way through the mock; the wire layer and the backend fill it in."""
+    """One request and what became of it, made once the answer is decided (by the wire
+    layer, from the request and the backend's ``Reply``)."""
 
     request: bytes = b""
-    started: float = field(default_factory=time.time)
     operation: str | None = None
     account: str | None = None
     integration: str | None = None
-    record_types: list[str] = field(default_factory=list)
+    record_types: tuple[str, ...] = ()
     rule: str | None = None
-    wire_action: object = None      # a fault rule's action the HTTP layer carries out
     outcome: str | None = None      # success, error, fault, dropped, truncated, …
-    codes: list[str] = field(default_factory=list)
+    codes: tuple[str, ...] = ()
     http_status: int | None = None
     response: bytes = b""
-    duration_ms: float | None = None   # from the first byte read to the last written
+    duration_ms: float | None = None   # from the first byte read to the answer decided
     slot_ms: float | None = None       # of which holding a concurrency slot (None: never had one)
 
 

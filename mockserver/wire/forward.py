@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import requests
 
 from mockserver.wire import wsdl
-from mockserver.wire.http import respond
-from mockserver.wire.transport import exchange_of, read_body
+from mockserver.wire.http import answer_wsgi, request_of, respond
+from mockserver.wire.httpserver import Answer, HttpRequest
 
 log = logging.getLogger("netsuite_mock.forward")
 
@@ -63,9 +63,11 @@ class Upstream:
             return url, headers, None
         return url, headers, response
 
+    def unreachable_text(self, who: str) -> bytes:
+        return f"{who}: the upstream {self.base} did not answer\n".encode()
+
     def unreachable(self, start_response, who: str) -> list[bytes]:
-        return respond(start_response, "502 Bad Gateway",
-                       f"{who}: the upstream {self.base} did not answer\n".encode(),
+        return respond(start_response, "502 Bad Gateway", self.unreachable_text(who),
                        "text/plain")
 
 
@@ -90,27 +92,25 @@ class ProxyUnmatched:
         self.backend = app.backend
         self.upstream = upstream
 
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "") != wsdl.SERVICE_PATH or \
-                environ.get("REQUEST_METHOD") != "POST":
-            return self.app(environ, start_response)
-        body = read_body(environ)
-        captured: dict = {}
-
-        def capture(status, headers, exc_info=None):
-            captured.update(status=status, headers=headers)
-        answer = self.app(environ, capture)   # the exchange is complete once it returns
-        exchange = exchange_of(environ)
+    def answer(self, request: HttpRequest) -> Answer:
+        if request.path != wsdl.SERVICE_PATH or request.method != "POST":
+            return self.app.answer(request)
+        answer, exchange = self.app.soap_answer(request)
         if exchange.rule is None and exchange.outcome == "error" and \
                 UNANSWERABLE_CODES & set(exchange.codes):
-            _url, _headers, response = self.upstream.forward(environ, body)
+            _url, _headers, response = self.upstream.forward(request.environ(), request.body)
             if response is None:
-                return self.upstream.unreachable(start_response, "netsuite-mock")
+                return Answer.of(502, self.upstream.unreachable_text("netsuite-mock"),
+                                 "text/plain")
             log.info("%s: %s from the upstream %s", exchange.operation,
                      "/".join(exchange.codes), self.upstream.base)
-            return reply(start_response, response)
-        start_response(captured["status"], captured["headers"])
+            return Answer(response.status_code, response.content,
+                          tuple((k, v) for k, v in response.headers.items()
+                                if k.lower() not in HOP_BY_HOP), response.reason or "")
         return answer
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        return answer_wsgi(self.answer(request_of(environ)), start_response)
 
 
 def _environ_key(header: str) -> str:

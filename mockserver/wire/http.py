@@ -1,24 +1,25 @@
-"""The WSGI application: NetSuite's URLs, plus the mock's own admin API under ``/__admin/``.
+"""The mock's application: NetSuite's URLs, plus the mock's own admin API under ``/__admin/``.
 
 - ``GET  /wsdl/v2024_1_0/netsuite.wsdl`` and ``/wsdl/v2024_1_0/xsd/<document>.xsd``
-- ``POST /services/NetSuitePort_2024_1`` (SOAP 1.1, handled by the Spyne application)
-- ``GET  /__admin/…`` JSON for tests and people (see ``mockserver.admin``)
+- ``POST /services/NetSuitePort_2024_1`` (SOAP 1.1, ``soap.SoapEndpoint``)
+- ``GET  /__admin/…`` JSON for tests and people (see ``mockserver.admin``, a WSGI app)
+
+Each answers an ``HttpRequest`` with an ``Answer`` (``httpserver``); the WSGI face of
+``MockApplication`` is for callers in the same process (benchmarks, tests).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-import socket
 import threading
-import time
 from typing import Callable, Iterable
 
-from mockserver.domain.errors import ClientFault, SoapFault
-from mockserver.domain.governance import size_text
+from mockserver.domain.errors import SoapFault
+from mockserver.domain.journal import Exchange
 from mockserver.wire import envelope, wsdl
-from mockserver.wire.transport import base_url, exchange_of
+from mockserver.wire.httpserver import Answer, HttpRequest, reason_of, wsgi_answer
+from mockserver.wire.transport import read_body
 
 log = logging.getLogger("netsuite_mock.http")
 
@@ -27,163 +28,78 @@ XML = "text/xml; charset=utf-8"
 
 
 class MockApplication:
-    """Routes requests to the WSDL, the SOAP endpoint or the admin API."""
+    """Routes requests to the WSDL, the SOAP endpoint or the admin API; ``answer`` is what the
+    HTTP server calls, ``__call__`` the same as a WSGI application (for in-process use)."""
 
     def __init__(self, backend, *, hostname: str = envelope.DEFAULT_HOSTNAME,
                  admin: "Callable | None" = None, max_request_bytes: int):
         # Spyne is imported here, not at module level: the WSDL is served without it while
         # the mock starts (see ``StartingApplication``).
-        from mockserver.wire.soap import NetSuiteWsgiApplication, build_application
+        from mockserver.wire.soap import SoapEndpoint
 
         self.backend = backend
         self.hostname = hostname
-        self.max_request_bytes = max_request_bytes
-        self.spyne_app = build_application(backend, hostname=hostname)
-        # The HTTP layer refuses bodies over NetSuite's limit with NetSuite's fault; Spyne's own
-        # limit (2 MB by default, answered "Request too long") must not stop one below it.
-        self.soap = NetSuiteWsgiApplication(self.spyne_app, max_content_length=max_request_bytes)
+        self.soap = SoapEndpoint(backend, hostname=hostname, max_request_bytes=max_request_bytes)
         self.admin = admin
 
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        method = environ.get("REQUEST_METHOD", "GET")
+    def answer(self, request: HttpRequest) -> Answer:
+        path, method = request.path, request.method
         if path == wsdl.SERVICE_PATH:
             if method == "POST":
-                return self._soap(environ, start_response)
-            if "wsdl" in environ.get("QUERY_STRING", "").lower():
-                return self._wsdl(environ, start_response)
-            return self._fault(start_response, SoapFault(
-                None, None, "SOAP requests must be sent with HTTP POST.",
-                http_status=405))
+                return self.soap_answer(request)[0]
+            if "wsdl" in request.query.lower():
+                return wsdl_answer(request)
+            return self._fault(SoapFault(None, None, "SOAP requests must be sent with HTTP POST.",
+                                         http_status=405))
         if method in ("GET", "HEAD"):
             if path == wsdl.WSDL_PATH:
-                return self._wsdl(environ, start_response)
+                return wsdl_answer(request)
             if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
-                return self._xsd(path[len(wsdl.XSD_DIR):-len(".xsd")], start_response)
+                return xsd_answer(path[len(wsdl.XSD_DIR):-len(".xsd")])
             if path in ("", "/"):
-                return self._index(environ, start_response)
+                return self._index(request)
         if path.startswith("/__admin") and self.admin is not None:
-            return self.admin(environ, start_response)
-        return respond(start_response, "404 Not Found", b"not found\n", "text/plain")
+            return wsgi_answer(self.admin, request)
+        return Answer.of(404, b"not found\n", "text/plain")
 
-    def _soap(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        exchange = exchange_of(environ)
+    def soap_answer(self, request: HttpRequest) -> tuple[Answer, Exchange]:
+        """A SOAP request's answer, and its journal entry (added here, once)."""
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        refusal = None
-        if length > self.max_request_bytes:
-            environ["wsgi.input"] = None  # do not read a body we refuse
-            refusal = SoapFault.of("request_size", size=size_text(self.max_request_bytes))
-        else:
-            refusal = http_refusal(environ)
-        if refusal is not None:
-            exchange.outcome, exchange.codes = "fault", [refusal.code or refusal.faultstring]
-            status, headers, body = self._fault_parts(refusal)
-        else:
-            exchange.request = environ["wsgi.input"].read(length) if length else b""
-            environ["wsgi.input"] = io.BytesIO(exchange.request)
-            captured: dict = {}
+            answer, exchange = self.soap.answer(request)
+        except Exception as error:  # a bug on the way: NetSuite's fault, not the server's 500
+            answer = self._fault(envelope.unexpected_fault(error))
+            exchange = Exchange(request=request.body, outcome="fault",
+                                codes=("UNEXPECTED_ERROR",), http_status=answer.status,
+                                response=answer.body)
+        self.backend.journal.add(exchange, self.backend.clock.now())
+        return answer, exchange
 
-            def capture(status, headers, exc_info=None):
-                captured.update(status=status, headers=headers)
-            try:
-                body = b"".join(self.soap(environ, capture))
-                status, headers = captured["status"], captured["headers"]
-            except Exception as error:  # a bug on the way: NetSuite's fault, not the server's
-                fault = envelope.unexpected_fault(error)
-                exchange.outcome, exchange.codes = "fault", [fault.code]
-                exchange.wire_action = None
-                status, headers, body = self._fault_parts(fault)
-        exchange.response = body
-        exchange.http_status = int(status.split()[0])
-        action = exchange.wire_action
-        try:
-            if action is None:
-                start_response(status, headers)
-                return [body]
-            return action.carry_out(BrokenAnswer(exchange, environ, start_response, body))
-        finally:
-            exchange.duration_ms = round((time.time() - exchange.started) * 1000, 3)
-            self.backend.journal.add(exchange, self.backend.clock.now())
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        return answer_wsgi(self.answer(request_of(environ)), start_response)
 
-    def _fault_parts(self, fault: SoapFault) -> tuple[str, list, bytes]:
+    def _fault(self, fault: SoapFault) -> Answer:
         body = envelope.to_bytes(envelope.fault_document(fault, self.hostname))
-        status = "500 Internal Server Error" if fault.http_status == 500 else \
-            f"{fault.http_status} Error"
-        return status, [("Content-Type", XML), ("Content-Length", str(len(body)))], body
+        return Answer.of(fault.http_status, body, XML)
 
-    def _fault(self, start_response: StartResponse, fault: SoapFault) -> Iterable[bytes]:
-        status, headers, body = self._fault_parts(fault)
-        start_response(status, headers)
-        return [body]
-
-    def _wsdl(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        return serve_wsdl(environ, start_response)
-
-    def _xsd(self, document: str, start_response: StartResponse) -> Iterable[bytes]:
-        return serve_xsd(document, start_response)
-
-    def _index(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        base = base_url(environ)
+    def _index(self, request: HttpRequest) -> Answer:
+        base = request.base_url
         text = (f"netsuite-mock: NetSuite SuiteTalk SOAP 2024_1\n"
                 f"WSDL:    {base}{wsdl.WSDL_PATH}\n"
                 f"Service: {base}{wsdl.SERVICE_PATH}\n"
                 f"Admin:   {base}/__admin/\n")
-        return respond(start_response, "200 OK", text.encode(), "text/plain; charset=utf-8")
+        return Answer.of(200, text.encode(), "text/plain; charset=utf-8")
 
 
-class BrokenAnswer:
-    """The ``Wire`` a fault rule's wire action carries itself out with: the answer the mock
-    produced for one exchange, and the ways to break it on its way to the client."""
-
-    def __init__(self, exchange, environ: dict, start_response: StartResponse, answer: bytes):
-        self.exchange, self.environ, self.start_response = exchange, environ, start_response
-        self.answer = answer
-
-    def _status_line(self) -> str:
-        return "200 OK" if self.exchange.http_status == 200 else "500 Internal Server Error"
-
-    def replace(self, status: int, body: bytes, content_type: str) -> Iterable[bytes]:
-        """Another HTTP status and body instead of the answer."""
-        self.exchange.http_status, self.exchange.outcome = status, "http"
-        self.exchange.response = body
-        return respond(self.start_response, f"{status} Injected", body, content_type)
-
-    def drop(self) -> Iterable[bytes]:
-        """The connection closed without an answer."""
-        exchange = self.exchange
-        exchange.outcome = exchange.outcome if exchange.outcome == "timed_out" else "dropped"
-        exchange.http_status, exchange.response = None, b""
-        drop_connection(self.environ)
-        return []
-
-    def send_part(self, part: bytes) -> Iterable[bytes]:
-        """The first bytes of the answer, its full length declared, then a failed connection."""
-        self.exchange.outcome, self.exchange.response = "truncated", part
-        self.start_response(self._status_line(), [("Content-Type", XML),
-                                                  ("Content-Length", str(len(self.answer)))])
-        return _fail_after(part)
-
-    def send_instead(self, body: bytes, outcome: str) -> Iterable[bytes]:
-        """Other bytes in place of the answer, with its HTTP status."""
-        self.exchange.outcome, self.exchange.response = outcome, body
-        return respond(self.start_response, self._status_line(), body, XML)
+def wsdl_answer(request: HttpRequest) -> Answer:
+    return Answer.of(200, wsdl.wsdl_document(request.base_url + wsdl.SERVICE_PATH), XML)
 
 
-def serve_wsdl(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-    body = wsdl.wsdl_document(base_url(environ) + wsdl.SERVICE_PATH)
-    return respond(start_response, "200 OK", body, XML)
-
-
-def serve_xsd(document: str, start_response: StartResponse) -> Iterable[bytes]:
+def xsd_answer(document: str) -> Answer:
     try:
         body = wsdl.schema_document(document)
     except KeyError:
-        return respond(start_response, "404 Not Found", b"no such schema document\n",
-                       "text/plain")
-    return respond(start_response, "200 OK", body, XML)
+        return Answer.of(404, b"no such schema document\n", "text/plain")
+    return Answer.of(200, body, XML)
 
 
 class StartingApplication:
@@ -230,60 +146,54 @@ class StartingApplication:
             raise self.error
         return self.app
 
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        if self.app is None and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
-            path = environ.get("PATH_INFO", "")
+    def answer(self, request: HttpRequest) -> Answer:
+        if self.app is None and request.method in ("GET", "HEAD"):
+            path = request.path
             try:
                 if path == wsdl.WSDL_PATH:
-                    return serve_wsdl(environ, start_response)
+                    return wsdl_answer(request)
                 if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
-                    return serve_xsd(path[len(wsdl.XSD_DIR):-len(".xsd")], start_response)
+                    return xsd_answer(path[len(wsdl.XSD_DIR):-len(".xsd")])
             finally:
                 self._go.set()
         try:
             app = self.wait()
         except BaseException:
-            return respond(start_response, "503 Service Unavailable",
-                           b"the mock could not start\n", "text/plain")
-        return app(environ, start_response)
+            return Answer.of(503, b"the mock could not start\n", "text/plain")
+        return answer_of(app, request)
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        return answer_wsgi(self.answer(request_of(environ)), start_response)
 
 
-def http_refusal(environ: dict) -> SoapFault | None:
-    """What Axis, NetSuite's SOAP front end, refuses before reading the envelope (INFERRED)."""
-    content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-    if content_type == "application/soap+xml":
-        return ClientFault("Version Mismatch: this endpoint speaks SOAP 1.1 (text/xml), "
-                           "not SOAP 1.2 (application/soap+xml).")
-    if content_type and "xml" not in content_type:
-        return ClientFault(f"Content-Type '{content_type}' is not supported; SOAP 1.1 requests "
-                           f"are text/xml.")
-    if "HTTP_SOAPACTION" not in environ:
-        return ClientFault("no SOAPAction header!")
-    return None
+def answer_of(app, request: HttpRequest) -> Answer:
+    """The answer of an application that answers requests (``answer``), or of a WSGI one."""
+    answer = getattr(app, "answer", None)
+    return answer(request) if answer is not None else wsgi_answer(app, request)
 
 
-class ConnectionDropped(ConnectionAbortedError):
-    """Raised after a fault rule closed the client's connection on purpose."""
+def request_of(environ: dict) -> HttpRequest:
+    """A WSGI environ as the request it describes (in-process callers of the WSGI face)."""
+    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()
+               if key.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    return HttpRequest(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/"),
+                       environ.get("QUERY_STRING", ""), headers, read_body(environ),
+                       environ.get("REMOTE_ADDR", ""),
+                       (environ.get("SERVER_NAME", "127.0.0.1"),
+                        int(environ.get("SERVER_PORT") or 0)),
+                       environ.get("wsgi.url_scheme", "http"))
 
 
-def drop_connection(environ: dict) -> None:
-    """Close the client's TCP connection without answering (waitress only)."""
-    probe = environ.get("waitress.client_disconnected")
-    channel = getattr(probe, "__self__", None)
-    sock = getattr(channel, "socket", None)
-    if sock is None:
-        raise RuntimeError("dropping a connection needs the waitress server")
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    raise ConnectionDropped("connection dropped by a fault rule")
-
-
-def _fail_after(data: bytes):
-    """Send ``data`` and then break the response off (the Content-Length promised more)."""
-    yield data
-    raise ConnectionDropped("response truncated by a fault rule")
+def answer_wsgi(answer: Answer, start_response: StartResponse) -> list[bytes]:
+    """An answer given through WSGI, which can neither drop nor cut a connection."""
+    if answer.drop or answer.cut is not None:
+        raise ConnectionAbortedError("a fault rule breaks the connection: that takes the "
+                                     "mock's HTTP server, not a WSGI caller")
+    headers = [*answer.headers, ("Content-Length", str(len(answer.body)))]
+    start_response(f"{answer.status} {answer.reason or reason_of(answer.status)}", headers)
+    return [answer.body]
 
 
 def respond(start_response: StartResponse, status: str, body: bytes,

@@ -1,21 +1,9 @@
-"""What the HTTP layer and the Spyne application share about one request (no Spyne here, so
-the mock can serve its WSDL before Spyne is even imported)."""
+"""What WSGI applications beside the mock (the admin API, the recording proxy, the replay
+server) read from a WSGI environ."""
 
 from __future__ import annotations
 
 import io
-
-from mockserver.domain.journal import Exchange
-
-EXCHANGE_KEY = "netsuite_mock.exchange"
-
-
-def exchange_of(environ: dict) -> Exchange:
-    """The journal record of the request being served (made on first use)."""
-    exchange = environ.get(EXCHANGE_KEY)
-    if exchange is None:
-        exchange = environ[EXCHANGE_KEY] = Exchange()
-    return exchange
 
 
 def base_url(environ: dict) -> str:

@@ -1,7 +1,7 @@
 """Connection floods: idle and slow clients must not stall the others, and are cut off.
 
 These tests speak plain HTTP over loopback sockets, so they hold for any HTTP server the mock
-runs on (they name no waitress setting). Each is bounded: every wait has a deadline of a few
+runs on (they name no setting of a particular server). Each is bounded: every wait has a deadline of a few
 seconds, and a normal request must be answered within one second of being sent.
 """
 

@@ -48,7 +48,7 @@ def test_no_output_of_the_mock_contains_a_credential(tmp_path):
     creds = fresh_secrets()
     capture = Capture()
     # the mock's own loggers (the test's zeep client logs its requests, passports included)
-    loggers = [logging.getLogger(n) for n in ("netsuite_mock", "waitress", "spyne")]
+    loggers = [logging.getLogger(n) for n in ("netsuite_mock", "spyne")]
     previous = [logger.level for logger in loggers]
     for logger in loggers:
         logger.addHandler(capture)

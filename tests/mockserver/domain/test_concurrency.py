@@ -172,12 +172,12 @@ def governance_of(server, account: str) -> dict:
     return requests.get(server.url + "/__admin/governance", timeout=10).json()[account]
 
 
-def test_thread_count_covers_every_accounts_limit_even_past_the_comfortable_cap():
+def test_open_connections_cover_every_accounts_limit_and_a_thousand_more():
     huge = dict(LARGE, service_tier="enterprise", suitecloud_plus_licences=24)   # 260
     other = dict(LARGE, id="6666666", service_tier="standard", suitecloud_plus_licences=0)
-    threads = MockSettings(accounts=[huge, other]).worker_threads()
-    assert threads >= 260 + 1 + 5 + 1
-    assert MockSettings(concurrency_limit=5).worker_threads() >= 5 + 1
+    assert MockSettings(accounts=[huge, other]).open_connections() == 260 + 5 + 1000
+    assert MockSettings(concurrency_limit=5).open_connections() == 5 + 1000
+    assert MockSettings(concurrency_limit=5, connection_limit=40).open_connections() == 40
 
 
 def fill_and_overflow(limit: int, beyond: int, deadline_s: float = 10.0) -> dict:

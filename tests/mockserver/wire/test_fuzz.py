@@ -187,7 +187,7 @@ def test_fuzzed_http_headers_never_break_the_server(mock_server, name, value, ke
     if name.lower() not in (b"content-length", b"transfer-encoding"):
         lines.append(b"Content-Length: " + str(len(body)).encode())
     status, payload = raw_post(mock_server.port, lines, body)
-    # Requests broken at the HTTP level (a Transfer-Encoding waitress does not speak, a lying
+    # Requests broken at the HTTP level (a Transfer-Encoding the server does not speak, a lying
     # Content-Length) are refused by the HTTP server before any SOAP is read.
     if status in (200, 500):
         check_answer_bytes(status, payload)
