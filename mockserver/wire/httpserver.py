@@ -40,6 +40,7 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "conte
                          "upgrade", "proxy-connection", "te", "trailer"})
 MAX_HEADER_BYTES = 262_144   # waitress's default; beyond it a request gets 431
 _RECV_BYTES = 262_144
+WATCH_INTERVAL = 0.1   # seconds between the watchdog's rounds (time-outs are this precise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,7 @@ class _Connection:
         self.parser = httptools.HttpRequestParser(self)
         self.ready: list[HttpRequest] = []
         self.busy = False
+        self.deadline: float | None = None   # perf_counter time; None: no deadline
         self._new_message()
 
     # -- httptools callbacks ----------------------------------------------------------------
@@ -272,11 +274,11 @@ class _Connection:
         server, sock = self.server, self.sock
         self.headers_done = True
         while not server.stopping:
-            sock.settimeout(self._timeout())
-            try:
-                data = sock.recv(_RECV_BYTES)
-            except socket.timeout:
-                return
+            # The socket blocks without a time-out (a socket with one costs two trips through
+            # the GIL per read, which halves throughput when connections contend for it): the
+            # server's watchdog shuts a connection down once its deadline has passed.
+            self.deadline = self._deadline()
+            data = sock.recv(_RECV_BYTES)
             if not data:
                 return
             try:
@@ -293,18 +295,19 @@ class _Connection:
                 if not self._answer(request, keep_alive and not server.stopping):
                     return
 
-    def _timeout(self) -> float:
-        """Idle time-out between requests and inside a body; the header deadline while a
-        request's headers are coming in, however slowly they trickle."""
+    def _deadline(self) -> float:
+        """When a read must have returned: the idle time-out between requests and inside a
+        body; while a request's headers are coming in, also their deadline, however slowly
+        they trickle."""
         server = self.server
+        now = time.perf_counter()
         if self.headers_done or self.began is None:
-            return server.idle_timeout
-        left = self.began + server.header_timeout - time.perf_counter()
-        return max(0.001, min(server.idle_timeout, left))
+            return now + server.idle_timeout
+        return min(now + server.idle_timeout, self.began + server.header_timeout)
 
     def _answer(self, request: HttpRequest, keep_alive: bool) -> bool:
         """Run one request and write its answer; False when the connection must close."""
-        self.busy = True
+        self.busy, self.deadline = True, None   # a running request has no deadline here
         try:
             try:
                 answer = self.server.handler(request)
@@ -333,7 +336,7 @@ class _Connection:
             body = b""
         elif answer.cut is not None:
             body = body[:answer.cut]
-        sock.settimeout(self.server.idle_timeout)
+        self.deadline = time.perf_counter() + self.server.idle_timeout   # a client not reading
         sock.sendall(head + body if len(body) < 65_536 else head)
         if len(body) >= 65_536:
             sock.sendall(body)
@@ -385,6 +388,7 @@ class HttpServer:
         return self.address[1]
 
     def serve_forever(self) -> None:
+        threading.Thread(target=self._watch, name="netsuite-mock-watchdog", daemon=True).start()
         listener = self._listener
         listener.settimeout(0.25)   # to notice ``stop``
         while not self.stopping:
@@ -413,6 +417,18 @@ class HttpServer:
             except RuntimeError:   # no thread to be had: the client is turned away
                 self._closed(connection)
                 sock.close()
+
+    def _watch(self) -> None:
+        """Shut down every connection whose read or write is past its deadline (idle, slow
+        headers, a stalled body, a client that does not read its answer)."""
+        while not self.stopping:
+            time.sleep(WATCH_INTERVAL)
+            now = time.perf_counter()
+            with self._lock:
+                late = [c for c in self._connections
+                        if c.deadline is not None and c.deadline < now]
+            for connection in late:
+                _shut(connection.sock)
 
     def start(self) -> "HttpServer":
         self._thread = threading.Thread(target=self.serve_forever, name="netsuite-mock",
