@@ -20,14 +20,16 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 
 
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+
+
 def xml_encoding(body: bytes) -> str:
     """The encoding an XML document is in, by its byte order mark, its first bytes or its
     declaration (UTF-8 if none says otherwise)."""
-    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None)
-    if encoding is None:
-        declared = _DECLARED_ENCODING.match(body[:200])
-        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
-    return encoding
+    if body.startswith(_BOM_STARTS):
+        return next(name for bom, name in _BOMS if body.startswith(bom))
+    declared = _DECLARED_ENCODING.match(body, 0, 200)
+    return declared.group(1).decode("ascii") if declared else "utf-8"
 
 
 def xml_text(body: bytes) -> str:

@@ -16,6 +16,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
 
 from typing import Callable, Mapping
 
@@ -61,7 +62,7 @@ class Identity:
 
 @dataclass
 class AuditEntry:
-    time: str
+    at: datetime         # when, on the mock's clock (``time`` formats it, when read)
     status: str          # "Success" or "Failure"
     detail: str          # NetSuite's audit name of the reason; empty on success
     account: str | None
@@ -72,8 +73,14 @@ class AuditEntry:
     operation: str | None
     remote_addr: str | None
 
+    @property
+    def time(self) -> str:
+        return self.at.isoformat(timespec="milliseconds")
+
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        entry = {"time": self.time, **self.__dict__}
+        del entry["at"]
+        return entry
 
 
 def mask(secret: str | None) -> str | None:
@@ -188,7 +195,7 @@ class TokenPassportVerifier:
         if account_id is not None and account_id not in self.accounts:
             # kept and logged as sent: a credential sent in <account> must not be
             account_id = without_credentials(account_id, self._credentials())
-        entry = AuditEntry(time=self.clock.now().isoformat(timespec="milliseconds"),
+        entry = AuditEntry(at=self.clock.now(),
                            status="Failure", detail="", operation=operation,
                            remote_addr=remote_addr, account=account_id,
                            consumer_key=mask(passport.get("consumerKey")) if passport else None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Callable
@@ -178,7 +178,8 @@ class Backend:
             # which happen before a slot is taken, so requests can seem to overlap beyond the
             # limit there; ``slot_ms`` cannot.
             seen["slot_ms"] = round((time.perf_counter() - slot_started) * 1000, 3)
-        return replace(reply, **seen)
+        return Reply(reply.body, reply.ns_id, reply.wire_action, reply.outcome, reply.fault,
+                     **seen)
 
     def _run(self, operation_name: str, headers: dict, body: dict, base_url: str,
              identity: Identity, action: Action | None) -> Reply:
