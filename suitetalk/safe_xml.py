@@ -66,7 +66,8 @@ def safe_parser(*, huge_tree: bool = False, events: tuple[str, ...] | None = Non
 def declares_doctype(data: bytes) -> bool:
     """Whether a document has a DOCTYPE, whatever its encoding (in UTF-16 or UTF-7 the bytes
     of ``<!DOCTYPE`` are not those of the ASCII text)."""
-    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+    markup = data.find(b"<!")   # a DOCTYPE, a comment or CDATA; most requests have none
+    if markup >= 0 and (b"<!DOCTYPE" in data[markup:] or b"<!doctype" in data[markup:]):
         return True
     if xml_encoding(data).lower().replace("-", "").replace("_", "") in ("utf8", "ascii",
                                                                         "usascii"):

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from mockserver.domain import handlers  # noqa: F401  (registers every operation handler)
 from mockserver.domain.accounts import AccountState
@@ -36,8 +35,7 @@ from mockserver.schema.model import ComplexType
 SEARCH_BASES = ("platformCore:SearchRecord", "platformCore:SearchRow")
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """A request's outcome, all of it: the response body (None when the client gets no answer
     at all: dropped before the work, timed out, or a fault), the fault if NetSuite answers with
     one, the wire action a fault rule left for the HTTP layer, and what the journal records

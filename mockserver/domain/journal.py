@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from mockserver.domain.errors import ConfigurationError
 from mockserver.domain.values import parse_datetime
@@ -51,8 +51,7 @@ def outcome_of(body) -> tuple[str, list[str]]:
     return ("error" if failed else "success"), codes
 
 
-@dataclass(frozen=True)
-class Exchange:
+class Exchange(NamedTuple):
     """One request and what became of it, made once the answer is decided (by the wire
     layer, from the request and the backend's ``Reply``)."""
 

@@ -117,7 +117,16 @@ def _resolve_xsi_type(element: etree._Element, xsi_type: str, declared: ComplexT
     """The schema type an ``xsi:type`` QName names (XSD collapses the whitespace around it; no
     prefix means the default namespace), or the fault Axis sends for one it cannot bind."""
     prefix, _, local = xsi_type.strip().rpartition(":")
-    uri = element.nsmap.get(prefix or None)
+    return _bound_type(element.nsmap.get(prefix or None), prefix, local, xsi_type,
+                       declared.qname)
+
+
+@lru_cache(maxsize=4096)
+def _bound_type(uri: str | None, prefix: str, local: str, xsi_type: str,
+                declared_qname: str) -> ComplexType:
+    """The type a namespace and local name bind to, where ``declared_qname`` is expected (the
+    same few pairs come in request after request)."""
+    declared = registry.complex(declared_qname)
     ns = registry.by_uri.get(uri) if uri else None
     actual = registry.lookup(f"{ns.prefix}:{local}") if ns else None
     if not isinstance(actual, ComplexType):

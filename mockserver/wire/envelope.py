@@ -130,11 +130,13 @@ def _parse_bounded(data: bytes) -> etree._Element:
 
 def _child_elements(parent: etree._Element):
     """(namespace or "", local name, element) of each child element (not comments or PIs)."""
+    children = []
     for child in parent:
         tag = child.tag
         if isinstance(tag, str):
             uri, _, local = tag[1:].partition("}") if tag[:1] == "{" else ("", "", tag)
-            yield uri, local, child
+            children.append((uri, local, child))
+    return children
 
 
 def decode_headers(header: etree._Element | None) -> dict:
@@ -161,7 +163,7 @@ def decode_passport(element: etree._Element) -> dict:
     unexpected: list[str] = []
     for uri, local, child in _child_elements(element):
         if uri not in PASSPORT_CHILD_URIS or local not in PASSPORT_FIELDS or local in passport \
-                or any(isinstance(c.tag, str) for c in child):
+                or (len(child) and any(isinstance(c.tag, str) for c in child)):
             unexpected.append(local)
             continue
         text = child.text or ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from typing import Callable, Iterable
 
 from mockserver.domain.errors import SoapFault
@@ -183,7 +184,7 @@ def request_of(environ: dict) -> HttpRequest:
                        environ.get("REMOTE_ADDR", ""),
                        (environ.get("SERVER_NAME", "127.0.0.1"),
                         int(environ.get("SERVER_PORT") or 0)),
-                       environ.get("wsgi.url_scheme", "http"))
+                       environ.get("wsgi.url_scheme", "http"), "1.1", time.perf_counter())
 
 
 def answer_wsgi(answer: Answer, start_response: StartResponse) -> list[bytes]:

@@ -22,10 +22,9 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
-from typing import Callable
+from typing import Callable, NamedTuple
 from urllib.parse import unquote
 
 import httptools
@@ -43,20 +42,19 @@ _RECV_BYTES = 262_144
 WATCH_INTERVAL = 0.1   # seconds between the watchdog's rounds (time-outs are this precise)
 
 
-@dataclass(frozen=True, slots=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     """One request as it came: ``headers`` by lower-case name (repeats joined with ", ")."""
 
     method: str
     path: str
     query: str = ""
-    headers: dict = field(default_factory=dict)
+    headers: dict = {}   # never changed: a value shared by requests without headers
     body: bytes = b""
     remote_addr: str = ""
     server_addr: tuple = ("127.0.0.1", 0)
     scheme: str = "http"
     http_version: str = "1.1"
-    received: float = field(default_factory=time.perf_counter)   # first byte read
+    received: float = 0.0   # perf_counter time of the first byte read
     size: int = -1   # the body's length when it was too long to keep (then ``body`` is empty)
 
     @property
@@ -96,8 +94,7 @@ class HttpRequest:
         return environ
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     """What goes back: ``drop`` closes the connection without a byte; ``cut`` sends the
     headers (the whole body's Content-Length) and that many bytes of the body, then closes."""
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from mockserver.wire import spyne_compat  # noqa: F401  (must precede Spyne imports)
 
@@ -44,8 +43,7 @@ logging.getLogger("spyne").setLevel(logging.CRITICAL + 1)
 XML = "text/xml; charset=utf-8"
 
 
-@dataclass(frozen=True)
-class SoapCall:
+class SoapCall(NamedTuple):
     """What an operation of the service is called with, besides its decoded body."""
 
     backend: Backend
