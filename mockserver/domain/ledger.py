@@ -417,6 +417,7 @@ class Ledger:
             record_type: {} for record_type in POSTING_RULES if record_type in RECORD_TYPES}
         self._read: dict[Key, tuple[Key, ...]] = {}      # transaction -> the sources it read
         self._readers: dict[Key, set[Key]] = {}          # source -> the transactions that read it
+        self._shared_reads: dict[tuple[Key, ...], tuple[Key, ...]] = {}
         # (A/R or A/P, entity) -> (net debit in cents, postings): whole cents add up exactly
         # in any order, so an update sums what a rebuild sums
         self._balances: dict[tuple[str, str], tuple[int, int]] = {}
@@ -475,7 +476,9 @@ class Ledger:
             self._resolver.reads = None
         self._posted[record_type][key[1]] = found
         if reads:
-            self._read[key] = tuple(reads)
+            # transactions mostly read what others read (the same vendor and item): one tuple
+            read = tuple(sorted(reads))
+            self._read[key] = self._shared_reads.setdefault(read, read)
             for source in reads:
                 self._readers.setdefault(source, set()).add(key)
         self._count(found, 1)
