@@ -4,7 +4,9 @@ Searches use them to find candidates without scanning: the records of a type in 
 by last-modified time (a sorted array, so "modified on or after X" is a bisect and a slice), by
 ``tranId``/``entityId``/``itemId`` (case-insensitive, as NetSuite compares), the inactive ones,
 and which transactions apply to which (``createdFrom``, a bill line's ``orderDoc``, a payment's
-applied documents) for the applying/applied-to transaction joins.
+applied documents) for the applying/applied-to transaction joins. ``RecordIndex`` also keeps
+the store's version and a bounded log of its latest changes, which caches derived from the
+store (the general ledger) catch up from instead of starting again.
 
 Memory matters (a store may hold a million records): ids and times are packed C integers and
 doubles (16 bytes a record for order and modification time), and a key maps to a single id

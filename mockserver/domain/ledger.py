@@ -2,9 +2,14 @@
 (trial balances, customer and vendor balances, ``getPostingTransactionSummary``).
 
 Postings are derived from the stored transactions, never stored themselves: ``ledger_of`` builds
-them for the store's current version (``RecordIndex.version``) the first time a ledger fact is
-asked for after a write, and keeps them until the next write. So every add, update, upsert or
-delete posts, reposts or reverses by construction, and nothing can drift out of step.
+them the first time a ledger fact is asked for, then brings them up to the store's version
+from its change log (``RecordIndex.changes_since``) whenever one is asked for after writes: it
+reposts the transactions written and those that read a record whose ``Facts`` changed (what
+postings read from an entity, item, expense category, subsidiary or order; a vendor's new
+address reposts nothing), and builds afresh after a change to an account or a period (read for
+every posting) or when the log no longer reaches back. What it holds is what a rebuild holds,
+in the same order (tests/mockserver/domain/test_ledger_incremental.py). So every add, update,
+upsert or delete posts, reposts or reverses by construction, and nothing can drift out of step.
 
 Which lines post where is data: ``POSTING_RULES``, one ``PostingRule`` per record type, each a
 tuple of ``Leg``s (which amounts, which account, debit or credit). A type without a rule posts
