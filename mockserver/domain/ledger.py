@@ -366,7 +366,8 @@ def _rate(resolver: _Resolver, transaction: dict, subsidiary: str | None) -> flo
 def postings(store: RecordStore, record_type: str, transaction: dict,
              resolver: _Resolver | None = None) -> tuple[Posting, ...]:
     """The general-ledger lines ``transaction`` posts, by its type's rule; () for types
-    that do not post."""
+    that do not post. Other records are read only as ``Facts``, through the resolver, and
+    accounts and periods from what it holds: the ledger's updates rely on that."""
     rule = POSTING_RULES.get(record_type)
     if rule is None:
         return ()
