@@ -4,7 +4,9 @@ Searches use them to find candidates without scanning: the records of a type in 
 by last-modified time (a sorted array, so "modified on or after X" is a bisect and a slice), by
 ``tranId``/``entityId``/``itemId`` (case-insensitive, as NetSuite compares), the inactive ones,
 and which transactions apply to which (``createdFrom``, a bill line's ``orderDoc``, a payment's
-applied documents) for the applying/applied-to transaction joins.
+applied documents) for the applying/applied-to transaction joins. ``RecordIndex`` also keeps
+the store's version and a bounded log of its latest changes, which caches derived from the
+store (the general ledger) catch up from instead of starting again.
 
 Memory matters (a store may hold a million records): ids and times are packed C integers and
 doubles (16 bytes a record for order and modification time), and a key maps to a single id
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections import deque
 from datetime import datetime
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 KEY_FIELDS = ("tranId", "entityId", "itemId")
 MODIFIED = "lastModifiedDate"
@@ -197,14 +200,52 @@ def transaction_links(record: dict) -> set[str]:
     return links
 
 
+class Change(NamedTuple):
+    """One write to the store: the version it made, what it wrote, and whether the record was
+    new (``added``; a replaced one is not), replaced, or taken out (``removed``)."""
+
+    version: int
+    record_type: str
+    internal_id: str
+    added: bool
+    removed: bool
+
+
+# How many changes the log keeps: a cache further behind than that rebuilds from scratch.
+CHANGE_LOG_SIZE = 4096
+
+
 class RecordIndex:
-    """Every index of one store, by record type, plus the transaction links."""
+    """Every index of one store, by record type, plus the transaction links, and the log of
+    the latest changes (``changes_since``) that caches derived from the store (the ledger)
+    bring themselves up to date from."""
 
     def __init__(self, link_types: Iterable[str] = ()) -> None:
         self.types: dict[str, TypeIndex] = {}
         self.link_types = frozenset(link_types)
         self.applied_by: dict[str, set[tuple[str, str]]] = {}  # target id -> applying records
         self.version = 0  # bumped on every change: cached search results compare it
+        self._changes: deque[Change] = deque(maxlen=CHANGE_LOG_SIZE)
+        self._logged_after = 0  # the log holds every change that made a version above this
+
+    def _log(self, record_type: str, internal_id: str, *, added: bool, removed: bool) -> None:
+        self.version += 1
+        if len(self._changes) == self._changes.maxlen:
+            self._logged_after = self._changes[0].version
+        self._changes.append(Change(self.version, record_type, internal_id, added, removed))
+
+    def changes_since(self, version: int) -> list[Change] | None:
+        """The changes made after ``version``, oldest first; None when the log no longer
+        holds them all (too many since, or the store was cleared)."""
+        if version < self._logged_after or version > self.version:
+            return None
+        out = []
+        for change in reversed(self._changes):
+            if change.version <= version:
+                break
+            out.append(change)
+        out.reverse()
+        return out
 
     def of(self, record_type: str) -> TypeIndex:
         index = self.types.get(record_type)
@@ -213,7 +254,7 @@ class RecordIndex:
         return index
 
     def put(self, record_type: str, previous: dict | None, record: dict) -> None:
-        self.version += 1
+        self._log(record_type, record["internalId"], added=previous is None, removed=False)
         index = self.of(record_type)
         if previous is None:
             index.add(record)
@@ -223,13 +264,15 @@ class RecordIndex:
             self._relink(record_type, previous, record)
 
     def remove(self, record_type: str, record: dict) -> None:
-        self.version += 1
+        self._log(record_type, record["internalId"], added=False, removed=True)
         self.of(record_type).discard(record)
         if record_type in self.link_types:
             self._relink(record_type, record, None)
 
     def clear(self) -> None:
         self.version += 1
+        self._changes.clear()
+        self._logged_after = self.version
         self.types.clear()
         self.applied_by.clear()
 

@@ -2,9 +2,14 @@
 (trial balances, customer and vendor balances, ``getPostingTransactionSummary``).
 
 Postings are derived from the stored transactions, never stored themselves: ``ledger_of`` builds
-them for the store's current version (``RecordIndex.version``) the first time a ledger fact is
-asked for after a write, and keeps them until the next write. So every add, update, upsert or
-delete posts, reposts or reverses by construction, and nothing can drift out of step.
+them the first time a ledger fact is asked for, then brings them up to the store's version
+from its change log (``RecordIndex.changes_since``) whenever one is asked for after writes: it
+reposts the transactions written and those that read a record whose ``Facts`` changed (what
+postings read from an entity, item, expense category, subsidiary or order; a vendor's new
+address reposts nothing), and builds afresh after a change to an account or a period (read for
+every posting) or when the log no longer reaches back. What it holds is what a rebuild holds,
+in the same order (tests/mockserver/domain/test_ledger_incremental.py). So every add, update,
+upsert or delete posts, reposts or reverses by construction, and nothing can drift out of step.
 
 Which lines post where is data: ``POSTING_RULES``, one ``PostingRule`` per record type, each a
 tuple of ``Leg``s (which amounts, which account, debit or credit). A type without a rule posts
@@ -24,6 +29,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
+from mockserver.domain.indexes import Change
 from mockserver.domain.periods import base_periods, period_of
 from mockserver.domain.records import ITEM_TYPES, RECORD_TYPES
 from mockserver.domain.store import RecordStore
@@ -148,23 +154,94 @@ def _number(value) -> float:
         return 0.0
 
 
+# -- what postings read from other records ---------------------------------------------------
+class Facts(NamedTuple):
+    """What postings read from one record other than the transaction they post: its account
+    references (``accounts``: (field, account id)), subsidiary, base currency, cost (an item's
+    average cost, else its cost) and item line rates by line (an order's). The ledger keeps the
+    facts it used and compares them on each write of that record: a vendor update that leaves
+    them as they were reposts nothing."""
+
+    record_type: str
+    accounts: tuple[tuple[str, str | None], ...] = ()
+    subsidiary: str | None = None
+    currency: str | None = None
+    cost: object = None
+    rates: tuple[tuple[str, object], ...] = ()
+
+    def account(self, field: str) -> str | None:
+        return next((account for name, account in self.accounts if name == field), None)
+
+
+def _references(record: dict, fields: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+    return tuple((name, _id(record.get(name))) for name in fields)
+
+
+# The account fields the rules read from an entity and from an item.
+ENTITY_ACCOUNTS = tuple(sorted({leg.account.entity_field for rule in POSTING_RULES.values()
+                                for leg in rule.legs if leg.account.entity_field}))
+ITEM_ACCOUNTS = tuple(sorted({name for rule in POSTING_RULES.values() for leg in rule.legs
+                              for name in leg.account.item_fields}))
+ORDER_TYPES = ("salesOrder", "purchaseOrder")
+
+# kind of source -> (the record types it is looked up in, in order; its Facts)
+SOURCES = {
+    "entity": (("vendor", "customer", "employee", "job", "partner"),
+               lambda t, r: Facts(t, _references(r, ENTITY_ACCOUNTS),
+                                  subsidiary=_id(r.get("subsidiary")))),
+    "item": (ITEM_TYPES, lambda t, r: Facts(t, _references(r, ITEM_ACCOUNTS),
+                                            cost=r.get("averageCost", r.get("cost")))),
+    "expenseCategory": (("expenseCategory",),
+                        lambda t, r: Facts(t, _references(r, ("expenseAcct",)))),
+    "subsidiary": (("subsidiary",), lambda t, r: Facts(t, currency=_id(r.get("currency")))),
+    **{order_type: ((order_type,), lambda t, r: Facts(
+        t, subsidiary=_id(r.get("subsidiary")),
+        rates=tuple((str(o.get("line")), o.get("rate")) for o in lines(r, "itemList"))))
+       for order_type in ORDER_TYPES},
+}
+SOURCE_OF = {record_type: kind for kind, (types, _) in SOURCES.items() for record_type in types}
+# Read for every posting (the accounts by name and type, the periods by date): a write of one
+# of these rebuilds the whole ledger.
+REBUILT_BY = frozenset({"account", "accountingPeriod"})
+
+
+def read_facts(store: RecordStore, kind: str, internal_id: str) -> Facts | None:
+    """The facts of the record of ``kind`` with ``internal_id``, None when there is none."""
+    record_types, facts = SOURCES[kind]
+    for record_type in record_types:
+        found = store.get(record_type, internal_id)
+        if found is not None:
+            return facts(record_type, found)
+    return None
+
+
 class _Resolver:
-    """Look-ups a build makes many times: items, the first account of each type."""
+    """Look-ups a build makes many times: the facts of other records (kept, by (kind, id),
+    with the transactions that read them noted in ``reads``), the first account of each
+    type."""
 
     def __init__(self, store: RecordStore):
         self.store = store
         self.accounts = {a["internalId"]: a for a in store.records("account")}
         self.periods = base_periods(store)
         self._first: dict[str, str | None] = {}
+        self.known: dict[tuple[str, str], Facts | None] = {}
+        self.reads: set[tuple[str, str]] | None = None
 
-    def item(self, internal_id: str | None) -> tuple[str | None, dict | None]:
+    def facts(self, kind: str, internal_id: str | None) -> Facts | None:
         if internal_id is None:
-            return None, None
-        for record_type in ITEM_TYPES:
-            found = self.store.get(record_type, internal_id)
-            if found is not None:
-                return record_type, found
-        return None, None
+            return None
+        source = (kind, internal_id)
+        if self.reads is not None:
+            self.reads.add(source)
+        try:
+            return self.known[source]
+        except KeyError:
+            found = self.known[source] = read_facts(self.store, kind, internal_id)
+            return found
+
+    def item(self, internal_id: str | None) -> Facts | None:
+        return self.facts("item", internal_id)
 
     def named(self, name: str) -> str | None:
         if name not in self._first:
@@ -179,34 +256,27 @@ class _Resolver:
             self._first[acct_type] = min(ids, key=lambda i: (len(i), i)) if ids else None
         return self._first[acct_type]
 
-    def entity(self, transaction: dict) -> dict | None:
-        internal_id = _id(transaction.get("entity") or transaction.get("customer"))
-        if internal_id is None:
-            return None
-        for record_type in ("vendor", "customer", "employee", "job", "partner"):
-            found = self.store.get(record_type, internal_id)
-            if found is not None:
-                return found
-        return None
+    def entity(self, transaction: dict) -> Facts | None:
+        return self.facts("entity", _id(transaction.get("entity") or transaction.get("customer")))
 
     def account(self, source: AccountOf, transaction: dict, line: dict | None,
-                entity: dict | None) -> str | None:
+                entity: Facts | None) -> str | None:
         if source.line and line is not None:
             if _id(line.get("account")):
                 return _id(line["account"])
-            category = self.store.get("expenseCategory", _id(line.get("category")) or "")
-            if category is not None and _id(category.get("expenseAcct")):
-                return _id(category["expenseAcct"])
+            category = self.facts("expenseCategory", _id(line.get("category")))
+            if category is not None and category.account("expenseAcct"):
+                return category.account("expenseAcct")
         if source.item_fields and line is not None:
-            _, item = self.item(_id(line.get("item")))
+            item = self.item(_id(line.get("item")))
             for name in source.item_fields:
-                if item is not None and _id(item.get(name)):
-                    return _id(item[name])
+                if item is not None and item.account(name):
+                    return item.account(name)
         for name in source.fields:
             if _id(transaction.get(name)):
                 return _id(transaction[name])
-        if source.entity_field and entity is not None and _id(entity.get(source.entity_field)):
-            return _id(entity[source.entity_field])
+        if source.entity_field and entity is not None and entity.account(source.entity_field):
+            return entity.account(source.entity_field)
         if source.acct_name is not None:
             return self.named(source.acct_name)
         return self.first_of_type(source.acct_type)
@@ -233,26 +303,26 @@ def _amounts(resolver: _Resolver, record_type: str, transaction: dict,
         return [(line, _number(line.get("debit")) - _number(line.get("credit")))
                 for line in lines(transaction, "lineList")]
     if what == "received":
-        order = resolver.store.get("purchaseOrder", _id(transaction.get("createdFrom")) or "")
         out = []
         for line in lines(transaction, "itemList"):
-            item_type, _ = resolver.item(_id(line.get("item")))
-            if item_type not in INVENTORY_ITEM_TYPES or line.get("itemReceive") is False:
+            if _item_type(resolver, line) not in INVENTORY_ITEM_TYPES \
+                    or line.get("itemReceive") is False:
                 continue
             rate = line.get("rate")
-            if rate is None and order is not None:
-                ordered = next((o for o in lines(order, "itemList")
-                                if str(o.get("line")) == str(line.get("orderLine"))), {})
-                rate = ordered.get("rate")
+            if rate is None:
+                order = resolver.facts("purchaseOrder", _id(transaction.get("createdFrom")))
+                if order is not None:
+                    rate = next((r for number, r in order.rates
+                                 if number == str(line.get("orderLine"))), None)
             out.append((line, _number(line.get("quantity")) * _number(rate)))
         return out
     if what == "cost":
         out = []
         for line in lines(transaction, "itemList"):
-            item_type, item = resolver.item(_id(line.get("item")))
-            if item_type in INVENTORY_ITEM_TYPES and line.get("itemReceive") is not False:
-                cost = item.get("averageCost", item.get("cost"))
-                out.append((line, _number(line.get("quantity")) * _number(cost)))
+            item = resolver.item(_id(line.get("item")))
+            if item is not None and item.record_type in INVENTORY_ITEM_TYPES \
+                    and line.get("itemReceive") is not False:
+                out.append((line, _number(line.get("quantity")) * _number(item.cost)))
         return out
     raise ValueError(f"unknown posting amounts {what!r}")
 
@@ -261,27 +331,34 @@ def _order_item(resolver: _Resolver, line: dict) -> bool:
     """An inventory item line billed from a purchase order: with Advanced Receiving, its
     receipt put it in inventory, so the bill clears Inventory Received Not Billed."""
     return line.get("orderDoc") is not None \
-        and resolver.item(_id(line.get("item")))[0] in INVENTORY_ITEM_TYPES
+        and _item_type(resolver, line) in INVENTORY_ITEM_TYPES
 
 
-def _subsidiary(store: RecordStore, transaction: dict, entity: dict | None) -> str | None:
+def _item_type(resolver: _Resolver, line: dict) -> str | None:
+    item = resolver.item(_id(line.get("item")))
+    return None if item is None else item.record_type
+
+
+def _subsidiary(resolver: _Resolver, transaction: dict, entity: Facts | None) -> str | None:
     if _id(transaction.get("subsidiary")):
         return _id(transaction["subsidiary"])
-    if entity is not None and _id(entity.get("subsidiary")):
-        return _id(entity["subsidiary"])
+    if entity is not None and entity.subsidiary:
+        return entity.subsidiary
     source_id = _id(transaction.get("createdFrom"))
-    for order_type in ("salesOrder", "purchaseOrder"):
-        order = store.get(order_type, source_id or "")
+    for order_type in ORDER_TYPES:
+        order = resolver.facts(order_type, source_id)
         if order is not None:
-            return _id(order.get("subsidiary"))
+            return order.subsidiary
     return None
 
 
-def _rate(store: RecordStore, transaction: dict, subsidiary: str | None) -> float:
+def _rate(resolver: _Resolver, transaction: dict, subsidiary: str | None) -> float:
     """What one unit of the transaction's currency is in the subsidiary's base currency."""
     currency = _id(transaction.get("currency"))
-    base = _id((store.get("subsidiary", subsidiary or "") or {}).get("currency"))
-    if currency is None or currency == base or transaction.get("exchangeRate") is None:
+    if currency is None or transaction.get("exchangeRate") is None:
+        return 1.0
+    base = resolver.facts("subsidiary", subsidiary)
+    if base is not None and currency == base.currency:
         return 1.0
     return _number(transaction["exchangeRate"]) or 1.0
 
@@ -289,15 +366,16 @@ def _rate(store: RecordStore, transaction: dict, subsidiary: str | None) -> floa
 def postings(store: RecordStore, record_type: str, transaction: dict,
              resolver: _Resolver | None = None) -> tuple[Posting, ...]:
     """The general-ledger lines ``transaction`` posts, by its type's rule; () for types
-    that do not post."""
+    that do not post. Other records are read only as ``Facts``, through the resolver, and
+    accounts and periods from what it holds: the ledger's updates rely on that."""
     rule = POSTING_RULES.get(record_type)
     if rule is None:
         return ()
     resolver = resolver or _Resolver(store)
     entity = resolver.entity(transaction)
-    subsidiary = _subsidiary(store, transaction, entity)
+    subsidiary = _subsidiary(resolver, transaction, entity)
     period = _id(period_of(store, transaction, resolver.periods))
-    rate = _rate(store, transaction, subsidiary)
+    rate = _rate(resolver, transaction, subsidiary)
     body_entity = _id(transaction.get(ENTITY_FIELD.get(record_type, "entity")))
     out: list[Posting] = []
     unrounded = 0.0
@@ -321,34 +399,140 @@ def postings(store: RecordStore, record_type: str, transaction: dict,
 
 
 # -- the ledger of a store -----------------------------------------------------------------------
+BALANCE_ACCOUNTS = ("_accountsReceivable", "_accountsPayable")
+Key = tuple[str, str]   # (record type, internal id)
+
+
 class Ledger:
-    """Every posting of one store version, with the sums read off them most."""
+    """Every posting of one store version, with the sums read off them most.
+
+    ``update`` brings it to a later version from the store's change log, reposting only the
+    transactions written since and those that read a record whose facts changed; what it holds
+    is then what a new ``Ledger`` would hold, in the same order. Updates run under the store's
+    lock (``ledger_of``); readers may hold the ledger across one, so what they read is taken
+    under the ledger's own lock."""
 
     def __init__(self, store: RecordStore):
-        resolver = _Resolver(store)
-        self.accounts = resolver.accounts
-        self.by_transaction: dict[tuple[str, str], tuple[Posting, ...]] = {}
-        for record_type in POSTING_RULES:
-            if record_type not in RECORD_TYPES:
-                continue
+        self.version = store.index.version
+        self._resolver = _Resolver(store)
+        self.accounts = self._resolver.accounts
+        self._lock = threading.Lock()
+        # record type -> internal id -> postings, in the store's order: every transaction of a
+        # posting type, those that post nothing too, so a repost keeps its place
+        self._posted: dict[str, dict[str, tuple[Posting, ...]]] = {
+            record_type: {} for record_type in POSTING_RULES if record_type in RECORD_TYPES}
+        self._read: dict[Key, tuple[Key, ...]] = {}      # transaction -> the sources it read
+        self._readers: dict[Key, set[Key]] = {}          # source -> the transactions that read it
+        self._shared_reads: dict[tuple[Key, ...], tuple[Key, ...]] = {}
+        # (A/R or A/P, entity) -> (net debit in cents, postings): whole cents add up exactly
+        # in any order, so an update sums what a rebuild sums
+        self._balances: dict[tuple[str, str], tuple[int, int]] = {}
+        for record_type in self._posted:
             for transaction in store.records(record_type):
-                found = postings(store, record_type, transaction, resolver)
-                if found:
-                    self.by_transaction[(record_type, transaction["internalId"])] = found
-        self.entity_balances: dict[tuple[str, str], float] = {}
-        for posting in self.all():
+                self._post(record_type, transaction)
+
+    def update(self, store: RecordStore, changes: list[Change]) -> bool:
+        """Bring the ledger up to the store's version; False (and nothing changed) when a
+        change reaches every posting (``REBUILT_BY``): build a new one instead."""
+        if any(change.record_type in REBUILT_BY for change in changes):
+            return False
+        resolver = self._resolver
+        repost: set[Key] = set()
+        added: dict[Key, None] = {}     # (re)added to the store, so at its end: by last addition
+        sources: set[Key] = set()
+        for change in changes:
+            key = (change.record_type, change.internal_id)
+            if change.record_type in self._posted:
+                repost.add(key)
+                if change.added:
+                    added.pop(key, None)
+                    added[key] = None
+            kind = SOURCE_OF.get(change.record_type)
+            if kind is not None:
+                sources.add((kind, change.internal_id))
+        for source in sources:
+            if source in resolver.known:
+                facts = read_facts(store, *source)
+                if facts != resolver.known[source]:
+                    resolver.known[source] = facts
+                    repost.update(self._readers.get(source, ()))
+        with self._lock:
+            for key in added:
+                self._unpost(key)
+            for key in repost.difference(added):
+                transaction = store.get(*key)
+                if transaction is None:
+                    self._unpost(key)
+                else:
+                    self._post(key[0], transaction)
+            for key in added:
+                transaction = store.get(*key)
+                if transaction is not None:
+                    self._post(key[0], transaction)
+            self.version = store.index.version
+        return True
+
+    def _post(self, record_type: str, transaction: dict) -> None:
+        key = (record_type, transaction["internalId"])
+        self._forget(key)
+        reads = self._resolver.reads = set()
+        try:
+            found = postings(self._resolver.store, record_type, transaction, self._resolver)
+        finally:
+            self._resolver.reads = None
+        self._posted[record_type][key[1]] = found
+        if reads:
+            # transactions mostly read what others read (the same vendor and item): one tuple
+            read = tuple(sorted(reads))
+            self._read[key] = self._shared_reads.setdefault(read, read)
+            for source in reads:
+                self._readers.setdefault(source, set()).add(key)
+        self._count(found, 1)
+
+    def _unpost(self, key: Key) -> None:
+        self._forget(key)
+        self._posted[key[0]].pop(key[1], None)
+
+    def _forget(self, key: Key) -> None:
+        """Take the transaction's postings out of the balances and its reads out of the
+        sources' readers (its facts too, once nothing else read them)."""
+        self._count(self._posted[key[0]].get(key[1], ()), -1)
+        for source in self._read.pop(key, ()):
+            readers = self._readers.get(source)
+            if readers is not None:
+                readers.discard(key)
+                if not readers:
+                    del self._readers[source]
+                    self._resolver.known.pop(source, None)
+
+    def _count(self, found: tuple[Posting, ...], sign: int) -> None:
+        for posting in found:
+            if posting.entity is None:
+                continue
             acct_type = (self.accounts.get(posting.account or "") or {}).get("acctType")
-            if posting.entity is not None and acct_type in (
-                    "_accountsReceivable", "_accountsPayable"):
+            if acct_type in BALANCE_ACCOUNTS:
                 key = (acct_type, posting.entity)
-                self.entity_balances[key] = self.entity_balances.get(key, 0.0) + posting.amount
+                net, count = self._balances.get(key, (0, 0))
+                net, count = net + sign * round(posting.amount * 100), count + sign
+                if count:
+                    self._balances[key] = (net, count)
+                else:
+                    del self._balances[key]
 
     def all(self) -> Iterable[Posting]:
-        for found in self.by_transaction.values():
-            yield from found
+        with self._lock:
+            found = [p for table in self._posted.values() for posted in table.values()
+                     for p in posted]
+        return iter(found)
 
     def of(self, record_type: str, internal_id: str) -> tuple[Posting, ...]:
-        return self.by_transaction.get((record_type, internal_id), ())
+        return self._posted.get(record_type, {}).get(internal_id, ())
+
+    @property
+    def entity_balances(self) -> dict[tuple[str, str], float]:
+        """(A/R or A/P, entity) -> net debit of its postings there, in base currency."""
+        with self._lock:
+            return {key: net / 100 for key, (net, _) in self._balances.items()}
 
     def trial_balance(self) -> dict[tuple[str | None, str | None], dict[str | None, float]]:
         """(subsidiary, period) -> account -> net debit, in the subsidiary's base currency."""
@@ -375,13 +559,13 @@ class Ledger:
         """A customer's open receivables or a vendor's open payables (credit positive), in
         base currency, from the postings to A/R or A/P that name it; None for one without
         any (its read then carries no balance, as the recordings of new entities show)."""
-        if record_type == "customer":
-            found = self.entity_balances.get(("_accountsReceivable", internal_id))
-            return None if found is None else cents(found)
-        if record_type == "vendor":
-            found = self.entity_balances.get(("_accountsPayable", internal_id))
-            return None if found is None else cents(-found)
-        return None
+        side = {"customer": ("_accountsReceivable", 1), "vendor": ("_accountsPayable", -1)}
+        if record_type not in side:
+            return None
+        acct_type, sign = side[record_type]
+        with self._lock:
+            found = self._balances.get((acct_type, internal_id))
+        return None if found is None else sign * found[0] / 100
 
 
 def _order(value: str | None) -> tuple:
@@ -390,21 +574,26 @@ def _order(value: str | None) -> tuple:
     return (1, len(value), value) if value.isdigit() else (2, 0, value)
 
 
-_LEDGERS: "weakref.WeakKeyDictionary[RecordStore, tuple[int, Ledger]]" = \
-    weakref.WeakKeyDictionary()
+_LEDGERS: "weakref.WeakKeyDictionary[RecordStore, Ledger]" = weakref.WeakKeyDictionary()
 _BUILDING = threading.Lock()
 
 
 def ledger_of(store: RecordStore) -> Ledger:
-    """The ledger of the store as it is now, built once per store version."""
+    """The ledger of the store as it is now: built once, then updated from the store's change
+    log (``RecordIndex.changes_since``) after writes; built afresh when the log no longer
+    reaches back to its version or a change reaches every posting."""
     with store.lock:
         version = store.index.version
-        cached = _LEDGERS.get(store)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+        ledger = _LEDGERS.get(store)
+        if ledger is not None and ledger.version == version:
+            return ledger
+        if ledger is not None:
+            changes = store.index.changes_since(ledger.version)
+            if changes is not None and ledger.update(store, changes):
+                return ledger
         ledger = Ledger(store)
         with _BUILDING:
-            _LEDGERS[store] = (version, ledger)
+            _LEDGERS[store] = ledger
         return ledger
 
 
