@@ -83,7 +83,7 @@ def searched_family(qname: str) -> str | None:
     return family[0].lower() + family[1:] if family else None
 
 
-def request_facts(body: dict) -> tuple[set[str], set[str]]:
+def request_facts(body: dict) -> tuple[frozenset[str], frozenset[str]]:
     """(record types, externalIds) a request body names: records, references, searches."""
     types: set[str] = set()
     external_ids: set[str] = set()
@@ -113,7 +113,7 @@ def request_facts(body: dict) -> tuple[set[str], set[str]]:
             else:
                 visit(item)
     visit(body)
-    return types, external_ids
+    return frozenset(types), frozenset(external_ids)
 
 
 class Backend:
@@ -155,13 +155,13 @@ class Backend:
             return Reply(None, fault=fault)
         account, integration = identity.account, identity.integration
         types, external_ids = request_facts(body)
+        facts = RequestFacts(operation_name, account.account_id, integration.name, types,
+                             external_ids, xpath)
         seen = {"account": account.account_id, "integration": integration.name,
                 "record_types": tuple(sorted(types))}
         slot_started = None
         try:
             self._permit(identity)
-            facts = RequestFacts(operation_name, account.account_id, integration.name,
-                                 frozenset(types), frozenset(external_ids), xpath)
             with account.gate.slot(integration.name):
                 slot_started = time.perf_counter()
                 rule = self.rules.decide(facts, self.clock.now())
