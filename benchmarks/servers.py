@@ -5,7 +5,12 @@
 Every server answers a POST of a ~2 kB body with the same canned 2.1 kB SOAP response, touching
 no XML: the server's own ceiling (wrk, 1 and 8 keep-alive connections, one process each, the
 median of ``--runs`` runs taken in turns). Beside it, for each server, whether its API lets an
-application do what the mock's fault rules do to a connection, as a fact about that API.
+application do what the mock's fault rules do to a connection, as a fact about that API: drop
+(close without a byte), cut (send part of the answer, then close) and delay one request without
+delaying the others. Where an answer depends on what the server does when a WSGI app or its
+body iterator raises, that was tried against the versions installed here (a raw socket reading
+what came back): waitress, granian and bjoern all stop a body whose iterator raises and close
+the connection (a cut), and all three answer 500 to an app that raises (no drop).
 
 The mock's own server (``mockserver.wire.httpserver``) runs in this interpreter; the others are
 installed on first use into ``benchmarks/.cache/servers-venv`` (git-ignored; waitress, gunicorn,
@@ -59,9 +64,9 @@ CANDIDATES = {
         "label": "waitress 3 (8 threads)", "python": "venv",
         "drop": "only through an undocumented attribute "
                 "(`environ['waitress.client_disconnected'].__self__.socket`), what the mock "
-                "used before",
-        "cut": "yes: a body iterator that raises after the first part; waitress closes the "
-               "connection short of the Content-Length",
+                "used before; an app that raises gets a 500",
+        "cut": "yes: a body iterator that raises after the first part: the answer stops "
+               "there, short of its Content-Length, and the connection closes",
         "delay": "up to 8 at once: requests run on a fixed pool of worker threads (channels "
                  "queue for them); a ninth slow request waits and so does everyone after it",
     },
@@ -80,9 +85,10 @@ CANDIDATES = {
     },
     "granian": {
         "label": "granian (Rust, WSGI, 1 worker, 8 blocking threads)", "python": "venv",
-        "drop": "no: its WSGI interface gives the application no socket and no way to abort",
-        "cut": "no: the answer is written by Rust from what the app returns; no API breaks it "
-               "off",
+        "drop": "no: its WSGI interface gives the application no socket; an app that raises "
+                "gets a 500, one whose body raises at once a 200 with no body",
+        "cut": "yes: a body iterator that raises after the first part: the answer stops there "
+               "and the connection closes",
         "delay": "up to 8 at once: the app runs on a pool of blocking threads",
     },
     "uvloop": {
@@ -96,8 +102,9 @@ CANDIDATES = {
     },
     "bjoern": {
         "label": "bjoern (C, libev, WSGI)", "python": "venv", "optional": True,
-        "drop": "no: WSGI only, no socket in the environ",
-        "cut": "no: no API breaks an answer off",
+        "drop": "no: WSGI only, no socket in the environ; an app that raises gets a 500",
+        "cut": "yes: a body iterator that raises after the first part: the answer stops there "
+               "and the connection closes",
         "delay": "no: one thread runs one request at a time; a waiting request stops all",
     },
 }
