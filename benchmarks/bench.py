@@ -260,7 +260,8 @@ def profile_get(count: int = 600) -> dict:
     stages[REST] = total - sum(stages.values())
     top = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:20]
     return {"requests": n, "profiled_us_per_get": total / n * 1e6,
-            "stage_us_per_get": {k: round(v / n * 1e6, 1) for k, v in stages.items()},
+            # under cProfile, which slows every call: the shares are what to read
+            "stage_us_per_get_profiled": {k: round(v / n * 1e6, 1) for k, v in stages.items()},
             "stage_share": {k: round(v / total, 3) for k, v in stages.items()},
             "top_functions_by_own_time": [
                 {"function": f"{Path(file).name}:{line}({func})", "calls_per_get": v[1] / n,
@@ -594,6 +595,14 @@ def table(r: dict) -> str:
                          f"{s['c8']['latency_p50_us_median'] / 1000:.2f} ms | {ratio} |")
         if t["problems"]:
             lines.append(f"\nThe mock's runs had refused or repeated requests: {t['problems']}")
+    prof = r.get("profiles", {}).get("get_in_process_cprofile", {})
+    if "stage_share" in prof and "server_time" in r:
+        mock_us = r["server_time"]["mock_us_median"]
+        lines += ["", f"Server time of one `get` by stage (cProfile shares of {prof['requests']} "
+                  f"gets, scaled to the unprofiled {mock_us:.0f} us):", "",
+                  "| stage | us per get |", "|---|---|"]
+        lines += [f"| {label} | {share * mock_us:.1f} |"
+                  for label, share in prof["stage_share"].items()]
     sv = r.get("servers")
     if sv and "servers" in sv:
         import servers
@@ -849,8 +858,10 @@ def _throughput_wall(r: dict) -> str:
             f"together, {cost['wiremock'] - server_us:.0f} us for the application.")
     if "server_time" in r:
         text += (f" In process, without HTTP, one get takes the mock "
-                 f"{r['server_time']['mock_us_median']:.0f} us (figure 2); what is above that "
-                 f"under load is threads contending for the interpreter.")
+                 f"{r['server_time']['mock_us_median']:.0f} us of CPU (figure 2); the rest of "
+                 f"a request's share under load is the server, threads taking turns at the "
+                 f"interpreter, and wrk and other work on the same cores, which this run does "
+                 f"not tell apart.")
     spy = r.get("profiles", {}).get("mock_under_load_py_spy", {})
     if "share" in spy:
         parts = ", ".join(f"{group} {_pct(share)}" for group, share in spy["share"].items())
