@@ -55,8 +55,10 @@ load: $(BIN)/.installed
 	NETSUITE_MOCK_LOAD_REQUESTS=$${REQUESTS:-100000} $(BIN)/python -m pytest -q -s tests/mockserver/test_load.py
 
 # The benchmark suite against WireMock, mountebank and a bare lxml floor (benchmarks/README.md):
-# installs wrk (Debian), WireMock and mountebank (npm, into benchmarks/.cache) and py-spy (PyPI),
-# runs every figure and writes benchmarks/results/latest.json and latest.md. ARGS="--runs 3".
+# installs wrk (Debian), WireMock and mountebank (npm, into benchmarks/.cache), py-spy (PyPI) and
+# the HTTP servers figure 8 compares (PyPI, into benchmarks/.cache/servers-venv; bjoern needs
+# Debian's libev-dev), runs every figure and writes benchmarks/results/latest.json and latest.md
+# (and servers.json and servers.md). ARGS="--runs 3".
 bench: $(BIN)/.installed $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 

@@ -11,10 +11,13 @@ a shared machine hits both sides alike. The machine's load is recorded with the 
 
 Figures (the mock runs with TokenPassport verification on, its real state and the demo data):
 1. ``get`` throughput and latency at 1 and 8 keep-alive connections (wrk), mock vs WireMock,
-   mountebank and the bare lxml floor, all serving the same 14-field Vendor for the same
-   request; the mock's concurrency limit is raised above the client count.
-2. server time for one ``get`` (request bytes in, response bytes out, process CPU time), the
-   mock's whole WSGI application against the bare lxml handler, in one process.
+   mountebank, the bare lxml floor and the mock's HTTP server with an empty app (the floor and
+   the empty app on the mock's own ``HttpServer``, or waitress with ``--floor-server``), all
+   serving the same 14-field Vendor for the same request; the mock's concurrency limit is
+   raised above the client count. Then py-spy on the mock under load, by module.
+2. server time for one ``get`` (request bytes in, response bytes out, process CPU time):
+   ``MockApplication.answer``, what the HTTP server calls, against the bare lxml handler, in
+   one process; with a cProfile breakdown in microseconds per get, stage by stage.
 3. a 1000-record search page from 100,000 records (``search_page.py``).
 4. process start to first served WSDL: mock, mountebank, WireMock.
 5. zeep loading the mock's WSDL against NetSuite's real 2024_1 WSDL (``../shared``), and
@@ -22,6 +25,12 @@ Figures (the mock runs with TokenPassport verification on, its real state and th
 6. a million records (``million.py``).
 7. contract verification rate: ``netsuite-contracts verify`` on a recorded session
    (``contract_verify.py``).
+8. every HTTP server considered for the mock, each with an empty app, and what each one's API
+   lets a fault rule do to a connection (``servers.py``; ``results/servers.{json,md}``).
+
+Free-threaded CPython: the results say whether this interpreter is free-threaded, and if a
+``python3.13t``/``python3.14t`` is on PATH or among pyenv's versions, figure 1 also runs the
+mock under it (a venv in ``benchmarks/.cache`` with the mock installed).
 
 One figure or a few, without the peers: ``--only contracts`` (repeatable); nothing is written
 to ``results/`` then unless ``--out`` says where.
@@ -37,6 +46,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import urllib.request
@@ -122,17 +132,7 @@ def machine() -> dict:
 # -- 1. throughput ---------------------------------------------------------------------------
 def wrk(tools: peers.Tools, url: str, envelopes: Path, connections: int,
         duration: float) -> dict:
-    threads = min(2, connections)
-    done = subprocess.run(
-        [tools.wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s",
-         "-s", str(HERE / "signed_requests.lua"), url + peers.SERVICE_PATH, "--", str(envelopes), str(threads)],
-        capture_output=True, text=True, timeout=duration + 60)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("{")), None)
-    if line is None:
-        raise RuntimeError(f"wrk printed no result: {done.stdout}\n{done.stderr}")
-    result = json.loads(line)
-    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    return result
+    return peers.run_wrk(tools.wrk, url + peers.SERVICE_PATH, envelopes, connections, duration)
 
 
 def throughput(tools, servers: dict, internal_id: str, work: Path, runs: int,
@@ -141,9 +141,10 @@ def throughput(tools, servers: dict, internal_id: str, work: Path, runs: int,
     peer_file = write_envelopes(work / "peer-envelopes.txt", internal_id, 20000)
     per = {(name, c): [] for name in names for c in CONNECTIONS}
     ratios = {(name, c): [] for name in names if name != "mock" for c in CONNECTIONS}
+    mocks = [name for name in names if name.startswith("mock")]
     problems = []
     for name in names:  # warm-up: JIT, caches, connection pools
-        file = write_envelopes(work / "warm.txt", internal_id, 8000) if name == "mock" \
+        file = write_envelopes(work / "warm.txt", internal_id, 8000) if name in mocks \
             else peer_file
         wrk(tools, servers[name].url, file, 8, 3 if name == "wiremock" else 1)
     for round_ in range(runs):
@@ -151,15 +152,16 @@ def throughput(tools, servers: dict, internal_id: str, work: Path, runs: int,
             order = names[round_ % len(names):] + names[:round_ % len(names)]
             this = {}
             for name in order:
-                if name == "mock":  # distinct signed requests, enough for the mock's rate
+                if name in mocks:  # distinct signed requests, enough for the mock's rate
                     file = write_envelopes(work / "mock-envelopes.txt", internal_id,
                                            int(duration * (3000 + 1500 * c ** 0.5)))
                 else:
                     file = peer_file
                 result = wrk(tools, servers[name].url, file, c, duration)
-                if name == "mock" and (result["non2xx"] or result["wrapped"]
+                if name in mocks and (result["non2xx"] or result["wrapped"]
                                        or result["socket_errors"]):
-                    problems.append({"round": round_, "connections": c, **result})
+                    problems.append({"server": name, "round": round_, "connections": c,
+                                     **result})
                 this[name] = result
                 per[(name, c)].append(result)
             for name in names:
@@ -186,67 +188,80 @@ def throughput(tools, servers: dict, internal_id: str, work: Path, runs: int,
 
 # -- 2. server time ----------------------------------------------------------------------------
 def in_process_mock():
-    """(the mock's WSGI app with the demo data and the benchmark Vendor, its id, its get
+    """(the mock's application with the demo data and the benchmark Vendor, its id, its get
     response)."""
-    from search_page import call_wsgi
     from mockserver.config import MockSettings
     from mockserver.server import build_app
 
     app = build_app(MockSettings(seed="demo", concurrency_limit=CONCURRENCY_LIMIT))
-    _, added = call_wsgi(app, signed_envelope(BENCH_VENDOR))
+    added = app.answer(soap_request(signed_envelope(BENCH_VENDOR))).body
     internal_id = added.split(b'internalId="')[1].split(b'"')[0].decode()
-    _, canned = call_wsgi(app, signed_envelope(get_body(internal_id)))
+    canned = app.answer(soap_request(signed_envelope(get_body(internal_id)))).body
     return app, internal_id, canned
 
 
-# Where a get's server time goes: (stage, the functions whose cumulative time it is).
+def soap_request(data: bytes):
+    """A SOAP POST as the mock's HTTP server hands it to the application (body read)."""
+    from mockserver.wire.httpserver import HttpRequest
+    return HttpRequest("POST", peers.SERVICE_PATH, "", {
+        "host": "bench", "content-type": "text/xml; charset=utf-8", "soapaction": "get",
+        "content-length": str(len(data))}, data, "127.0.0.1", ("127.0.0.1", 80))
+
+
+# Where a get's server time goes, stage by stage along ``SoapEndpoint.answer``: (stage, the
+# functions whose cumulative time it is). ``Backend.handle`` is reported without the
+# TokenPassport check, which has a row of its own; what no row names (routing, the request and
+# answer values, the Exchange) is "routing and the rest".
+TOKEN_PASSPORT = "TokenPassport (HMAC, nonce, audit)"
+HANDLE = "Backend.handle without TokenPassport (governance, rules, store, nsId)"
 STAGES = (
-    ("XML parse (lxml, safe parser)", (("parse_envelope", "wire/envelope.py"),)),
-    ("XML to dicts (headers, body)", (("decode_headers", "wire/envelope.py"),
-                                      ("decode_body", "wire/envelope.py"))),
-    ("TokenPassport verification (HMAC, nonce, audit)", (("verify", "domain/auth.py"),)),
-    ("dicts to XML (response)", (("response_bytes", "wire/envelope.py"),)),
-    ("journal entry", (("add", "domain/journal.py"), ("outcome_of", "domain/journal.py"))),
+    ("XML parse (lxml, bounded safe parser)", (("parse_envelope", "wire/envelope.py"),)),
+    ("header decode (passport, preferences)", (("decode_headers", "wire/envelope.py"),)),
+    ("body decode (XML to dicts)", (("decode_body", "wire/envelope.py"),)),
+    (TOKEN_PASSPORT, (("verify", "domain/auth.py"),)),
+    (HANDLE, (("handle", "domain/backend.py"),)),
+    ("encode (dicts to response bytes)", (("response_bytes", "wire/envelope.py"),)),
+    ("journal (outcome, entry)", (("outcome_of", "domain/journal.py"),
+                                  ("add", "domain/journal.py"))),
 )
+REST = "routing and the rest (request and answer values, Exchange)"
 
 
 def profile_get(count: int = 600) -> dict:
-    """cProfile over in-process gets: the share of each stage, and the top functions."""
+    """cProfile over in-process gets (``MockApplication.answer``, what the HTTP server calls):
+    microseconds per get for each stage, and the top functions."""
     import cProfile
+    import inspect
     import pstats
 
-    from search_page import call_wsgi
+    from mockserver.wire.http import MockApplication
 
     app, internal_id, _ = in_process_mock()
-    requests = [signed_envelope(get_body(internal_id)) for _ in range(count)]
-    for data in requests[:50]:
-        call_wsgi(app, data)
+    requests = [soap_request(signed_envelope(get_body(internal_id))) for _ in range(count)]
+    for request in requests[:50]:
+        app.answer(request)
     profiler = cProfile.Profile()
     profiler.enable()
-    for data in requests[50:]:
-        call_wsgi(app, data)
+    for request in requests[50:]:
+        app.answer(request)
     profiler.disable()
     stats = pstats.Stats(profiler).stats
     n = count - 50
 
-    def cumulative(name: str, where: str = "") -> float:
-        return sum(v[3] for (file, _, func), v in stats.items()
-                   if func == name and where in file)
+    def cumulative(name: str, where: str = "", line: int | None = None) -> float:
+        return sum(v[3] for (file, at, func), v in stats.items()
+                   if func == name and where in file and line in (None, at))
 
-    total = cumulative("__call__", "mockserver/wire/http.py")
+    total = cumulative("answer", "mockserver/wire/http.py",
+                       inspect.getsourcelines(MockApplication.answer)[1])
     stages = {label: sum(cumulative(f, where) for f, where in functions)
               for label, functions in STAGES}
-    handle = cumulative("handle", "mockserver/domain/backend.py")
-    stages["the operation (governance, fault rules, store, nsId)"] = \
-        handle - stages["TokenPassport verification (HMAC, nonce, audit)"]
-    ours = sum(stages.values())
-    rpc = cumulative("handle_rpc", "mockserver/wire/soap.py")
-    inside_rpc = ours - cumulative("add", "domain/journal.py")
-    stages["Spyne (context, dispatch, events, service call)"] = rpc - inside_rpc
-    stages["HTTP layer of the mock (routing, body, journal hand-off)"] = \
-        total - rpc - cumulative("add", "domain/journal.py")
+    stages[HANDLE] -= stages[TOKEN_PASSPORT]
+    stages[REST] = total - sum(stages.values())
     top = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:20]
     return {"requests": n, "profiled_us_per_get": total / n * 1e6,
+            # under cProfile, which slows every call: the shares are what to read
+            "stage_us_per_get_profiled": {k: round(v / n * 1e6, 1) for k, v in stages.items()},
             "stage_share": {k: round(v / total, 3) for k, v in stages.items()},
             "top_functions_by_own_time": [
                 {"function": f"{Path(file).name}:{line}({func})", "calls_per_get": v[1] / n,
@@ -291,21 +306,27 @@ def py_spy_under_load(tools, mock: peers.Peer, internal_id: str, work: Path,
                            for f, n in sorted(leaves.items(), key=lambda x: -x[1])[:15]]}
 
 
-SPY_GROUPS = (("waitress (HTTP server)", ("waitress/",)),
-              ("threads (hand-off to workers)", ("threading.py", "queue.py")),
+# py-spy leaves by where they are; the first group that matches takes the sample.
+SPY_GROUPS = (("HTTP server (wire/httpserver.py, httptools, sockets)",
+               ("mockserver/wire/httpserver.py", "httptools", "socket.py")),
+              ("threads", ("threading.py", "queue.py")),
+              ("SOAP pipeline and routing (wire/soap.py, wire/http.py)",
+               ("mockserver/wire/soap.py", "mockserver/wire/http.py")),
+              ("XML codec (wire/envelope, decode, encode)", ("mockserver/wire/",)),
+              ("mock: domain", ("mockserver/domain/", "suitetalk/", "client/passport")),
               ("Spyne", ("spyne/",)),
-              ("mock: wire layer", ("mockserver/wire/",)),
-              ("mock: domain", ("mockserver/domain/", "client/passport")),
               ("lxml / stdlib", ("lxml", "hmac.py", "base64.py", "logging/")))
 
+
 def server_time(runs: int, batch: int = 400) -> dict:
-    """The mock's whole WSGI app against the bare lxml handler, alternating, in one process."""
+    """The mock's application (``MockApplication.answer``, what its HTTP server calls) against
+    the bare lxml handler (``floor.make_get``), request bytes in, response bytes out,
+    alternating, in one process."""
     import floor
-    from search_page import call_wsgi
 
     app, internal_id, canned = in_process_mock()
-    floor_app = floor.make_app(canned)
-    apps = {"mock": app, "floor": floor_app}
+    floor_get = floor.make_get(canned)
+    answer = {"mock": lambda data: app.answer(soap_request(data)).body, "floor": floor_get}
     medians = {"mock": [], "floor": []}
     ratios = []
     for round_ in range(runs):
@@ -314,8 +335,9 @@ def server_time(runs: int, batch: int = 400) -> dict:
             requests = [signed_envelope(get_body(internal_id)) for _ in range(batch)]
             times = []
             for data in requests:
-                ms, body = call_wsgi(apps[name], data)
-                times.append(ms * 1000)
+                started = time.process_time()
+                body = answer[name](data)
+                times.append((time.process_time() - started) * 1e6)
             assert b"Bench Supplies" in body, body[:500]
             this[name] = statistics.median(times)
             medians[name].append(this[name])
@@ -380,7 +402,8 @@ print(json.dumps({"seconds": seconds, "prefixes": dict(client.wsdl.types.prefix_
 
 def zeep_load(mock_url: str, work: Path, runs: int) -> dict:
     """zeep.Client(wsdl) in a fresh process, the mock's WSDL against NetSuite's, both fetched
-    over HTTP with keep-alive from waitress (NetSuite's files by ``static_server.py``)."""
+    over HTTP with keep-alive (the mock's from its own server, NetSuite's files from waitress
+    in ``static_server.py``)."""
     if not REAL_WSDL_DIR.is_dir():
         return {"skipped": f"NetSuite's WSDL not found at {REAL_WSDL_DIR}"}
     port = peers.free_port()
@@ -467,11 +490,35 @@ def targets(r: dict) -> list[dict]:
         row("get throughput, 8 clients, mock/WireMock",
             f"{wm['mock_ratio_median']:.2f} ({t['servers']['mock']['c8']['rps_median']:.0f} vs "
             f"{wm['rps_median']:.0f} req/s)", ">= 1.0", wm["mock_ratio_median"] >= 1.0)
+        wm1 = t["servers"]["wiremock"]["c1"]
+        row("get throughput, 1 client, mock/WireMock",
+            f"{wm1['mock_ratio_median']:.2f} ({t['servers']['mock']['c1']['rps_median']:.0f} vs "
+            f"{wm1['rps_median']:.0f} req/s)", ">= 1.3", wm1["mock_ratio_median"] >= 1.3)
+        p99 = t["servers"]["mock"]["c8"]["latency_p99_us_median"]
+        row("get latency p99 at 8 clients, mock vs WireMock",
+            f"{p99 / 1000:.2f} vs {wm['latency_p99_us_median'] / 1000:.2f} ms",
+            "<= WireMock's", p99 <= wm["latency_p99_us_median"])
         for name in ("mountebank", "floor", "empty"):
             other = t["servers"][name]
             row(f"get throughput, 8 clients, mock/{other['label']}",
                 f"{other['c8']['mock_ratio_median']:.2f} (1 client: "
                 f"{other['c1']['mock_ratio_median']:.2f})", "(info)", None)
+        if "mock_ft" in t["servers"]:
+            ft = t["servers"]["mock_ft"]
+            row("get throughput, free-threaded mock / mock (8 clients)",
+                f"{1 / ft['c8']['mock_ratio_median']:.2f} ({ft['c8']['rps_median']:.0f} req/s; "
+                f"1 client: {1 / ft['c1']['mock_ratio_median']:.2f})", "(info)", None)
+    free = r.get("free_threaded")
+    if free and t and "mock_ft" not in t["servers"]:
+        row("get throughput on a free-threaded CPython",
+            free.get("note") or free.get("error", "not measured")[:300], "(info)", None)
+    sv = r.get("servers")
+    if sv and "servers" in sv:
+        chosen = sv["servers"]["httpserver"]
+        others = ", ".join(f"{name} {s['c8']['of_chosen']:.2f}" for name, s in
+                           sv["servers"].items() if "c8" in s and name != "httpserver")
+        row("HTTP servers, empty app, 8 clients (servers.py), other / the mock's HttpServer",
+            f"HttpServer {chosen['c8']['rps_median']:.0f} req/s; {others}", "(info)", None)
     s = r.get("server_time")
     if s:
         row("server time for one get, mock/bare lxml",
@@ -548,13 +595,33 @@ def table(r: dict) -> str:
                          f"{s['c8']['latency_p50_us_median'] / 1000:.2f} ms | {ratio} |")
         if t["problems"]:
             lines.append(f"\nThe mock's runs had refused or repeated requests: {t['problems']}")
+    prof = r.get("profiles", {}).get("get_in_process_cprofile", {})
+    if "stage_share" in prof and "server_time" in r:
+        mock_us = r["server_time"]["mock_us_median"]
+        lines += ["", f"Server time of one `get` by stage (cProfile shares of {prof['requests']} "
+                  f"gets, scaled to the unprofiled {mock_us:.0f} us):", "",
+                  "| stage | us per get |", "|---|---|"]
+        lines += [f"| {label} | {share * mock_us:.1f} |"
+                  for label, share in prof["stage_share"].items()]
+    sv = r.get("servers")
+    if sv and "servers" in sv:
+        import servers
+        lines += ["", servers.table(sv).rstrip("\n")]
+    free = r.get("free_threaded")
+    if free:
+        lines += ["", f"Free-threaded CPython: this interpreter is "
+                  f"{'' if free['this_interpreter'] else 'not '}free-threaded; "
+                  + (f"measured under {free['used']} (GIL on after the mock's imports: "
+                     f"{free.get('gil_enabled_in_mock')})" if "mock_ft" in
+                     (r.get("throughput") or {}).get("servers", {}) else
+                     free.get("note") or free.get("error", "")[:300]) + "."]
     for wall in r.get("walls", []):
         lines += ["", f"**Not met: {wall['figure']}.** {wall['why']}"]
     return "\n".join(lines) + "\n"
 
 
 FIGURES = ("throughput", "server_time", "search_page", "startup", "zeep_wsdl", "million",
-           "contracts")
+           "contracts", "servers")
 PEER_FIGURES = ("throughput", "server_time", "startup", "zeep_wsdl")
 
 
@@ -562,6 +629,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--duration", type=float, default=4, help="seconds per wrk run")
+    parser.add_argument("--floor-server", choices=("httpserver", "waitress"),
+                        default="httpserver", help="the server of the floor and the empty app "
+                        "in figure 1 (default: the mock's own)")
     parser.add_argument("--records", type=int, default=1_000_000,
                         help="store size for the million-record figures")
     parser.add_argument("--skip", action="append", default=[], choices=FIGURES)
@@ -577,7 +647,7 @@ def main() -> int:
         args.out = RESULTS / "latest.json"
 
     results: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     "runs": args.runs, "machine": machine()}
+                     "runs": args.runs, "machine": machine(), "free_threaded": free_threading()}
     if any(f not in args.skip for f in PEER_FIGURES):
         _peer_figures(args, results)
     if "search_page" not in args.skip:
@@ -591,6 +661,11 @@ def main() -> int:
     if "contracts" not in args.skip:
         print("7. contract verification", flush=True)
         results["contracts"] = contracts(args.runs)
+    if "servers" not in args.skip:
+        print("8. HTTP servers with an empty app (servers.py)", flush=True)
+        out = () if args.out is None else ("--out", str(args.out.parent / "servers.json"))
+        results["servers"] = script("servers.py", "--runs", str(args.runs), "--duration",
+                                    str(args.duration), *out)
     results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     results["load_average_after"] = list(os.getloadavg())
     results["targets"] = targets(results)
@@ -624,12 +699,17 @@ def _peer_figures(args, results: dict) -> None:
             if "throughput" not in args.skip:
                 print("1. get throughput (wrk)", flush=True)
                 root = peers.write_peer_files(work, canned, wsdl)
-                threads = MockSettings(concurrency_limit=CONCURRENCY_LIMIT).worker_threads()
+                canned_file = work / "get.xml"
                 others = {"wiremock": peers.wiremock(tools, work, root),
                           "mountebank": peers.mountebank(tools, work, canned, wsdl),
-                          "floor": peers.floor(work, work / "get.xml", threads=threads),
-                          "empty": peers.floor(work, work / "get.xml", threads=threads,
+                          "floor": peers.floor(work, canned_file, server=args.floor_server),
+                          "empty": peers.floor(work, canned_file, server=args.floor_server,
                                                empty=True)}
+                free = results["free_threaded"]
+                python = free_threaded_venv(free) if free["interpreters"] else None
+                if python is not None:
+                    others["mock_ft"] = peers.mock(work, CONCURRENCY_LIMIT, python=python,
+                                                   name="netsuite-mock (free-threaded)")
                 try:
                     for peer in others.values():
                         peer.start()
@@ -638,6 +718,10 @@ def _peer_figures(args, results: dict) -> None:
                             _wait_port(peer)
                         else:
                             peers.wait_for(peer.url + peers.WSDL_PATH, timeout=120, peer=peer)
+                    if "mock_ft" in others:
+                        ft_id, _ = add_bench_vendor(others["mock_ft"].url)
+                        assert ft_id == internal_id, (ft_id, internal_id)
+                        free["gil_enabled_in_mock"] = _gil_enabled(python)
                     results["throughput"] = throughput(tools, {"mock": mock, **others},
                                                        internal_id, work, args.runs,
                                                        args.duration)
@@ -659,6 +743,68 @@ def _peer_figures(args, results: dict) -> None:
         if "startup" not in args.skip:
             print("4. process start to first served WSDL", flush=True)
             results["startup"] = startup(tools, work, args.runs, canned, wsdl)
+
+
+# -- free-threaded CPython ----------------------------------------------------------------------
+FREE_THREADED_NAMES = ("python3.13t", "python3.14t")
+NO_FREE_THREADED = "no free-threaded interpreter on this machine"
+
+
+def free_threading() -> dict:
+    """Whether this interpreter is free-threaded, and the free-threaded interpreters found
+    (``python3.13t``/``python3.14t`` on PATH, or a pyenv version ending in ``t``)."""
+    found = [path for name in FREE_THREADED_NAMES if (path := shutil.which(name))]
+    try:
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        root = ""
+    if root:
+        for version in sorted(Path(root, "versions").glob("*t")):
+            found += [str(p) for p in sorted(version.glob("bin/python3.*t"))[:1]]
+    interpreters = [path for path in dict.fromkeys(found) if _is_free_threaded(path)]
+    return {"this_interpreter": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+            "gil_enabled_here": getattr(sys, "_is_gil_enabled", lambda: True)(),
+            "interpreters": interpreters,
+            **({} if interpreters else {"note": NO_FREE_THREADED})}
+
+
+def _is_free_threaded(python: str) -> bool:
+    try:
+        done = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_config_var("
+                               "'Py_GIL_DISABLED'))"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.stdout.strip() == "1"
+
+
+def free_threaded_venv(free: dict) -> str | None:
+    """A venv of the first free-threaded interpreter with the mock installed (made once, in
+    ``benchmarks/.cache``); None, with the reason in ``free``, when that cannot be done."""
+    python = free["interpreters"][0]
+    venv = peers.CACHE / f"venv-{Path(python).name}"
+    stamp = venv / ".installed"
+    free["used"] = python
+    if not stamp.exists():
+        print(f"   installing the mock into a venv of {python} ({venv})", flush=True)
+        for step in ([python, "-m", "venv", str(venv)],
+                     [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-e",
+                      str(ROOT)]):
+            done = subprocess.run(step, capture_output=True, text=True, timeout=1800)
+            if done.returncode != 0:
+                free["error"] = f"{' '.join(step[:4])} failed: {done.stderr[-1500:]}"
+                return None
+        stamp.touch()
+    return str(venv / "bin" / "python")
+
+
+def _gil_enabled(python: str) -> bool | None:
+    """Whether the GIL is on once the mock is imported (a C extension not marked free-threaded
+    turns it back on unless ``PYTHON_GIL=0``)."""
+    done = subprocess.run([python, "-c", "import sys, mockserver.server, lxml.etree, httptools; "
+                           "print(sys._is_gil_enabled())"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    return {"True": True, "False": False}.get(done.stdout.strip())
 
 
 def _wait_port(peer: peers.Peer, timeout: float = 30) -> None:
@@ -698,25 +844,37 @@ def _pct(share: float) -> str:
 def _throughput_wall(r: dict) -> str:
     t = r["throughput"]["servers"]
     rps = {name: t[name]["c8"]["rps_median"] for name in t}
-    text = (f"The HTTP server is the wall. Waitress (the mock's HTTP server) with an empty WSGI "
-            f"app that touches no XML serves {rps['empty']:.0f} req/s at 8 connections; the "
-            f"bare lxml floor {rps['floor']:.0f}; WireMock {rps['wiremock']:.0f} "
-            f"(empty app / WireMock = {rps['empty'] / rps['wiremock']:.2f}). A Python "
-            f"process runs one request at a time under the GIL, so one process of the mock "
-            f"cannot pass a JVM that uses both cores, whatever the app costs.")
+    empty, floor, mock, wiremock = (t[n]["label"] for n in ("empty", "floor", "mock", "wiremock"))
+    # One process, one interpreter at a time (the GIL): a request's cost is 1/throughput.
+    cost = {name: 1e6 / value for name, value in rps.items()}
+    server_us = cost["empty"]
+    text = (f"At 8 connections: {empty}, {rps['empty']:.0f} req/s "
+            f"({rps['empty'] / rps['wiremock']:.1f}x {wiremock}'s {rps['wiremock']:.0f}), so a "
+            f"request costs the server about {server_us:.0f} us of the one interpreter; "
+            f"{floor}, {rps['floor']:.0f} req/s ({cost['floor'] - server_us:.0f} us of "
+            f"application a request); {mock}, {rps['mock']:.0f} req/s "
+            f"({cost['mock'] - server_us:.0f} us of application a request). Matching "
+            f"WireMock leaves {cost['wiremock']:.0f} us a request for server and application "
+            f"together, {cost['wiremock'] - server_us:.0f} us for the application.")
+    if "server_time" in r:
+        text += (f" In process, without HTTP, one get takes the mock "
+                 f"{r['server_time']['mock_us_median']:.0f} us of CPU (figure 2); the rest of "
+                 f"a request's share under load is the server, threads taking turns at the "
+                 f"interpreter, and wrk and other work on the same cores, which this run does "
+                 f"not tell apart.")
     spy = r.get("profiles", {}).get("mock_under_load_py_spy", {})
     if "share" in spy:
-        share = spy["share"]
-        http = share.get("waitress (HTTP server)", 0) + share.get(
-            "threads (hand-off to workers)", 0)
-        mock = share.get("mock: wire layer", 0) + share.get("mock: domain", 0)
+        parts = ", ".join(f"{group} {_pct(share)}" for group, share in spy["share"].items())
         text += (f" py-spy on the mock under that load ({spy['samples']} samples of the "
-                 f"thread holding the GIL): waitress and the thread hand-off {_pct(http)}, "
-                 f"the mock's own code {_pct(mock)}, Spyne {_pct(share.get('Spyne', 0))}.")
-    text += (" Closing it needs a second process serving the same state (the records, the "
-             "nonces, the concurrency counts and the journal shared between processes) or a "
-             "faster HTTP server in place of waitress, which the fault rules that drop or cut "
-             "connections rely on; neither is part of this change.")
+                 f"thread holding the GIL): {parts}.")
+    free = r.get("free_threaded", {})
+    if "mock_ft" in t:
+        text += (f" On a free-threaded CPython ({free.get('used')}) the same mock served "
+                 f"{rps['mock_ft']:.0f} req/s at 8 connections.")
+    else:
+        text += (f" The next step is parallel requests: on a free-threaded CPython each "
+                 f"connection's thread runs on its own core ({free.get('note') or 'not measured'}"
+                 f"; see benchmarks/README.md, 'Free-threaded CPython').")
     return text
 
 
@@ -733,13 +891,13 @@ def _server_time_wall(r: dict) -> str:
                                                      key=lambda x: -x[1]))
         text += (f" Where the mock's time goes (cProfile shares of {prof['requests']} gets, "
                  f"scaled to the unprofiled median): {parts}.")
-        spyne = prof["stage_share"].get("Spyne (context, dispatch, events, service call)", 0)
-        auth = prof["stage_share"].get("TokenPassport verification (HMAC, nonce, audit)", 0)
-        text += (f" Spyne's per-request machinery ({spyne * mock_us:.0f} us: a MethodContext "
-                 f"with ~60 attribute sets, protocol contexts, events, the service call "
-                 f"wrapper) and the TokenPassport check ({auth * mock_us:.0f} us), neither of "
-                 f"which the floor does, already exceed the {0.5 * floor_us:.0f} us the "
-                 f"target leaves beyond the floor's work.")
+        share = prof["stage_share"]
+        beyond = (share.get(TOKEN_PASSPORT, 0) + share.get(HANDLE, 0)
+                  + share.get("journal (outcome, entry)", 0)) * mock_us
+        text += (f" The work the floor does not do at all (the TokenPassport check, the "
+                 f"backend's governance, rules and store, the journal) takes {beyond:.0f} us, "
+                 f"against the {0.5 * floor_us:.0f} us the target leaves beyond the floor's "
+                 f"work.")
     return text
 
 
@@ -748,7 +906,7 @@ def _startup_wall(r: dict) -> str:
     return (f"The mock serves its WSDL {st['mock']:.3f} s after the process starts "
             f"(mountebank {st['mountebank']:.3f} s, WireMock {st['wiremock']:.3f} s): the "
             f"Python interpreter, the imports it cannot do without (the 46 schema modules, "
-            f"lxml, waitress) and rendering the WSDL; the backend, the seed and Spyne are "
+            f"lxml, httptools) and rendering the WSDL; the backend, the seed and Spyne are "
             f"built after the first WSDL is served (see 'first get served').")
 
 

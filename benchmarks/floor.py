@@ -6,10 +6,12 @@ build the response envelope element by element with lxml, then serialize it. No
 authentication, no state, no journal. It answers with the same record the mock serves (taken
 from a response the mock produced), so the bytes on the wire are the same size.
 
-    .venv/bin/python benchmarks/floor.py PORT CANNED_RESPONSE_FILE [--threads N]
+    .venv/bin/python benchmarks/floor.py PORT CANNED_RESPONSE_FILE [--server waitress]
 
-runs it under waitress, the HTTP server the mock uses; ``--empty`` answers the canned bytes
-without touching XML (what waitress alone can do).
+runs it on the mock's own HTTP server (``mockserver.wire.httpserver``), so the mock and the
+floor are compared on the same server; ``--server waitress`` runs it under waitress (what the
+mock ran on before; ``pip install waitress``, in the ``bench`` extra). ``--empty`` answers the
+canned bytes without touching XML: what the server alone can do.
 """
 
 from __future__ import annotations
@@ -42,17 +44,17 @@ def _build(parent, spec) -> None:
         _build(element, child)
 
 
-def make_app(canned_response: bytes):
-    """A WSGI app answering ``get`` with the canned response's record, rebuilt per request."""
+def make_get(canned_response: bytes):
+    """A function from a ``get`` request's bytes to the response's bytes, the canned
+    response's record rebuilt per request."""
     canned = etree.fromstring(canned_response)
     nsmap = canned.nsmap
     record = canned.find(f".//{{{MSGS}}}record")
     record_spec = _as_spec(record)
     ns_id = canned.findtext(f".//{{{MSGS}}}nsId") or "WEBSERVICES_FLOOR"
 
-    def app(environ, start_response):
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        request = etree.fromstring(environ["wsgi.input"].read(length), _PARSER)
+    def get(data: bytes) -> bytes:
+        request = etree.fromstring(data, _PARSER)
         body = request.find(f"{{{SOAP_ENV}}}Body")
         get = body[0]
         base_ref = get.find(f"{{{MSGS}}}baseRef")
@@ -68,7 +70,17 @@ def make_app(canned_response: bytes):
                          isSuccess="true")
         _build(read, record_spec)
         read[-1].set("internalId", internal_id)
-        data = etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+        return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+    return get
+
+
+def make_app(canned_response: bytes):
+    """The floor as a WSGI app (for in-process timing and for waitress)."""
+    get = make_get(canned_response)
+
+    def app(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        data = get(environ["wsgi.input"].read(length))
         start_response("200 OK", [("Content-Type", "text/xml; charset=utf-8"),
                                   ("Content-Length", str(len(data)))])
         return [data]
@@ -85,19 +97,43 @@ def make_empty_app(canned_response: bytes):
     return app
 
 
+def serve_on_httpserver(port: int, canned: bytes, empty: bool) -> None:
+    """The mock's HTTP server with the floor (or nothing) as its application: a request's
+    body is already read when the handler runs."""
+    from mockserver.wire.httpserver import Answer, HttpServer
+
+    headers = (("Content-Type", "text/xml; charset=utf-8"),)
+    if empty:
+        answer = Answer(200, canned, headers)
+
+        def handler(request):
+            return answer
+    else:
+        get = make_get(canned)
+
+        def handler(request):
+            return Answer(200, get(request.body), headers)
+    HttpServer(handler, port=port, ident="floor").serve_forever()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("port", type=int)
     parser.add_argument("canned", help="a get response the mock produced")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--server", choices=("httpserver", "waitress"), default="httpserver",
+                        help="the mock's own HTTP server (default) or waitress")
+    parser.add_argument("--threads", type=int, default=8, help="waitress's worker threads")
     parser.add_argument("--empty", action="store_true",
                         help="no XML at all: the HTTP server's own ceiling")
     args = parser.parse_args()
+    with open(args.canned, "rb") as file:
+        canned = file.read()
+    if args.server == "httpserver":
+        serve_on_httpserver(args.port, canned, args.empty)
+        return 0
     import logging
     from waitress import serve
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as the mock's --log-level
-    with open(args.canned, "rb") as file:
-        canned = file.read()
     app = make_empty_app(canned) if args.empty else make_app(canned)
     serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident="floor",
           _quiet=True)

@@ -45,21 +45,47 @@ class Tools:
     mountebank: Path
 
 
-def ensure_tools() -> Tools:
-    """Install what is missing; a clear error naming what could not be had."""
+def ensure_wrk() -> str:
+    """wrk's path, installed from Debian if missing (needs root and apt-get)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         if os.geteuid() != 0 or shutil.which("apt-get") is None:
             raise ToolMissing("wrk is not installed and apt-get cannot run here "
                               "(install Debian's wrk package)")
         print("installing wrk (apt-get)", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], env=env,
-                          capture_output=True).returncode != 0:
-            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
-            subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], env=env,
-                           capture_output=True, check=True)
+        apt_install("wrk")
         wrk = shutil.which("wrk")
+    return wrk
+
+
+def apt_install(package: str) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-q", package], env=env,
+                      capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", package], env=env,
+                       capture_output=True, check=True)
+
+
+def run_wrk(wrk: str, url: str, envelopes: Path, connections: int, duration: float) -> dict:
+    """One wrk run POSTing the lines of ``envelopes`` (``signed_requests.lua``): its JSON
+    summary, with ``rps``."""
+    threads = min(2, connections)
+    done = subprocess.run(
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s",
+         "-s", str(HERE / "signed_requests.lua"), url, "--", str(envelopes), str(threads)],
+        capture_output=True, text=True, timeout=duration + 60)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("{")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result: {done.stdout}\n{done.stderr}")
+    result = json.loads(line)
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def ensure_tools() -> Tools:
+    """Install what is missing; a clear error naming what could not be had."""
+    wrk = ensure_wrk()
     java = shutil.which("java")
     if java is None:
         raise ToolMissing("java (17) is needed for WireMock")
@@ -192,19 +218,23 @@ def mountebank(tools: Tools, work: Path, canned_get: bytes, wsdl: bytes,
         str(work / f"mb-{port}.pid")], work / "mountebank.log", cwd=work)
 
 
-def floor(work: Path, canned_file: Path, threads: int, port: int | None = None, *,
-          empty: bool = False) -> Peer:
+def floor(work: Path, canned_file: Path, port: int | None = None, *,
+          empty: bool = False, server: str = "httpserver") -> Peer:
+    """The bare lxml floor (``floor.py``), or with ``empty`` the server alone answering the
+    canned bytes; on the mock's own HTTP server unless ``server="waitress"``."""
     port = port or free_port()
-    return Peer("waitress, empty app" if empty else "bare lxml + waitress", port, [
+    on = "the mock's HTTP server" if server == "httpserver" else server
+    return Peer(f"{on}, empty app" if empty else f"bare lxml + {on}", port, [
         sys.executable, str(HERE / "floor.py"), str(port), str(canned_file),
-        "--threads", str(threads), *(("--empty",) if empty else ())],
+        "--server", server, *(("--empty",) if empty else ())],
         work / ("empty.log" if empty else "floor.log"))
 
 
 def mock(work: Path, concurrency_limit: int, port: int | None = None,
-         extra: tuple[str, ...] = ()) -> Peer:
+         extra: tuple[str, ...] = (), python: str = sys.executable,
+         name: str = "netsuite-mock") -> Peer:
     port = port or free_port()
-    return Peer("netsuite-mock", port, [
-        sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), "--seed", "demo",
+    return Peer(name, port, [
+        python, "-m", "mockserver.cli", "serve", "--port", str(port), "--seed", "demo",
         "--concurrency-limit", str(concurrency_limit), "--quiet", "--log-level", "error",
-        *extra], work / "mock.log")
+        *extra], work / f"{name.replace(' ', '-')}.log")
