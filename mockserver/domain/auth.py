@@ -195,7 +195,8 @@ class TokenPassportVerifier:
         if account_id is not None and account_id not in self.accounts:
             # kept and logged as sent: a credential sent in <account> must not be
             account_id = without_credentials(account_id, self._credentials())
-        entry = AuditEntry(at=self.clock.now(),
+        now = self.clock.now()
+        entry = AuditEntry(at=now,
                            status="Failure", detail="", operation=operation,
                            remote_addr=remote_addr, account=account_id,
                            consumer_key=mask(passport.get("consumerKey")) if passport else None,
@@ -208,7 +209,7 @@ class TokenPassportVerifier:
                 other_credentials) else "ambiguous_auth"
             raise SoapFault.of(fault_id)
         try:
-            identity = self._check(passports)
+            identity = self._check(passports, now)
         except _Rejected as rejected:
             entry.detail, entry.user, entry.role = rejected.detail, rejected.user, rejected.role
             self.audit.record(entry)
@@ -221,14 +222,15 @@ class TokenPassportVerifier:
     def _credentials(self) -> list[str]:
         return [value for account in self.accounts.values() for value in account.credentials()]
 
-    def _check(self, passports: list[dict]) -> Identity:
+    def _check(self, passports: list[dict], now: datetime) -> Identity:
         if not passports:
             raise _Rejected(NO_CREDENTIALS)
         if len(passports) > 1:
             raise _Rejected(MULTIPLE_PASSPORTS)
         p = passports[0]
-        if any(p.get(name) in (None, "") for name in IDENTIFYING_FIELDS):
-            raise _Rejected("MissingTokenPassportRequiredFields")
+        for name in IDENTIFYING_FIELDS:
+            if p.get(name) in (None, ""):
+                raise _Rejected("MissingTokenPassportRequiredFields")
         account = self.accounts.get(p["account"])
         if account is None:
             # A case or separator slip (123_sb1, 123-SB1) changes the signed base string, so
@@ -247,7 +249,6 @@ class TokenPassportVerifier:
         if token is None or token.revoked or token.consumer_key != integration.consumer_key:
             raise _Rejected("token_rejected")
         # From here on the request names a user: failures count towards locking them out.
-        now = self.clock.now()
         user, role = token.user, account.role_of(token)
         if account.lockouts.is_locked(user, now):
             raise _Rejected("temporary_locked", user, role.name)
@@ -269,8 +270,10 @@ class TokenPassportVerifier:
         if p.get("_unexpected"):
             raise _Rejected(MALFORMED_PASSPORT)
         signature = p.get("signature") or {}
-        if any(p.get(name) in (None, "") for name in SIGNED_FIELDS) or not signature.get(
-                "value") or not signature.get("algorithm"):
+        for name in SIGNED_FIELDS:
+            if p.get(name) in (None, ""):
+                raise _Rejected("MissingTokenPassportRequiredFields")
+        if not signature.get("value") or not signature.get("algorithm"):
             raise _Rejected("MissingTokenPassportRequiredFields")
         if signature["algorithm"] not in ACCEPTED_ALGORITHMS:
             raise _Rejected("UnknownAlgorithm")
