@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="replay cassettes against the mock (or an endpoint) and compare",
         description="Seed the target with the records each cassette shows, send every recorded "
                     "request again (signed afresh) and compare the answers with the recorded "
-                    "ones, ignoring nsId, searchId, jobId, hostname and server timestamps and "
+                    "ones, ignoring nsId, searchId, jobId, hostname, server timestamps and "
+                    "customers' and vendors' balances and "
                     "mapping the internal ids writes assigned. One line per interaction, a diff "
                     "for each divergence, a summary.")
     check.add_argument("paths", nargs="+", metavar="PATH",

@@ -45,8 +45,11 @@ from suitetalk.passport import make_passport
 
 # Ids the target hands out that later requests send back: recorded ones are mapped to its own.
 SESSION_IDS = ("searchId", "jobId")
+# A customer's or vendor's balance is the sum of every transaction posted to it; a cassette
+# shows a few of them, so no target seeded from it can know the rest.
+LEDGER_TOTALS = ("balance",)
 IGNORED_VALUES = ("nsId", *SESSION_IDS, "hostname", "createdDate", "lastModifiedDate",
-                  "dateCreated", "serverTime", "deletedDate")
+                  "dateCreated", "serverTime", "deletedDate", *LEDGER_TOTALS)
 # Attributes whose absence means this value (XSD defaults); replaceAll, a directive for
 # writes, means nothing in an answer and is dropped whatever its value.
 ATTRIBUTE_DEFAULTS = {"type": "ERROR", "replaceAll": "true"}
