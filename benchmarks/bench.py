@@ -878,6 +878,26 @@ def _throughput_wall(r: dict) -> str:
     return text
 
 
+def _one_client_wall(r: dict) -> str:
+    """One connection: no request waits for the interpreter, so a request's time is its round
+    trip: the client, the network stack and the server, one after the other."""
+    t = r["throughput"]["servers"]
+    rps = {name: t[name]["c1"]["rps_median"] for name in t}
+    trip = {name: 1e6 / value for name, value in rps.items()}
+    mock, wiremock = t["mock"]["label"], t["wiremock"]["label"]
+    text = (f"At 1 connection a request is a round trip: {mock} {rps['mock']:.0f} req/s "
+            f"({trip['mock']:.0f} us a trip), {wiremock} {rps['wiremock']:.0f} "
+            f"({trip['wiremock']:.0f} us); 1.3x WireMock would be {trip['wiremock'] / 1.3:.0f} "
+            f"us. The mock's HTTP server with an empty app takes {trip['empty']:.0f} us a trip "
+            f"(wrk, the loopback and the server), which leaves "
+            f"{trip['wiremock'] / 1.3 - trip['empty']:.0f} us for the mock's work")
+    if "server_time" in r:
+        text += (f"; in process, warm, one get takes {r['server_time']['mock_us_median']:.0f} "
+                 f"us, and a request arriving every few hundred microseconds finds the caches "
+                 f"colder than a loop of them does")
+    return text + "."
+
+
 def _server_time_wall(r: dict) -> str:
     s = r["server_time"]
     prof = r.get("profiles", {}).get("get_in_process_cprofile", {})
@@ -959,6 +979,7 @@ def _contracts_wall(r: dict) -> str:
 
 
 WALLS = (
+    ("get throughput, 1 client", _one_client_wall),
     ("get throughput", _throughput_wall),
     ("server time for one get", _server_time_wall),
     ("start to first WSDL", _startup_wall),

@@ -148,7 +148,10 @@ class StartingApplication:
         return self.app
 
     def answer(self, request: HttpRequest) -> Answer:
-        if self.app is None and request.method in ("GET", "HEAD"):
+        app = self.app
+        if app is not None:   # built: nothing to wait for
+            return answer_of(app, request)
+        if request.method in ("GET", "HEAD"):
             path = request.path
             try:
                 if path == wsdl.WSDL_PATH:
