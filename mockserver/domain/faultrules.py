@@ -10,6 +10,7 @@ match, every k-th, with a seeded probability, at most ``times`` times) and then 
   delay       wait ``ms`` before answering (inside the concurrency slot, so it holds the slot)
   http        an HTTP status with a body of your choice
   drop        close the connection without an answer (``phase`` after the work, or before)
+  reset       reset the connection (a TCP RST: "connection reset by peer"), ``phase`` as drop
   truncate    send only the first ``bytes`` of the real answer
   invalid_xml send the real answer with its XML broken
 
@@ -224,6 +225,7 @@ class Wire(Protocol):
 
     def replace(self, status: int, body: bytes, content_type: str) -> object: ...
     def drop(self) -> object: ...
+    def reset(self) -> object: ...
     def send_part(self, part: bytes) -> object: ...
     def send_instead(self, body: bytes, outcome: str) -> object: ...
 
@@ -285,6 +287,22 @@ class DropAction(WireAction):
 
 
 @dataclass(frozen=True)
+class ResetAction(DropAction):
+    """The connection reset without an answer (a TCP RST, which clients report as "connection
+    reset by peer"), after the work or before it."""
+
+    kind: ClassVar[str] = "reset"
+
+    def act(self, operation: str, run: Callable[[], dict]) -> Acted:
+        if self.phase == "before":
+            return Acted(None, self, "reset")
+        return Acted(run(), self)
+
+    def carry_out(self, wire: Wire) -> object:
+        return wire.reset()
+
+
+@dataclass(frozen=True)
 class TruncateAction(WireAction):
     """Only the first ``bytes`` of the answer (half by default), then the connection closes."""
 
@@ -311,8 +329,8 @@ class InvalidXmlAction(WireAction):
 
 
 ACTIONS: dict[str, type[Action]] = {cls.kind: cls for cls in (
-    FaultAction, StatusAction, DelayAction, HttpAction, DropAction, TruncateAction,
-    InvalidXmlAction)}
+    FaultAction, StatusAction, DelayAction, HttpAction, DropAction, ResetAction,
+    TruncateAction, InvalidXmlAction)}
 # What NetSuite does when a request runs past the timeout: the client sees the connection close.
 TIMED_OUT = Acted(None, DropAction(phase="before"), "timed_out")
 

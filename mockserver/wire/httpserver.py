@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import struct
 import sys
 import threading
 import time
@@ -95,8 +96,9 @@ class HttpRequest(NamedTuple):
 
 
 class Answer(NamedTuple):
-    """What goes back: ``drop`` closes the connection without a byte; ``cut`` sends the
-    headers (the whole body's Content-Length) and that many bytes of the body, then closes."""
+    """What goes back: ``drop`` closes the connection without a byte (``reset``: with a TCP
+    RST instead of a FIN); ``cut`` sends the headers (the whole body's Content-Length) and that
+    many bytes of the body, then closes."""
 
     status: int
     body: bytes = b""
@@ -104,6 +106,7 @@ class Answer(NamedTuple):
     reason: str = ""
     cut: int | None = None
     drop: bool = False
+    reset: bool = False
 
     @classmethod
     def of(cls, status: int, body: bytes, content_type: str, reason: str = "") -> "Answer":
@@ -115,6 +118,8 @@ class Answer(NamedTuple):
 
 
 DROPPED = Answer(0, drop=True)
+RESET = Answer(0, drop=True, reset=True)
+_LINGER_NOT = struct.pack("ii", 1, 0)   # SO_LINGER on, 0 s: close() sends a RST
 Handler = Callable[[HttpRequest], Answer]
 
 
@@ -318,7 +323,10 @@ class _Connection:
     def _send(self, answer: Answer, method: str, keep_alive: bool) -> bool:
         sock = self.sock
         if answer.drop:
-            _shut(sock)
+            if answer.reset:   # closed by ``run`` as the connection ends
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_NOT)
+            else:
+                _shut(sock)
             return False
         body = answer.body
         keep_alive = keep_alive and answer.cut is None

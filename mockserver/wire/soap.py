@@ -31,7 +31,7 @@ from mockserver.domain.governance import size_text
 from mockserver.domain.journal import Exchange, outcome_of
 from mockserver.schema import platform, registry
 from mockserver.wire import envelope
-from mockserver.wire.httpserver import DROPPED, Answer, HttpRequest
+from mockserver.wire.httpserver import DROPPED, RESET, Answer, HttpRequest
 from mockserver.wire.models import model_for
 from mockserver.wire.xpath import checked_xpath, xpath_matches
 
@@ -199,6 +199,9 @@ class AnswerBreaker:
 
     def drop(self) -> tuple[Answer, str]:
         return DROPPED, self._outcome if self._outcome == "timed_out" else "dropped"
+
+    def reset(self) -> tuple[Answer, str]:
+        return RESET, "reset"
 
     def send_part(self, part: bytes) -> tuple[Answer, str]:
         return Answer(self._status(), self._answer.body, (("Content-Type", XML),),

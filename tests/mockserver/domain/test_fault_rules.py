@@ -227,6 +227,15 @@ def test_truncated_body(mock, admin):
     assert admin.journal()[-1]["outcome"] == "truncated"
 
 
+def test_reset_is_connection_reset_by_peer_for_the_client(mock, admin):
+    admin.add_rule({"operation": "get", "action": {"kind": "reset"}})
+    with pytest.raises(requests.ConnectionError, match="(?i)reset"):
+        requests.post(mock.service_url, data=envelope(GET_VENDOR_101, passport_xml(mock.settings)),
+                      headers={"Content-Type": "text/xml", "SOAPAction": "get"}, timeout=10)
+    entry = admin.journal()[-1]
+    assert (entry["outcome"], entry["http_status"]) == ("reset", None)
+
+
 def test_invalid_xml(ns, admin):
     admin.add_rule({"action": {"kind": "invalid_xml"}})
     with pytest.raises(Exception) as raised:

@@ -222,6 +222,8 @@ def test_the_wsdl_and_admin_answer_while_every_slot_is_taken(mock, admin):
 @pytest.mark.parametrize("rule, outcome", [
     ({"kind": "drop"}, "dropped"),
     ({"kind": "drop", "phase": "before"}, "dropped"),
+    ({"kind": "reset"}, "reset"),
+    ({"kind": "reset", "phase": "before"}, "reset"),
     ({"kind": "truncate", "bytes": 100}, "truncated"),
 ])
 def test_fault_rules_break_the_connection_as_they_say(mock, admin, rule, outcome):
@@ -230,9 +232,14 @@ def test_fault_rules_break_the_connection_as_they_say(mock, admin, rule, outcome
         sock.sendall(soap_request(mock))
         received = bytearray()
         sock.settimeout(10)
-        while chunk := sock.recv(65536):
-            received += chunk
-    if outcome == "dropped":
+        if outcome == "reset":   # a RST, not an orderly close
+            with pytest.raises(ConnectionResetError):
+                while sock.recv(65536):
+                    pass
+        else:
+            while chunk := sock.recv(65536):
+                received += chunk
+    if outcome in ("dropped", "reset"):
         assert received == b""
     else:
         head, _, body = bytes(received).partition(b"\r\n\r\n")
