@@ -179,7 +179,7 @@ class _Connection:
         self.server, self.sock = server, sock
         self.remote_addr = address[0] if isinstance(address, tuple) else ""
         self.parser = httptools.HttpRequestParser(self)
-        self.ready: list[HttpRequest] = []
+        self.ready: list[tuple[HttpRequest, bool]] = []   # (request, keep the connection)
         self.busy = False
         self.deadline: float | None = None   # perf_counter time; None: no deadline
         self._new_message()
@@ -248,12 +248,11 @@ class _Connection:
         path = unquote(url.path.decode("latin-1")) if url is not None and url.path else "/"
         query = url.query.decode("latin-1") if url is not None and url.query else ""
         kept = self.body_size <= self.server.keep_body_bytes
-        self.ready.append(HttpRequest(
+        self.ready.append((HttpRequest(
             self.parser.get_method().decode("ascii"), path, query, headers,
             b"".join(self.body) if kept else b"", self.remote_addr, self.server.address,
             "http", self.parser.get_http_version(), self.began or time.perf_counter(),
-            -1 if kept else self.body_size))
-        self.keep_alive = self.parser.should_keep_alive()
+            -1 if kept else self.body_size), self.parser.should_keep_alive()))
         self._new_message()
         self.headers_done = True   # between requests: idle, not reading headers
 
@@ -286,16 +285,25 @@ class _Connection:
             try:
                 self.parser.feed_data(data)
             except (httptools.HttpParserError, httptools.HttpParserUpgrade, _Refused) as error:
+                # the requests complete before the error are answered first; bytes after
+                # one that closes the connection are no error, only never read
+                if not self._answer_ready():
+                    return
                 refused = error if isinstance(error, _Refused) else error.__context__
                 answer = refused.answer if isinstance(refused, _Refused) else \
                     Answer.of(400, b"bad request\n", "text/plain")
                 self._send(answer, "GET", keep_alive=False)
                 return
-            while self.ready:
-                request = self.ready.pop(0)
-                keep_alive = self.keep_alive if not self.ready else True
-                if not self._answer(request, keep_alive and not server.stopping):
-                    return
+            if not self._answer_ready():
+                return
+
+    def _answer_ready(self) -> bool:
+        """Answer the complete requests in order; False once the connection must close."""
+        while self.ready:
+            request, keep_alive = self.ready.pop(0)
+            if not self._answer(request, keep_alive and not self.server.stopping):
+                return False
+        return True
 
     def _deadline(self) -> float:
         """When a read must have returned: the idle time-out between requests and inside a

@@ -94,6 +94,15 @@ def test_pipelined_requests_are_answered_in_order(mock):
     assert b"getResponse" in first[2] and b"getServerTimeResponse" in second[2]
 
 
+def test_a_request_that_asks_to_close_is_the_last_answered_on_its_connection(mock):
+    with connect(mock) as sock:
+        sock.sendall(soap_request(mock, extra=b"Connection: close\r\n") + soap_request(mock))
+        buffer = bytearray()
+        status, headers, _ = read_response(sock, buffer)
+        assert status == 200 and headers["connection"] == "close"
+        assert closed(sock) and b"HTTP/1.1" not in buffer
+
+
 def test_a_chunked_body_is_read_whole(mock):
     body = envelope(GET_VENDOR_101, passport_xml(mock.settings))
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part)
