@@ -119,7 +119,8 @@ class Answer(NamedTuple):
 
 DROPPED = Answer(0, drop=True)
 RESET = Answer(0, drop=True, reset=True)
-_LINGER_NOT = struct.pack("ii", 1, 0)   # SO_LINGER on, 0 s: close() sends a RST
+# SO_LINGER on, 0 s: close() sends a RST (Windows's linger holds two shorts, POSIX's two ints)
+_LINGER_NOT = struct.pack("HH" if sys.platform == "win32" else "ii", 1, 0)
 Handler = Callable[[HttpRequest], Answer]
 
 
