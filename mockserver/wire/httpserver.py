@@ -214,14 +214,14 @@ class _Connection:
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
-        length = self.parser_content_length()
+        length = self._declared_length()
         if length is not None and length > self.server.max_body_bytes:
             raise _Refused(413, "request entity too large")
         expect = next((v for k, v in self.header_list if k.lower() == b"expect"), None)
         if expect is not None and expect.lower() == b"100-continue":
             self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
 
-    def parser_content_length(self) -> int | None:
+    def _declared_length(self) -> int | None:
         for name, value in self.header_list:
             if name.lower() == b"content-length":
                 try:
