@@ -115,9 +115,7 @@ class SoapEndpoint:
                 outcome, codes = outcome_of(reply.body)
             except Exception as error:  # writing the answer failed: the client gets a fault
                 status, body, outcome, codes = self._fault_parts(envelope.unexpected_fault(error))
-                reply = Reply(None, rule=reply.rule, account=reply.account,
-                              integration=reply.integration, record_types=reply.record_types,
-                              slot_ms=reply.slot_ms)
+                reply = reply._replace(body=None, wire_action=None)   # the fault is the answer
         answer = Answer(status, body, (("Content-Type", XML),),
                         "Internal Server Error" if status == 500 else "")
         if reply.wire_action is not None:
