@@ -176,8 +176,7 @@ class Backend:
             # which happen before a slot is taken, so requests can seem to overlap beyond the
             # limit there; ``slot_ms`` cannot.
             seen["slot_ms"] = round((time.perf_counter() - slot_started) * 1000, 3)
-        return Reply(reply.body, reply.ns_id, reply.wire_action, reply.outcome, reply.fault,
-                     **seen)
+        return reply._replace(**seen)
 
     def _run(self, operation_name: str, headers: dict, body: dict, base_url: str,
              identity: Identity, action: Action | None) -> Reply:

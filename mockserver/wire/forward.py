@@ -71,14 +71,17 @@ class Upstream:
                        "text/plain")
 
 
+def upstream_answer(response: requests.Response, content: bytes | None = None) -> Answer:
+    """The upstream's answer as this server's (``content`` replacing its body)."""
+    return Answer(response.status_code, response.content if content is None else content,
+                  tuple((k, v) for k, v in response.headers.items()
+                        if k.lower() not in HOP_BY_HOP), response.reason or "")
+
+
 def reply(start_response, response: requests.Response, content: bytes | None = None
           ) -> list[bytes]:
-    """The upstream's answer as this server's (``content`` replacing its body)."""
-    content = response.content if content is None else content
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP]
-    headers.append(("Content-Length", str(len(content))))
-    start_response(f"{response.status_code} {response.reason or ''}".strip(), headers)
-    return [content]
+    """``upstream_answer``, given through WSGI."""
+    return answer_wsgi(upstream_answer(response, content), start_response)
 
 
 class ProxyUnmatched:
@@ -104,9 +107,7 @@ class ProxyUnmatched:
                                  "text/plain")
             log.info("%s: %s from the upstream %s", exchange.operation,
                      "/".join(exchange.codes), self.upstream.base)
-            return Answer(response.status_code, response.content,
-                          tuple((k, v) for k, v in response.headers.items()
-                                if k.lower() not in HOP_BY_HOP), response.reason or "")
+            return upstream_answer(response)
         return answer
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:

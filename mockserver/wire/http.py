@@ -39,7 +39,6 @@ class MockApplication:
         from mockserver.wire.soap import SoapEndpoint
 
         self.backend = backend
-        self.hostname = hostname
         self.soap = SoapEndpoint(backend, hostname=hostname, max_request_bytes=max_request_bytes)
         self.admin = admin
 
@@ -50,15 +49,13 @@ class MockApplication:
                 return self.soap_answer(request)[0]
             if "wsdl" in request.query.lower():
                 return wsdl_answer(request)
-            return self._fault(SoapFault(None, None, "SOAP requests must be sent with HTTP POST.",
-                                         http_status=405))
-        if method in ("GET", "HEAD"):
-            if path == wsdl.WSDL_PATH:
-                return wsdl_answer(request)
-            if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
-                return xsd_answer(path[len(wsdl.XSD_DIR):-len(".xsd")])
-            if path in ("", "/"):
-                return self._index(request)
+            return self.soap.fault_answer(SoapFault(
+                None, None, "SOAP requests must be sent with HTTP POST.", http_status=405))
+        schema = schema_answer(request)
+        if schema is not None:
+            return schema
+        if method in ("GET", "HEAD") and path in ("", "/"):
+            return self._index(request)
         if path.startswith("/__admin") and self.admin is not None:
             return wsgi_answer(self.admin, request)
         return Answer.of(404, b"not found\n", "text/plain")
@@ -68,19 +65,15 @@ class MockApplication:
         try:
             answer, exchange = self.soap.answer(request)
         except Exception as error:  # a bug on the way: NetSuite's fault, not the server's 500
-            answer = self._fault(envelope.unexpected_fault(error))
-            exchange = Exchange(request=request.body, outcome="fault",
-                                codes=("UNEXPECTED_ERROR",), http_status=answer.status,
-                                response=answer.body)
+            fault = envelope.unexpected_fault(error)
+            answer = self.soap.fault_answer(fault)
+            exchange = Exchange(request=request.body, outcome="fault", codes=(fault.code,),
+                                http_status=answer.status, response=answer.body)
         self.backend.journal.add(exchange, self.backend.clock.now())
         return answer, exchange
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         return answer_wsgi(self.answer(request_of(environ)), start_response)
-
-    def _fault(self, fault: SoapFault) -> Answer:
-        body = envelope.to_bytes(envelope.fault_document(fault, self.hostname))
-        return Answer.of(fault.http_status, body, XML)
 
     def _index(self, request: HttpRequest) -> Answer:
         base = request.base_url
@@ -89,6 +82,19 @@ class MockApplication:
                 f"Service: {base}{wsdl.SERVICE_PATH}\n"
                 f"Admin:   {base}/__admin/\n")
         return Answer.of(200, text.encode(), "text/plain; charset=utf-8")
+
+
+def schema_answer(request: HttpRequest) -> Answer | None:
+    """The WSDL or one of its XSDs for a GET (or HEAD) of their paths; None for any other
+    request."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    path = request.path
+    if path == wsdl.WSDL_PATH:
+        return wsdl_answer(request)
+    if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
+        return xsd_answer(path[len(wsdl.XSD_DIR):-len(".xsd")])
+    return None
 
 
 def wsdl_answer(request: HttpRequest) -> Answer:
@@ -151,14 +157,12 @@ class StartingApplication:
         app = self.app
         if app is not None:   # built: nothing to wait for
             return answer_of(app, request)
-        if request.method in ("GET", "HEAD"):
-            path = request.path
-            try:
-                if path == wsdl.WSDL_PATH:
-                    return wsdl_answer(request)
-                if path.startswith(wsdl.XSD_DIR) and path.endswith(".xsd"):
-                    return xsd_answer(path[len(wsdl.XSD_DIR):-len(".xsd")])
-            finally:
+        try:
+            schema = schema_answer(request)
+            if schema is not None:
+                return schema
+        finally:
+            if request.method in ("GET", "HEAD"):
                 self._go.set()
         try:
             app = self.wait()

@@ -104,33 +104,37 @@ class SoapEndpoint:
     def answer(self, request: HttpRequest) -> tuple[Answer, Exchange]:
         """The answer to one SOAP request, and the journal's record of it (not yet added)."""
         operation, reply = self._reply(request)
-        if reply.fault is not None:
-            status, body, outcome, codes = self._fault_parts(reply.fault)
-        elif reply.body is None:   # no answer at all (dropped before the work, timed out)
-            status, body, outcome, codes = 0, b"", reply.outcome or "dropped", ()
-        else:
+        codes: tuple[str, ...] = ()
+        if reply.fault is None and reply.body is not None:
             try:
-                body = envelope.response_bytes(operation, reply.body, reply.ns_id)
-                status = 200
-                outcome, codes = outcome_of(reply.body)
+                answer = Answer.of(200, envelope.response_bytes(operation, reply.body,
+                                                                reply.ns_id), XML)
+                outcome, found = outcome_of(reply.body)
+                codes = tuple(found)
             except Exception as error:  # writing the answer failed: the client gets a fault
-                status, body, outcome, codes = self._fault_parts(envelope.unexpected_fault(error))
-                reply = reply._replace(body=None, wire_action=None)   # the fault is the answer
-        answer = Answer(status, body, (("Content-Type", XML),),
-                        "Internal Server Error" if status == 500 else "")
+                reply = reply._replace(body=None, wire_action=None,   # the fault is the answer
+                                       fault=envelope.unexpected_fault(error))
+        if reply.fault is not None:
+            answer, outcome = self.fault_answer(reply.fault), "fault"
+            codes = (reply.fault.code or reply.fault.faultstring,)
+        elif reply.body is None:   # no answer at all (dropped before the work, timed out)
+            answer, outcome = DROPPED, reply.outcome or "dropped"
         if reply.wire_action is not None:
             answer, outcome = reply.wire_action.carry_out(AnswerBreaker(answer, outcome))
-        elif status == 0:
-            answer = DROPPED
         exchange = Exchange(
             request=request.body, operation=operation, account=reply.account,
             integration=reply.integration, record_types=reply.record_types, rule=reply.rule,
-            outcome=outcome, codes=tuple(codes), http_status=None if answer.drop else
+            outcome=outcome, codes=codes, http_status=None if answer.drop else
             answer.status, response=b"" if answer.drop else
             answer.body[:answer.cut] if answer.cut is not None else answer.body,
             duration_ms=round((time.perf_counter() - request.received) * 1000, 3),
             slot_ms=reply.slot_ms)
         return answer, exchange
+
+    def fault_answer(self, fault: SoapFault) -> Answer:
+        """A NetSuite fault as the answer, with its HTTP status."""
+        return Answer.of(fault.http_status,
+                         envelope.to_bytes(envelope.fault_document(fault, self.hostname)), XML)
 
     def _reply(self, request: HttpRequest) -> tuple[str | None, Reply]:
         """The operation asked for, and the backend's reply (a fault for a request refused
@@ -161,10 +165,6 @@ class SoapEndpoint:
         if request.body_size > self.max_request_bytes:
             return SoapFault.of("request_size", size=size_text(self.max_request_bytes))
         return http_refusal(request.headers)
-
-    def _fault_parts(self, fault: SoapFault) -> tuple[int, bytes, str, tuple[str, ...]]:
-        body = envelope.to_bytes(envelope.fault_document(fault, self.hostname))
-        return fault.http_status, body, "fault", (fault.code or fault.faultstring,)
 
 
 def http_refusal(headers: dict) -> SoapFault | None:
